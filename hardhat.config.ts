@@ -1,0 +1,60 @@
+// Hardhat configuration: compiles with the `solc` npm package (no compiler download, ever),
+// TypeChain into typechain-types/, gas reporter on demand, and the three network kinds.
+import { subtask, vars, type HardhatUserConfig } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import "@nomicfoundation/hardhat-toolbox";
+import path from "node:path";
+
+const SOLC_VERSION = "0.8.30";
+
+// Our machines and CI reach only the npm registry, so the compiler is the pinned `solc`
+// package's soljson.js; asking for any other version is a configuration error.
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }) => {
+  if (args.solcVersion !== SOLC_VERSION) {
+    throw new Error(`only solc ${SOLC_VERSION} is available offline, config asked for ${args.solcVersion}`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc") as { version(): string };
+  return {
+    compilerPath: path.join(path.dirname(require.resolve("solc/package.json")), "soljson.js"),
+    isSolcJs: true,
+    version: SOLC_VERSION,
+    longVersion: solc.version().replace(/\.Emscripten\.clang$/, ""),
+  };
+});
+
+const testnetUrl = process.env.TESTNET_RPC_URL ?? (vars.has("TESTNET_RPC_URL") ? vars.get("TESTNET_RPC_URL") : "");
+const testnetKey = process.env.TESTNET_PRIVATE_KEY ?? (vars.has("TESTNET_PRIVATE_KEY") ? vars.get("TESTNET_PRIVATE_KEY") : "");
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: "cancun",
+      viaIR: false,
+    },
+  },
+  networks: {
+    hardhat: {
+      // Experiments register thousands of nodes; mining must not be the bottleneck.
+      blockGasLimit: 60_000_000,
+    },
+    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
+    testnet: {
+      url: testnetUrl || "http://127.0.0.1:0",
+      accounts: testnetKey ? [testnetKey] : [],
+    },
+  },
+  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  gasReporter: {
+    enabled: process.env.REPORT_GAS === "true",
+    offline: true,
+    outputFile: process.env.REPORT_GAS_FILE,
+    noColors: process.env.REPORT_GAS_FILE !== undefined,
+  },
+  paths: { ignition: "deploy" },
+  mocha: { timeout: 600_000 },
+};
+
+export default config;

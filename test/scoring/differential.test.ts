@@ -1,0 +1,207 @@
+// Differential tests: the Solidity scoring libraries and their TypeScript mirror must agree bit for
+// bit (SPEC.md section 9, invariant 4), on random inputs and on every boundary we can name.
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import fc from "fast-check";
+import type { ScoringHarness } from "../../typechain-types";
+import { WAD, defaultScoringParams, type ScoringParams } from "../../src/scoring/params";
+import { creditScore, quality, type CreditInputs } from "../../src/scoring/creditScore";
+import {
+  decayedTrust,
+  dynamicTrustScore,
+  penalized,
+  rewarded,
+  type TrustInputs,
+} from "../../src/scoring/dynamicTrustScore";
+import { ElectionRule, electionKey, lnWad } from "../../src/scoring/electionKey";
+
+const RUNS = 10_000;
+const BATCH = 500;
+const SEED = 20261123;
+
+const DAY = 86_400n;
+/** Values picked to sit on every edge of the formulas; mixed into the random ones. */
+const edgy = (edges: bigint[], max: bigint) =>
+  fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...edges) }, { weight: 3, arbitrary: fc.bigInt(0n, max) });
+
+const creditInputs: fc.Arbitrary<CreditInputs> = fc.record({
+  frequencyValue: edgy([0n, 4n * WAD, 10n * WAD], 10n * WAD),
+  capacity: edgy([0n, 1n, 100_000n, 99_999n, 10n ** 10n], 10n ** 10n),
+  quality: edgy([0n, 10n * WAD, 6n * WAD], 10n * WAD),
+  cleanRecord: fc.boolean(),
+  offencePenalty: edgy([0n, 10n * WAD, 3n * WAD], 10n * WAD),
+  // elapsed exactly at T_a, one second over, far over (loss cap)
+  elapsedSinceVote: edgy([0n, 7n * DAY, 7n * DAY + 1n, 30n * DAY, 90n * DAY, 90n * DAY + 1n, 10n ** 9n], 10n ** 9n),
+  tradingCycle: edgy([0n, 7n * DAY, 30n * DAY, 90n * DAY], 400n * DAY),
+  votes: edgy([0n, 1n, 100n], 10n ** 6n),
+  totalVotes: edgy([0n, 1n, 100n, 10n ** 6n], 10n ** 7n),
+});
+
+const trustInputs: fc.Arbitrary<TrustInputs> = fc.record({
+  correctActions: edgy([0n, 1n, 2n ** 32n - 1n], 10n ** 6n),
+  offences: edgy([0n, 1n, 2n ** 32n - 1n], 10n ** 4n),
+  participatedRounds: edgy([0n, 10n], 1000n),
+  windowRounds: edgy([0n, 1n, 10n, 1000n], 1000n),
+  votes: edgy([0n, 1n], 10n ** 6n),
+  totalVotes: edgy([0n, 1n, 10n ** 6n], 10n ** 7n),
+  deposit: edgy([0n, 1000n * WAD, 2n ** 128n - 1n], 10n ** 24n),
+  trust: edgy([0n, 100n * WAD, 200n * WAD], 200n * WAD),
+  elapsedSinceParticipation: edgy([0n, DAY, DAY + 1n, 10n ** 9n], 10n ** 9n),
+});
+
+/** Random valid parameter sets: weights that sum to 1, bounds respected. */
+const weights = (n: number) =>
+  fc.array(fc.bigInt(0n, WAD), { minLength: n - 1, maxLength: n - 1 }).map((cuts) => {
+    const sorted = [0n, ...cuts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), WAD];
+    return sorted.slice(1).map((c, i) => c - sorted[i]);
+  });
+const paramsArb: fc.Arbitrary<ScoringParams> = fc
+  .record({
+    credit: weights(3),
+    consensus: weights(2),
+    trust: weights(4),
+    history: weights(2),
+    qualityScale: fc.bigInt(0n, 10n * WAD),
+    mu1: fc.bigInt(0n, 10n * WAD),
+    mu2: fc.bigInt(0n, 10n * WAD),
+    maxTrust: fc.bigInt(1n, 1000n * WAD),
+    decayPeriod: fc.bigInt(1n, 30n * DAY),
+  })
+  .map((r) => {
+    const p = defaultScoringParams();
+    [p.alpha, p.beta, p.gamma] = r.credit;
+    [p.mu, p.xi] = r.consensus;
+    [p.trustAlpha, p.trustBeta, p.trustDelta, p.trustGamma] = r.trust;
+    [p.omega1, p.omega2] = r.history;
+    p.qualityScale = r.qualityScale;
+    p.mu1 = r.mu1;
+    p.mu2 = r.mu2;
+    p.maxTrust = r.maxTrust;
+    p.initialTrust = r.maxTrust / 2n;
+    p.decayPeriod = r.decayPeriod;
+    return p;
+  });
+
+async function inBatches<T, R>(items: T[], call: (batch: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += BATCH) out.push(...(await call(items.slice(i, i + BATCH))));
+  return out;
+}
+
+describe("scoring: Solidity and TypeScript agree bit for bit", function () {
+  let harness: ScoringHarness;
+  before(async () => {
+    harness = await (await ethers.getContractFactory("ScoringHarness")).deploy();
+  });
+
+  it("has the same defaults in both languages", async () => {
+    const onChain = await harness.defaults();
+    const mirror = defaultScoringParams();
+    for (const [field, value] of Object.entries(mirror)) {
+      const chainValue = (onChain as unknown as Record<string, unknown>)[field];
+      if (Array.isArray(value)) expect([...(chainValue as bigint[])], field).to.deep.equal(value);
+      else expect(chainValue, field).to.equal(value);
+    }
+  });
+
+  it(`credit model (paper 1): ${RUNS} random input sets under default and random parameters`, async () => {
+    const inputs = fc.sample(creditInputs, { numRuns: RUNS, seed: SEED });
+    const paramSets = [defaultScoringParams(), ...fc.sample(paramsArb, { numRuns: 2, seed: SEED })];
+    for (const p of paramSets) {
+      const chain = await inBatches(inputs, (b) => harness.creditScores(p, b));
+      const mirror = inputs.map((n) => creditScore(p, n));
+      expect(chain).to.deep.equal(mirror);
+    }
+  });
+
+  it(`dynamic-trust model (paper 2): ${RUNS} random input sets under default and random parameters`, async () => {
+    const inputs = fc.sample(trustInputs, { numRuns: RUNS, seed: SEED + 1 });
+    const paramSets = [defaultScoringParams(), ...fc.sample(paramsArb, { numRuns: 2, seed: SEED + 1 })];
+    for (const p of paramSets) {
+      const chain = await inBatches(inputs, (b) => harness.trustScores(p, b));
+      const mirror = inputs.map((n) => dynamicTrustScore(p, n));
+      expect(chain).to.deep.equal(mirror);
+    }
+  });
+
+  it("quality D of eq. (3): zero plan, deviation over 100 %, exact plan, random", async () => {
+    const pairs = [
+      [0n, 5n],
+      [100n, 0n],
+      [100n, 200n],
+      [100n, 201n],
+      [100n, 100n],
+      [3n, 2n],
+      ...fc.sample(fc.tuple(fc.bigInt(0n, 10n ** 15n), fc.bigInt(0n, 10n ** 15n)), { numRuns: RUNS, seed: SEED + 2 }),
+    ];
+    const previous = 7n * WAD;
+    const chain = await inBatches(pairs, (b) =>
+      harness.qualities(
+        b.map((x) => x[0]),
+        b.map((x) => x[1]),
+        10n * WAD,
+        previous,
+      ),
+    );
+    expect(chain).to.deep.equal(pairs.map(([plan, real]) => quality(plan, real, 10n * WAD, previous)));
+    expect(chain[0]).to.equal(previous); // E_plan = 0 keeps D
+    expect(chain[1]).to.equal(0n); // 100 % deviation
+    expect(chain[3]).to.equal(0n); // over 100 %
+    expect(chain[4]).to.equal(10n * WAD); // exact
+  });
+
+  it("trust reward, penalty and decay of eqs. (7)-(8)", async () => {
+    const p = defaultScoringParams();
+    const rows = fc.sample(fc.tuple(edgy([0n, 199n * WAD, 200n * WAD, 19n * WAD], 200n * WAD), edgy([0n, DAY, DAY + 1n], 10n ** 8n)), {
+      numRuns: 2000,
+      seed: SEED + 3,
+    });
+    const [r, pen, dec] = await harness.trustUpdates(
+      p,
+      rows.map((x) => x[0]),
+      rows.map((x) => x[1]),
+    );
+    expect([...r]).to.deep.equal(rows.map(([t]) => rewarded(p, t)));
+    expect([...pen]).to.deep.equal(rows.map(([t]) => penalized(p, t)));
+    expect([...dec]).to.deep.equal(rows.map(([t, e]) => decayedTrust(p, t, e)));
+  });
+
+  it(`lnWad port: ${RUNS} random and boundary arguments`, async () => {
+    const xs = [
+      1n,
+      2n,
+      WAD - 1n,
+      WAD,
+      WAD + 1n,
+      2n ** 96n,
+      2n ** 128n,
+      2n ** 255n - 1n,
+      ...fc.sample(fc.bigInt(1n, WAD), { numRuns: RUNS / 2, seed: SEED + 4 }),
+      ...fc.sample(fc.bigInt(1n, 2n ** 255n - 1n), { numRuns: RUNS / 2, seed: SEED + 5 }),
+    ];
+    const chain = await inBatches(xs, (b) => harness.lnWads(b));
+    expect(chain).to.deep.equal(xs.map(lnWad));
+  });
+
+  it(`election keys under both rules: ${RUNS} random scores and nodes`, async () => {
+    const rows = fc.sample(
+      fc.tuple(edgy([0n, 1n, 10n * WAD, 2n ** 200n], 20n * WAD), fc.uint8Array({ minLength: 20, maxLength: 20 })),
+      { numRuns: RUNS, seed: SEED + 6 },
+    );
+    const nodes = rows.map(([, bytes]) => ethers.getAddress(ethers.hexlify(bytes)));
+    const scores = rows.map(([s]) => s);
+    const seed = ethers.keccak256(ethers.toUtf8Bytes("differential"));
+    for (const rule of [ElectionRule.TopK, ElectionRule.WeightedRandom]) {
+      const idx = scores.map((_, i) => i);
+      const chain = await inBatches(idx, (b) =>
+        harness.keys(
+          rule,
+          b.map((i) => scores[i]),
+          seed,
+          b.map((i) => nodes[i]),
+        ),
+      );
+      expect(chain).to.deep.equal(idx.map((i) => electionKey(rule, scores[i], seed, nodes[i])));
+    }
+  });
+});
