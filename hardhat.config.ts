@@ -30,7 +30,7 @@ const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
     settings: {
-      optimizer: { enabled: true, runs: 200 },
+      optimizer: { enabled: true, runs: 50 },
       evmVersion: "cancun",
       viaIR: false,
     },

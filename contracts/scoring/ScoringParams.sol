@@ -55,6 +55,8 @@ struct ScoringParams {
     uint32 decayPeriod; // T_t of eq. (8), seconds
     uint32 window; // epochs of the recent window of eqs. (5) and (6)
     uint128 depositRef; // token units at which the deposit term M reaches 10
+    // ---- eligibility ----
+    uint128 minDeposit; // least bonded deposit of an eligible candidate, token units
     // ---- per node class (paper 1 section 2.1) ----
     uint32[7] tradingCycle; // T_a in seconds, indexed by NodeClass
     uint64[7] frequencyValue; // F, indexed by NodeClass
@@ -101,6 +103,7 @@ library ScoringParamsLib {
         p.decayPeriod = 1 days;
         p.window = 10;
         p.depositRef = 1000e18;
+        p.minDeposit = 100e18;
         p.tradingCycle = [uint32(90 days), 30 days, 7 days, 7 days, 7 days, 7 days, 0];
         p.frequencyValue = [uint64(4e18), 6e18, 8e18, 8e18, 8e18, 8e18, 0];
     }
@@ -126,6 +129,7 @@ library ScoringParamsLib {
         _within("decayPeriod", p.decayPeriod, 1, 3650 days);
         _within("window", p.window, 1, 1000);
         _within("depositRef", p.depositRef, 1, 1e36);
+        _within("minDeposit", p.minDeposit, 1, 1e36);
         for (uint256 c = 0; c < 6; ++c) {
             _within("tradingCycle", p.tradingCycle[c], 1 hours, 400 days);
             _atMost("frequencyValue", p.frequencyValue[c], MAX_ATTRIBUTE);

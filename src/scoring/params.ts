@@ -50,6 +50,7 @@ export interface ScoringParams {
   decayPeriod: bigint;
   window: bigint;
   depositRef: bigint;
+  minDeposit: bigint;
   tradingCycle: bigint[];
   frequencyValue: bigint[];
 }
@@ -85,6 +86,7 @@ export function defaultScoringParams(): ScoringParams {
     decayPeriod: DAY,
     window: 10n,
     depositRef: 1000n * WAD,
+    minDeposit: 100n * WAD,
     tradingCycle: [90n * DAY, 30n * DAY, 7n * DAY, 7n * DAY, 7n * DAY, 7n * DAY, 0n],
     frequencyValue: [4n * WAD, 6n * WAD, 8n * WAD, 8n * WAD, 8n * WAD, 8n * WAD, 0n],
   };
@@ -129,6 +131,7 @@ export function validateScoringParams(p: ScoringParams): void {
   within("decayPeriod", p.decayPeriod, 1n, 3650n * DAY);
   within("window", p.window, 1n, 1000n);
   within("depositRef", p.depositRef, 1n, 10n ** 36n);
+  within("minDeposit", p.minDeposit, 1n, 10n ** 36n);
   for (let c = 0; c < 6; c++) {
     within("tradingCycle", p.tradingCycle[c], HOUR, 400n * DAY);
     within("frequencyValue", p.frequencyValue[c], 0n, MAX_ATTRIBUTE);

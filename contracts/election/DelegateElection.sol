@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {NodeRegistry} from "../registry/NodeRegistry.sol";
+import {StakeVault, IDepositObserver} from "../staking/StakeVault.sol";
+import {ElectionKey, ElectionRule} from "../scoring/ElectionKey.sol";
+import {ClassicScore} from "../scoring/ClassicScore.sol";
+
+/// @title DelegateElection
+/// @notice Votes, delegate elections and the slot schedule (SPEC.md section 4, paper 1 2.2.1).
+///         The delegates of epoch e are the K best keys among the nodes eligible at the snapshot
+///         `epochStart(e − 1)` (state strictly before it). A bonded keeper submits the ordered
+///         list of K delegates and the standbys; the submission costs the same for 10 or 10,000
+///         nodes (only its hash is stored). During the challenge window anyone proves a wrong list
+///         with O(1) score evaluations, which repairs the list in place and pays the challenger
+///         from the submitter's bond. After the window anyone finalizes. An O(N) reference
+///         election serves small deployments and epochs nobody submitted for.
+contract DelegateElection is AccessControl, Pausable, IDepositObserver {
+    using Checkpoints for Checkpoints.Trace208;
+
+    bytes32 public constant PARAMETER_ADMIN_ROLE = keccak256("PARAMETER_ADMIN_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice System contracts (the ledger) that hand a jailed delegate's slots over.
+    bytes32 public constant SCHEDULER_ROLE = keccak256("SCHEDULER_ROLE");
+
+    uint256 public constant MAX_DELEGATES = 101;
+    uint256 public constant MAX_STANDBYS = 32;
+    uint256 public constant MAX_VOTES_PER_NODE = 1000;
+    uint256 public constant MAX_CANDIDATES_PER_VOTER = 32;
+
+    // ------------------------------------------------------------------ types
+    enum ChallengeKind {
+        Ineligible,
+        Duplicate,
+        Order,
+        Excluded
+    }
+
+    struct Election {
+        bytes32 seed; // fixed when the election is opened, after the snapshot
+        bytes32 listHash; // keccak256(abi.encode(list)) of the current (possibly repaired) list
+        address submitter;
+        uint48 submittedAt;
+        bool finalized;
+        bool carriedOver;
+    }
+
+    struct Allocation {
+        address candidate;
+        uint32 votes;
+    }
+
+    struct Handover {
+        address node;
+        uint32 fromSlot;
+    }
+
+    struct Config {
+        ElectionRule rule;
+        uint256 delegateCount; // K
+        uint256 standbyCount;
+        uint256 slotsPerEpoch; // S
+        uint256 votesPerNode;
+        uint256 challengePeriod; // seconds
+        uint256 keeperMinBond;
+        uint256 challengeReward;
+        uint256 keeperReward;
+    }
+
+    // ------------------------------------------------------------------ errors
+    error InvalidConfig(string field, uint256 value);
+    error NotAdmitted(address node);
+    error NotACandidate(address candidate);
+    error DuplicateCandidate(address candidate);
+    error VotesExceedAllowance(uint256 votes, uint256 allowance);
+    error TooManyCandidates(uint256 count, uint256 max);
+    error LengthMismatch(uint256 candidates, uint256 amounts);
+    error ZeroVotes(address candidate);
+    error OnlyVault(address caller);
+    error WrongEpoch(uint256 epoch, uint256 currentEpoch);
+    error ElectionNotOpen(uint256 epoch);
+    error ElectionAlreadyOpen(uint256 epoch);
+    error SubmissionWindowClosed(uint256 epoch, uint256 deadline);
+    error AlreadySubmitted(uint256 epoch, address submitter);
+    error AlreadyFinalized(uint256 epoch);
+    error NoSubmission(uint256 epoch);
+    error KeeperBondTooLow(address keeper, uint256 bond, uint256 minimum);
+    error WrongListLength(uint256 length, uint256 maxLength);
+    error ListMismatch(uint256 epoch);
+    error ChallengeWindowClosed(uint256 epoch, uint256 end);
+    error ChallengeWindowOpen(uint256 epoch, uint256 end);
+    error ChallengeFailed(ChallengeKind kind, uint256 epoch);
+    error IndexOutOfRange(uint256 index, uint256 length);
+    error FinalizationTooLate(uint256 epoch, uint256 epochStart);
+    error NothingToElect(uint256 epoch);
+    error EpochNotStarted(uint256 epoch);
+    error NotJailed(address node);
+    error NotScheduled(address node, uint256 epoch);
+
+    // ------------------------------------------------------------------ events
+    event Voted(address indexed voter, address[] candidates, uint256[] amounts);
+    event ElectionOpened(uint256 indexed epoch, bytes32 seed, uint256 snapshot);
+    event ListSubmitted(uint256 indexed epoch, address indexed submitter, address[] list);
+    event ListChallenged(
+        uint256 indexed epoch,
+        ChallengeKind kind,
+        address indexed challenger,
+        uint256 paid,
+        address[] repaired
+    );
+    event DelegatesFinalized(uint256 indexed epoch, address[] list, address indexed submitter, uint256 reward);
+    event DelegateSetCarriedOver(uint256 indexed epoch, uint256 fromEpoch);
+    event SlotsHandedOver(
+        uint256 indexed epoch,
+        uint256 index,
+        address indexed from,
+        address indexed to,
+        uint256 fromSlot
+    );
+    event ChallengePeriodSet(uint256 value);
+    event KeeperEconomicsSet(uint256 keeperMinBond, uint256 challengeReward, uint256 keeperReward);
+
+    // ------------------------------------------------------------------ storage
+    NodeRegistry public immutable registry;
+    StakeVault public immutable vault;
+    ElectionRule public immutable rule;
+    uint256 public immutable delegateCount;
+    uint256 public immutable standbyCount;
+    uint256 public immutable slotsPerEpoch;
+    uint256 public immutable votesPerNode;
+    uint256 public immutable genesis;
+    uint256 public immutable epochDuration;
+
+    uint256 public challengePeriod;
+    uint256 public keeperMinBond;
+    uint256 public challengeReward;
+    uint256 public keeperReward;
+
+    mapping(address voter => Allocation[]) private _allocations;
+    mapping(address candidate => Checkpoints.Trace208) private _votesReceived;
+    mapping(address candidate => Checkpoints.Trace208) private _weightedVotes;
+    mapping(address voter => Checkpoints.Trace208) private _lastVote;
+    Checkpoints.Trace208 private _totalVotes;
+
+    mapping(uint256 epoch => Election) public elections;
+    mapping(uint256 epoch => address[]) private _members;
+    /// @dev key and value: epochs whose set was finalized, to find the set serving a later epoch.
+    Checkpoints.Trace208 private _finalizedEpochs;
+    mapping(uint256 epoch => mapping(uint256 index => Handover[])) private _handovers;
+    mapping(uint256 epoch => uint256) public standbysUsed;
+
+    constructor(address admin, NodeRegistry registry_, StakeVault vault_, Config memory c) {
+        if (c.delegateCount == 0 || c.delegateCount > MAX_DELEGATES)
+            revert InvalidConfig("delegateCount", c.delegateCount);
+        if (c.standbyCount > MAX_STANDBYS) revert InvalidConfig("standbyCount", c.standbyCount);
+        if (c.slotsPerEpoch < c.delegateCount || c.slotsPerEpoch > 100_000) {
+            revert InvalidConfig("slotsPerEpoch", c.slotsPerEpoch);
+        }
+        if (c.votesPerNode == 0 || c.votesPerNode > MAX_VOTES_PER_NODE)
+            revert InvalidConfig("votesPerNode", c.votesPerNode);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        registry = registry_;
+        vault = vault_;
+        rule = c.rule;
+        delegateCount = c.delegateCount;
+        standbyCount = c.standbyCount;
+        slotsPerEpoch = c.slotsPerEpoch;
+        votesPerNode = c.votesPerNode;
+        genesis = registry_.genesis();
+        epochDuration = registry_.epochDuration();
+        _setChallengePeriod(c.challengePeriod);
+        _setKeeperEconomics(c.keeperMinBond, c.challengeReward, c.keeperReward);
+    }
+
+    // ------------------------------------------------------------------ votes
+    /// @notice Replace the caller's votes: `amounts[i]` votes for `candidates[i]`, at most
+    ///         `votesPerNode` in all (paper 1 section 3). Votes persist until changed; an empty
+    ///         list withdraws them. Counts as participation (paper 2 eq. 6).
+    function vote(address[] calldata candidates, uint256[] calldata amounts) external whenNotPaused {
+        if (!registry.isAdmitted(msg.sender)) revert NotAdmitted(msg.sender);
+        if (candidates.length != amounts.length) revert LengthMismatch(candidates.length, amounts.length);
+        if (candidates.length > MAX_CANDIDATES_PER_VOTER) {
+            revert TooManyCandidates(candidates.length, MAX_CANDIDATES_PER_VOTER);
+        }
+        uint256 sum;
+        for (uint256 i = 0; i < candidates.length; ++i) {
+            if (amounts[i] == 0) revert ZeroVotes(candidates[i]);
+            if (!registry.isCandidate(candidates[i])) revert NotACandidate(candidates[i]);
+            for (uint256 j = 0; j < i; ++j)
+                if (candidates[j] == candidates[i]) revert DuplicateCandidate(candidates[i]);
+            sum += amounts[i];
+        }
+        if (sum > votesPerNode) revert VotesExceedAllowance(sum, votesPerNode);
+
+        uint256 deposit = vault.bonded(msg.sender);
+        uint48 t = _now();
+        Allocation[] storage old = _allocations[msg.sender];
+        uint256 total = _totalVotes.latest();
+        for (uint256 i = old.length; i > 0; --i) {
+            Allocation memory a = old[i - 1];
+            _votesReceived[a.candidate].push(t, _votesReceived[a.candidate].latest() - a.votes);
+            _weightedVotes[a.candidate].push(
+                t,
+                SafeCast.toUint208(_weightedVotes[a.candidate].latest() - ClassicScore.voteWeight(a.votes, deposit))
+            );
+            total -= a.votes;
+            old.pop();
+        }
+        for (uint256 i = 0; i < candidates.length; ++i) {
+            address c = candidates[i];
+            old.push(Allocation(c, uint32(amounts[i])));
+            _votesReceived[c].push(t, SafeCast.toUint208(_votesReceived[c].latest() + amounts[i]));
+            _weightedVotes[c].push(
+                t,
+                SafeCast.toUint208(_weightedVotes[c].latest() + ClassicScore.voteWeight(amounts[i], deposit))
+            );
+            total += amounts[i];
+        }
+        _totalVotes.push(t, SafeCast.toUint208(total));
+        _lastVote[msg.sender].push(t, t);
+        emit Voted(msg.sender, candidates, amounts);
+        registry.recordParticipation(msg.sender);
+    }
+
+    /// @notice Vault hook: re-weigh the caller's votes when its deposit changes (classic model).
+    function onDepositChanged(address node, uint256 previous, uint256 current) external {
+        if (msg.sender != address(vault)) revert OnlyVault(msg.sender);
+        Allocation[] storage list = _allocations[node];
+        uint48 t = _now();
+        for (uint256 i = 0; i < list.length; ++i) {
+            Allocation memory a = list[i];
+            uint256 w = _weightedVotes[a.candidate].latest();
+            w = w + ClassicScore.voteWeight(a.votes, current) - ClassicScore.voteWeight(a.votes, previous);
+            _weightedVotes[a.candidate].push(t, SafeCast.toUint208(w));
+        }
+    }
+
+    // ------------------------------------------------------------------ elections
+    /// @notice Open the election of epoch `epoch` during epoch `epoch − 1`, fixing its seed.
+    /// @dev seed = keccak256(prevrandao, previous block hash, epoch): unknown before the
+    ///      snapshot, fixed before any submission (submissions come in later transactions).
+    function openElection(uint256 epoch) external whenNotPaused {
+        _requireElectionEpoch(epoch);
+        Election storage el = elections[epoch];
+        if (el.seed != bytes32(0)) revert ElectionAlreadyOpen(epoch);
+        el.seed = keccak256(abi.encode(block.prevrandao, blockhash(block.number - 1), epoch));
+        emit ElectionOpened(epoch, el.seed, snapshotOf(epoch));
+    }
+
+    /// @notice Submit the ordered list (best key first) of K delegates then the standbys for
+    ///         epoch `epoch` (bonded keepers). A shorter list claims no other node is eligible.
+    /// @dev Stores only the list's hash: the gas does not depend on the number of nodes.
+    function submit(uint256 epoch, address[] calldata list) external whenNotPaused {
+        _requireElectionEpoch(epoch);
+        Election storage el = _open(epoch);
+        if (el.submitter != address(0)) revert AlreadySubmitted(epoch, el.submitter);
+        uint256 deadline = submissionDeadline(epoch);
+        if (block.timestamp > deadline) revert SubmissionWindowClosed(epoch, deadline);
+        uint256 bond = vault.keeperBond(msg.sender);
+        if (bond < keeperMinBond) revert KeeperBondTooLow(msg.sender, bond, keeperMinBond);
+        if (list.length == 0 || list.length > listLength()) revert WrongListLength(list.length, listLength());
+        el.listHash = keccak256(abi.encode(list));
+        el.submitter = msg.sender;
+        el.submittedAt = _now();
+        emit ListSubmitted(epoch, msg.sender, list);
+    }
+
+    /// @notice Prove that `list[index]` is not electable at the snapshot (not admitted, jailed,
+    ///         a consumer, deposit below minimum, or zero score); it is removed.
+    function challengeIneligible(uint256 epoch, address[] calldata list, uint256 index) external {
+        _challengeable(epoch, list);
+        if (index >= list.length) revert IndexOutOfRange(index, list.length);
+        (bool ok, ) = _electable(epoch, list[index]);
+        if (ok) revert ChallengeFailed(ChallengeKind.Ineligible, epoch);
+        _repaired(epoch, ChallengeKind.Ineligible, _without(list, index));
+    }
+
+    /// @notice Prove that `list[i] == list[j]` for i < j; the later copy is removed.
+    function challengeDuplicate(uint256 epoch, address[] calldata list, uint256 i, uint256 j) external {
+        _challengeable(epoch, list);
+        if (j >= list.length) revert IndexOutOfRange(j, list.length);
+        if (i >= j || list[i] != list[j]) revert ChallengeFailed(ChallengeKind.Duplicate, epoch);
+        _repaired(epoch, ChallengeKind.Duplicate, _without(list, j));
+    }
+
+    /// @notice Prove that `list[index + 1]` has a better key than `list[index]`; they are swapped.
+    function challengeOrder(uint256 epoch, address[] calldata list, uint256 index) external {
+        _challengeable(epoch, list);
+        if (index + 1 >= list.length) revert IndexOutOfRange(index + 1, list.length);
+        (, uint256 keyA) = _electable(epoch, list[index]);
+        (, uint256 keyB) = _electable(epoch, list[index + 1]);
+        if (!ElectionKey.before(keyB, list[index + 1], keyA, list[index])) {
+            revert ChallengeFailed(ChallengeKind.Order, epoch);
+        }
+        address[] memory repaired = list;
+        (repaired[index], repaired[index + 1]) = (list[index + 1], list[index]);
+        _repaired(epoch, ChallengeKind.Order, repaired);
+    }
+
+    /// @notice Prove that electable `node`, absent from the list, has a better key than the last
+    ///         listed node (or the list is short); it is inserted at `position`, between two
+    ///         neighbours it ranks after and before, and the list's tail beyond K + standbys drops.
+    function challengeExcluded(uint256 epoch, address[] calldata list, address node, uint256 position) external {
+        _challengeable(epoch, list);
+        uint256 n = list.length;
+        if (position > n) revert IndexOutOfRange(position, n);
+        for (uint256 i = 0; i < n; ++i) if (list[i] == node) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
+        (bool ok, uint256 key) = _electable(epoch, node);
+        if (!ok) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
+        if (n == listLength() && !_ranksBefore(epoch, key, node, list[n - 1])) {
+            revert ChallengeFailed(ChallengeKind.Excluded, epoch);
+        }
+        if (position > 0 && _ranksBefore(epoch, key, node, list[position - 1])) {
+            revert ChallengeFailed(ChallengeKind.Excluded, epoch);
+        }
+        if (position < n && !_ranksBefore(epoch, key, node, list[position])) {
+            revert ChallengeFailed(ChallengeKind.Excluded, epoch);
+        }
+        uint256 m = n < listLength() ? n + 1 : n;
+        address[] memory repaired = new address[](m);
+        for (uint256 i = 0; i < m; ++i) {
+            repaired[i] = i < position ? list[i] : (i == position ? node : list[i - 1]);
+        }
+        _repaired(epoch, ChallengeKind.Excluded, repaired);
+    }
+
+    /// @notice Finalize epoch `epoch`'s (possibly repaired) list after the challenge window and
+    ///         before the epoch starts; the submitter earns the keeper reward from the pool.
+    function finalize(uint256 epoch, address[] calldata list) external {
+        Election storage el = elections[epoch];
+        if (el.finalized) revert AlreadyFinalized(epoch);
+        if (el.submitter == address(0)) revert NoSubmission(epoch);
+        if (keccak256(abi.encode(list)) != el.listHash) revert ListMismatch(epoch);
+        uint256 end = uint256(el.submittedAt) + challengePeriod;
+        if (block.timestamp < end) revert ChallengeWindowOpen(epoch, end);
+        uint256 reward = vault.accrueReward(el.submitter, keeperReward);
+        _finalize(epoch, list, el.submitter, reward);
+    }
+
+    /// @notice The fully on-chain reference election of epoch `epoch` (O(N)): for small
+    ///         deployments and epochs nobody submitted for. Finalizes at once; no keeper reward.
+    function electReference(uint256 epoch) external whenNotPaused {
+        _requireElectionEpoch(epoch);
+        Election storage el = _open(epoch);
+        if (el.submitter != address(0)) revert AlreadySubmitted(epoch, el.submitter);
+        address[] memory list = referenceList(epoch);
+        if (list.length == 0) revert NothingToElect(epoch);
+        _finalize(epoch, list, msg.sender, 0);
+    }
+
+    /// @notice Record that epoch `epoch` started without a finalized set: the latest earlier set serves.
+    function carryOver(uint256 epoch) external {
+        if (block.timestamp < epochStart(epoch)) revert EpochNotStarted(epoch);
+        Election storage el = elections[epoch];
+        if (el.finalized || el.carriedOver) revert AlreadyFinalized(epoch);
+        el.carriedOver = true;
+        emit DelegateSetCarriedOver(epoch, _finalizedEpochs.upperLookup(SafeCast.toUint48(epoch)));
+    }
+
+    /// @notice Hand the remaining slots of jailed delegate `node` in the current and the next
+    ///         epoch to the next unjailed standby, at once (anyone; the ledger calls it on jailing).
+    function handOver(address node) external {
+        if (!registry.isJailed(node)) revert NotJailed(node);
+        uint256 current = currentEpoch();
+        bool moved = _handOver(current, node, _slotAt(block.timestamp));
+        if (elections[current + 1].finalized) moved = _handOver(current + 1, node, 0) || moved;
+        if (!moved) revert NotScheduled(node, current);
+    }
+
+    // ------------------------------------------------------------------ parameters
+    /// @notice Set the challenge window, within [1 minute, epochDuration / 4].
+    function setChallengePeriod(uint256 value) external onlyRole(PARAMETER_ADMIN_ROLE) {
+        _setChallengePeriod(value);
+    }
+
+    /// @notice Set the keeper bond minimum, the challenger's pay per proven fault (from the
+    ///         submitter's bond, at most the minimum bond) and the reward per finalized election.
+    function setKeeperEconomics(
+        uint256 minBond,
+        uint256 reward,
+        uint256 finalizeReward
+    ) external onlyRole(PARAMETER_ADMIN_ROLE) {
+        _setKeeperEconomics(minBond, reward, finalizeReward);
+    }
+
+    /// @notice Stop votes, openings and submissions; challenges and finalization still work.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resume after {pause}.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ------------------------------------------------------------------ views
+    /// @notice K + standbys: the full length of a list.
+    function listLength() public view returns (uint256) {
+        return delegateCount + standbyCount;
+    }
+
+    /// @notice The current epoch.
+    function currentEpoch() public view returns (uint256) {
+        return block.timestamp < genesis ? 0 : (block.timestamp - genesis) / epochDuration;
+    }
+
+    /// @notice Timestamp at which `epoch` starts.
+    function epochStart(uint256 epoch) public view returns (uint256) {
+        return genesis + epoch * epochDuration;
+    }
+
+    /// @notice The snapshot of epoch `epoch`'s election: the start of epoch `epoch − 1`.
+    function snapshotOf(uint256 epoch) public view returns (uint256) {
+        return epochStart(epoch - 1);
+    }
+
+    /// @notice Last second at which a list for `epoch` may be submitted: two challenge periods
+    ///         before the epoch starts, so the window and the finalization both fit.
+    function submissionDeadline(uint256 epoch) public view returns (uint256) {
+        return epochStart(epoch) - 2 * challengePeriod;
+    }
+
+    /// @notice Votes `candidate` had received, votes cast in all, deposit-weighted votes, and the
+    ///         last vote of `candidate` as a voter, at the end of second `timepoint`.
+    function votesAt(
+        address candidate,
+        uint256 timepoint
+    ) public view returns (uint256 votes, uint256 total, uint256 weighted, uint256 lastVote) {
+        uint48 t = SafeCast.toUint48(timepoint);
+        return (
+            _votesReceived[candidate].upperLookupRecent(t),
+            _totalVotes.upperLookupRecent(t),
+            _weightedVotes[candidate].upperLookupRecent(t),
+            _lastVote[candidate].upperLookupRecent(t)
+        );
+    }
+
+    /// @notice The caller-visible vote allocation of `voter`.
+    function allocationOf(address voter) external view returns (Allocation[] memory) {
+        return _allocations[voter];
+    }
+
+    /// @notice Eligibility, score and key of `node` in the election of `epoch` (O(log n)).
+    /// @dev The key needs the seed, so it is NEVER before the election is opened.
+    function scoreOf(uint256 epoch, address node) public view returns (bool eligible, uint256 score, uint256 key) {
+        uint256 snapshot = snapshotOf(epoch);
+        (eligible, score) = registry.scoreAt(node, snapshot, _electionInputs(node, snapshot));
+        bytes32 seed = elections[epoch].seed;
+        key = eligible && seed != bytes32(0) ? ElectionKey.key(rule, score, seed, node) : ElectionKey.NEVER;
+    }
+
+    /// @notice The reference result for `epoch`: the K + standbys best keys among all registered
+    ///         nodes, best first. O(N · listLength); a view for small N, tests and audits.
+    function referenceList(uint256 epoch) public view returns (address[] memory list) {
+        uint256 cap = listLength();
+        address[] memory best = new address[](cap);
+        uint256[] memory keys = new uint256[](cap);
+        uint256 n;
+        uint256 count = registry.nodeCount();
+        uint256 pageSize = 200;
+        for (uint256 start = 0; start < count; start += pageSize) {
+            address[] memory page = registry.nodesPage(start, pageSize);
+            for (uint256 p = 0; p < page.length; ++p) {
+                (bool ok, uint256 key) = _electable(epoch, page[p]);
+                if (!ok) continue;
+                if (n == cap && !ElectionKey.before(key, page[p], keys[n - 1], best[n - 1])) continue;
+                uint256 i = n < cap ? n++ : n - 1;
+                while (i > 0 && ElectionKey.before(key, page[p], keys[i - 1], best[i - 1])) {
+                    best[i] = best[i - 1];
+                    keys[i] = keys[i - 1];
+                    --i;
+                }
+                best[i] = page[p];
+                keys[i] = key;
+            }
+        }
+        list = new address[](n);
+        for (uint256 i = 0; i < n; ++i) list[i] = best[i];
+    }
+
+    /// @notice The list serving epoch `epoch` (its own if finalized, else the latest earlier
+    ///         finalized one), the epoch it was elected for, and K' = min(K, its length).
+    function delegatesOf(uint256 epoch) public view returns (address[] memory list, uint256 source, uint256 k) {
+        source = elections[epoch].finalized ? epoch : _finalizedEpochs.upperLookup(SafeCast.toUint48(epoch));
+        list = _members[source];
+        k = list.length < delegateCount ? list.length : delegateCount;
+    }
+
+    /// @notice Who produces slot `slot` of epoch `epoch`: delegate `slot mod K'`, or the standby
+    ///         that took its slots over from a slot at or before `slot`; zero if nobody.
+    function slotOwner(uint256 epoch, uint256 slot) public view returns (address) {
+        (address[] memory list, , uint256 k) = delegatesOf(epoch);
+        if (k == 0) return address(0);
+        uint256 index = slot % k;
+        Handover[] storage h = _handovers[epoch][index];
+        for (uint256 i = h.length; i > 0; --i) if (h[i - 1].fromSlot <= slot) return h[i - 1].node;
+        return list[index];
+    }
+
+    /// @notice Seconds per slot.
+    function slotDuration() public view returns (uint256) {
+        return epochDuration / slotsPerEpoch;
+    }
+
+    // ------------------------------------------------------------------ internals
+    function _requireElectionEpoch(uint256 epoch) private view {
+        uint256 current = currentEpoch();
+        if (epoch != current + 1) revert WrongEpoch(epoch, current);
+    }
+
+    function _open(uint256 epoch) private view returns (Election storage el) {
+        el = elections[epoch];
+        if (el.seed == bytes32(0)) revert ElectionNotOpen(epoch);
+        if (el.finalized) revert AlreadyFinalized(epoch);
+    }
+
+    function _challengeable(uint256 epoch, address[] calldata list) private view {
+        Election storage el = elections[epoch];
+        if (el.submitter == address(0)) revert NoSubmission(epoch);
+        if (el.finalized) revert AlreadyFinalized(epoch);
+        uint256 end = uint256(el.submittedAt) + challengePeriod;
+        if (block.timestamp >= end) revert ChallengeWindowClosed(epoch, end);
+        if (keccak256(abi.encode(list)) != el.listHash) revert ListMismatch(epoch);
+    }
+
+    function _repaired(uint256 epoch, ChallengeKind kind, address[] memory repaired) private {
+        Election storage el = elections[epoch];
+        el.listHash = keccak256(abi.encode(repaired));
+        uint256 paid = vault.seizeKeeperBond(el.submitter, challengeReward, msg.sender);
+        emit ListChallenged(epoch, kind, msg.sender, paid, repaired);
+    }
+
+    function _finalize(uint256 epoch, address[] memory list, address submitter, uint256 reward) private {
+        uint256 start = epochStart(epoch);
+        if (block.timestamp >= start) revert FinalizationTooLate(epoch, start);
+        Election storage el = elections[epoch];
+        el.finalized = true;
+        el.listHash = keccak256(abi.encode(list));
+        _members[epoch] = list;
+        _finalizedEpochs.push(SafeCast.toUint48(epoch), SafeCast.toUint208(epoch));
+        emit DelegatesFinalized(epoch, list, submitter, reward);
+        uint256 k = list.length < delegateCount ? list.length : delegateCount;
+        for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], 0);
+    }
+
+    function _handOver(uint256 epoch, address node, uint256 fromSlot) private returns (bool) {
+        (address[] memory list, , uint256 k) = delegatesOf(epoch);
+        for (uint256 i = 0; i < k; ++i) {
+            if (slotOwner(epoch, fromSlot < i ? i : fromSlot) != node) continue;
+            address next;
+            uint256 used = standbysUsed[epoch];
+            while (k + used < list.length) {
+                address candidate = list[k + used++];
+                if (!registry.isJailed(candidate)) {
+                    next = candidate;
+                    break;
+                }
+            }
+            standbysUsed[epoch] = used;
+            _handovers[epoch][i].push(Handover(next, SafeCast.toUint32(fromSlot)));
+            emit SlotsHandedOver(epoch, i, node, next, fromSlot);
+            return true;
+        }
+        return false;
+    }
+
+    function _electionInputs(
+        address node,
+        uint256 snapshot
+    ) private view returns (NodeRegistry.ElectionInputs memory e) {
+        (e.votes, e.totalVotes, e.weightedVotes, e.lastVote) = votesAt(node, snapshot - 1);
+        e.deposit = vault.bondedAt(node, snapshot - 1);
+    }
+
+    function _electable(uint256 epoch, address node) private view returns (bool ok, uint256 key) {
+        (ok, , key) = scoreOf(epoch, node);
+        ok = ok && key != ElectionKey.NEVER;
+    }
+
+    function _ranksBefore(uint256 epoch, uint256 key, address node, address other) private view returns (bool) {
+        (, uint256 otherKey) = _electable(epoch, other);
+        return ElectionKey.before(key, node, otherKey, other);
+    }
+
+    function _without(address[] calldata list, uint256 index) private pure returns (address[] memory out) {
+        out = new address[](list.length - 1);
+        for (uint256 i = 0; i < out.length; ++i) out[i] = list[i < index ? i : i + 1];
+    }
+
+    function _slotAt(uint256 t) private view returns (uint256) {
+        return ((t - genesis) % epochDuration) / slotDuration();
+    }
+
+    function _setChallengePeriod(uint256 value) private {
+        if (value < 60 || value > epochDuration / 4) revert InvalidConfig("challengePeriod", value);
+        challengePeriod = value;
+        emit ChallengePeriodSet(value);
+    }
+
+    function _setKeeperEconomics(uint256 minBond, uint256 reward, uint256 finalizeReward) private {
+        if (minBond == 0) revert InvalidConfig("keeperMinBond", minBond);
+        if (reward > minBond) revert InvalidConfig("challengeReward", reward);
+        keeperMinBond = minBond;
+        challengeReward = reward;
+        keeperReward = finalizeReward;
+        emit KeeperEconomicsSet(minBond, reward, finalizeReward);
+    }
+
+    function _now() private view returns (uint48) {
+        return SafeCast.toUint48(block.timestamp);
+    }
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title NodeRecord
+/// @notice Bit layouts of the two checkpointed attribute records of a node, each one 208-bit
+///         `Checkpoints.Trace208` value, so a score at a snapshot costs two lookups, not ten.
+/// @dev Credit record (paper 1): quality D [0,64) | offence penalty [64,128) | clean 128 |
+///      admitted 129 | jailed 130 | jailedUntil [131,179).
+///      Trust record (paper 2): trust [0,72) | C_T [72,104) | C_F [104,136) | E_i [136,168) |
+///      last participation [168,208). Values wider than their field revert (SafeCast-style).
+library NodeRecord {
+    error RecordFieldOverflow(uint256 value, uint256 bits);
+
+    // ---- credit record
+    function packCredit(
+        uint256 quality_,
+        uint256 penalty_,
+        bool clean_,
+        bool admitted_,
+        bool jailed_,
+        uint256 jailedUntil_
+    ) internal pure returns (uint208) {
+        return
+            uint208(
+                _fit(quality_, 64) |
+                    (_fit(penalty_, 64) << 64) |
+                    (_bit(clean_) << 128) |
+                    (_bit(admitted_) << 129) |
+                    (_bit(jailed_) << 130) |
+                    (_fit(jailedUntil_, 48) << 131)
+            );
+    }
+
+    function quality(uint208 r) internal pure returns (uint256) {
+        return uint64(r);
+    }
+
+    function offencePenalty(uint208 r) internal pure returns (uint256) {
+        return uint64(r >> 64);
+    }
+
+    function clean(uint208 r) internal pure returns (bool) {
+        return (r >> 128) & 1 == 1;
+    }
+
+    function admitted(uint208 r) internal pure returns (bool) {
+        return (r >> 129) & 1 == 1;
+    }
+
+    function jailed(uint208 r) internal pure returns (bool) {
+        return (r >> 130) & 1 == 1;
+    }
+
+    function jailedUntil(uint208 r) internal pure returns (uint256) {
+        return uint48(r >> 131);
+    }
+
+    function withQuality(uint208 r, uint256 v) internal pure returns (uint208) {
+        return packCredit(v, offencePenalty(r), clean(r), admitted(r), jailed(r), jailedUntil(r));
+    }
+
+    function withOffencePenalty(uint208 r, uint256 v) internal pure returns (uint208) {
+        return packCredit(quality(r), v, clean(r), admitted(r), jailed(r), jailedUntil(r));
+    }
+
+    function withClean(uint208 r, bool v) internal pure returns (uint208) {
+        return packCredit(quality(r), offencePenalty(r), v, admitted(r), jailed(r), jailedUntil(r));
+    }
+
+    function withAdmitted(uint208 r, bool v) internal pure returns (uint208) {
+        return packCredit(quality(r), offencePenalty(r), clean(r), v, jailed(r), jailedUntil(r));
+    }
+
+    function withJail(uint208 r, bool v, uint256 until) internal pure returns (uint208) {
+        return packCredit(quality(r), offencePenalty(r), clean(r), admitted(r), v, until);
+    }
+
+    // ---- trust record
+    function packTrust(
+        uint256 trust_,
+        uint256 correct_,
+        uint256 offences_,
+        uint256 participated_,
+        uint256 lastParticipation_
+    ) internal pure returns (uint208) {
+        return
+            uint208(
+                _fit(trust_, 72) |
+                    (_fit(correct_, 32) << 72) |
+                    (_fit(offences_, 32) << 104) |
+                    (_fit(participated_, 32) << 136) |
+                    (_fit(lastParticipation_, 40) << 168)
+            );
+    }
+
+    function trust(uint208 r) internal pure returns (uint256) {
+        return uint72(r);
+    }
+
+    function correct(uint208 r) internal pure returns (uint256) {
+        return uint32(r >> 72);
+    }
+
+    function offences(uint208 r) internal pure returns (uint256) {
+        return uint32(r >> 104);
+    }
+
+    function participated(uint208 r) internal pure returns (uint256) {
+        return uint32(r >> 136);
+    }
+
+    function lastParticipation(uint208 r) internal pure returns (uint256) {
+        return uint40(r >> 168);
+    }
+
+    function withTrust(uint208 r, uint256 v) internal pure returns (uint208) {
+        return packTrust(v, correct(r), offences(r), participated(r), lastParticipation(r));
+    }
+
+    function withCorrect(uint208 r, uint256 v) internal pure returns (uint208) {
+        return packTrust(trust(r), v, offences(r), participated(r), lastParticipation(r));
+    }
+
+    function withOffences(uint208 r, uint256 v) internal pure returns (uint208) {
+        return packTrust(trust(r), correct(r), v, participated(r), lastParticipation(r));
+    }
+
+    function withParticipated(uint208 r, uint256 v) internal pure returns (uint208) {
+        return packTrust(trust(r), correct(r), offences(r), v, lastParticipation(r));
+    }
+
+    function withLastParticipation(uint208 r, uint256 v) internal pure returns (uint208) {
+        return packTrust(trust(r), correct(r), offences(r), participated(r), v);
+    }
+
+    function _fit(uint256 v, uint256 bits) private pure returns (uint256) {
+        if (v >> bits != 0) revert RecordFieldOverflow(v, bits);
+        return v;
+    }
+
+    function _bit(bool b) private pure returns (uint256) {
+        return b ? 1 : 0;
+    }
+}

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {EpochClock} from "./EpochClock.sol";
+import {NodeRecord} from "./NodeRecord.sol";
+import {StakeVault} from "../staking/StakeVault.sol";
+import {ScoringParams, ScoringParamsLib, NodeClass, ScoringModel} from "../scoring/ScoringParams.sol";
+import {CreditScore} from "../scoring/CreditScore.sol";
+import {DynamicTrustScore} from "../scoring/DynamicTrustScore.sol";
+
+/// @title NodeRegistry
+/// @notice Node registrations and admission, the credit and trust attributes the scores read,
+///         and the scoring parameters (SPEC.md sections 1-3).
+///         Every attribute a score reads is checkpointed by timestamp, so `scoreAt` evaluates
+///         any node at any past snapshot in O(log n) (SPEC.md section 4).
+/// @dev Paper 1 sections 2.1-2.2, paper 2 sections 3.1-3.2. Attribute records are packed into
+///      two OpenZeppelin `Trace208` histories per node, see {NodeRecord}.
+contract NodeRegistry is EpochClock, AccessControl, Pausable {
+    using Checkpoints for Checkpoints.Trace208;
+    using NodeRecord for uint208;
+
+    // ------------------------------------------------------------------ roles
+    bytes32 public constant SUPERVISOR_ROLE = keccak256("SUPERVISOR_ROLE");
+    bytes32 public constant METER_ORACLE_ROLE = keccak256("METER_ORACLE_ROLE");
+    bytes32 public constant PARAMETER_ADMIN_ROLE = keccak256("PARAMETER_ADMIN_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice System contracts (election, ledger) that record participation, correct actions and offences.
+    bytes32 public constant RECORDER_ROLE = keccak256("RECORDER_ROLE");
+
+    uint256 public constant MAX_CAPACITY = 1e10; // 10 GW, in watts
+    uint256 public constant MAX_ENDPOINT_LENGTH = 256;
+
+    // ------------------------------------------------------------------ types
+    enum Status {
+        None,
+        Pending,
+        Admitted,
+        Rejected,
+        Exited
+    }
+
+    struct Node {
+        NodeClass nodeClass;
+        Status status;
+        uint32 tradingCycle; // T_a fixed at admission (seconds); 0 for consumers
+        uint48 registeredAt;
+        uint48 admittedAt;
+        uint64 capacity; // watts
+    }
+
+    /// @notice What the election knows of a node at a snapshot: its votes and deposit.
+    struct ElectionInputs {
+        uint256 votes;
+        uint256 totalVotes;
+        uint256 weightedVotes;
+        uint256 lastVote;
+        uint256 deposit;
+    }
+
+    // ------------------------------------------------------------------ errors
+    error UnknownNodeClass(uint256 nodeClass);
+    error CapacityOutOfBounds(uint256 capacity);
+    error EndpointTooLong(uint256 length);
+    error AlreadyRegistered(address node, Status status);
+    error NotPending(address node, Status status);
+    error NotAdmitted(address node, Status status);
+    error NotJailed(address node);
+    error JailNotOver(address node, uint256 jailedUntil);
+    error DepositBelowMinimum(address node, uint256 deposit, uint256 minimum);
+    error ZeroAddress(string field);
+
+    // ------------------------------------------------------------------ events
+    event NodeRegistered(address indexed node, NodeClass nodeClass, uint256 capacity, string endpoint);
+    event NodeAdmitted(address indexed node, uint256 tradingCycle);
+    event NodeRejected(address indexed node);
+    event NodeExited(address indexed node);
+    event EndpointUpdated(address indexed node, string endpoint);
+    event ParticipationRecorded(address indexed node, uint256 indexed epoch, uint256 trust);
+    event CorrectActionRecorded(address indexed node, uint256 trust);
+    event OffenceRecorded(address indexed node, uint256 creditPenalty, uint256 trust, uint256 jailedUntil);
+    event CleanRecordSet(address indexed node, bool clean);
+    event NodeUnjailed(address indexed node);
+    event ScoringParamsSet(uint256 indexed version);
+
+    // ------------------------------------------------------------------ storage
+    /// @notice The scoring model of this deployment (SPEC.md section 3).
+    ScoringModel public immutable scoringModel;
+    /// @notice The vault that collects participation fees and holds deposits.
+    StakeVault public immutable vault;
+
+    mapping(address node => Node) private _nodes;
+    mapping(address node => string) public endpointOf;
+    address[] private _nodeList;
+    mapping(address node => Checkpoints.Trace208) private _creditRecord;
+    mapping(address node => Checkpoints.Trace208) private _trustRecord;
+
+    ScoringParams[] private _paramsVersions;
+    Checkpoints.Trace208 private _paramsVersionAt;
+
+    constructor(
+        address admin,
+        StakeVault vault_,
+        ScoringModel model,
+        ScoringParams memory params,
+        uint256 genesis_,
+        uint256 epochDuration_
+    ) EpochClock(genesis_, epochDuration_) {
+        if (admin == address(0)) revert ZeroAddress("admin");
+        if (address(vault_) == address(0)) revert ZeroAddress("vault");
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        vault = vault_;
+        scoringModel = model;
+        _setScoringParams(params);
+    }
+
+    // ------------------------------------------------------------------ registration
+    /// @notice Register the caller as a node of class `nodeClass` (a `NodeClass` value) with
+    ///         installed `capacity` in watts and the `endpoint` its delegate client listens on.
+    /// @dev Producers need 1 W to 10 GW; consumers may register 0. The node waits for admission.
+    function register(uint8 nodeClass, uint256 capacity, string calldata endpoint) external whenNotPaused {
+        if (nodeClass > uint8(NodeClass.Consumer)) revert UnknownNodeClass(nodeClass);
+        NodeClass c = NodeClass(nodeClass);
+        if (capacity > MAX_CAPACITY || (capacity == 0 && c != NodeClass.Consumer)) revert CapacityOutOfBounds(capacity);
+        if (bytes(endpoint).length > MAX_ENDPOINT_LENGTH) revert EndpointTooLong(bytes(endpoint).length);
+        Node storage n = _nodes[msg.sender];
+        if (n.status != Status.None) revert AlreadyRegistered(msg.sender, n.status);
+        n.nodeClass = c;
+        n.status = Status.Pending;
+        n.registeredAt = SafeCast.toUint48(block.timestamp);
+        n.capacity = uint64(capacity);
+        endpointOf[msg.sender] = endpoint;
+        _nodeList.push(msg.sender);
+        emit NodeRegistered(msg.sender, c, capacity, endpoint);
+    }
+
+    /// @notice Admit a pending node (supervisor). Its trading cycle is fixed from its class now.
+    function admit(address node) external onlyRole(SUPERVISOR_ROLE) whenNotPaused {
+        Node storage n = _pending(node);
+        ScoringParams storage p = _latestParams();
+        n.status = Status.Admitted;
+        n.admittedAt = SafeCast.toUint48(block.timestamp);
+        n.tradingCycle = p.tradingCycle[uint256(n.nodeClass)];
+        _creditRecord[node].push(_now(), NodeRecord.packCredit(0, 0, false, true, false, 0));
+        _trustRecord[node].push(_now(), NodeRecord.packTrust(p.initialTrust, 0, 0, 0, 0));
+        emit NodeAdmitted(node, n.tradingCycle);
+    }
+
+    /// @notice Reject a pending node (supervisor).
+    function reject(address node) external onlyRole(SUPERVISOR_ROLE) {
+        _pending(node).status = Status.Rejected;
+        emit NodeRejected(node);
+    }
+
+    /// @notice Leave the system for good. The deposit stays slashable through its unbonding period.
+    function exit() external {
+        Node storage n = _nodes[msg.sender];
+        if (n.status != Status.Admitted && n.status != Status.Pending) revert NotAdmitted(msg.sender, n.status);
+        if (n.status == Status.Admitted) {
+            uint208 rec = _creditRecord[msg.sender].latest();
+            _creditRecord[msg.sender].push(_now(), rec.withAdmitted(false));
+        }
+        n.status = Status.Exited;
+        emit NodeExited(msg.sender);
+    }
+
+    /// @notice Change the caller's delegate-client endpoint.
+    function setEndpoint(string calldata endpoint) external {
+        Node storage n = _nodes[msg.sender];
+        if (n.status != Status.Admitted && n.status != Status.Pending) revert NotAdmitted(msg.sender, n.status);
+        if (bytes(endpoint).length > MAX_ENDPOINT_LENGTH) revert EndpointTooLong(bytes(endpoint).length);
+        endpointOf[msg.sender] = endpoint;
+        emit EndpointUpdated(msg.sender, endpoint);
+    }
+
+    // ------------------------------------------------------------------ records (system contracts)
+    /// @notice Record that `node` took part in the current consensus round (voted or attested).
+    /// @dev Counts once per epoch toward E_i (paper 2 eq. 6); realises the trust decay of eq. (8) first.
+    function recordParticipation(address node) external onlyRole(RECORDER_ROLE) {
+        _participate(node, false);
+    }
+
+    /// @notice Record a correct consensus action of `node` (block produced, correct attestation):
+    ///         C_T + 1 and trust + ΔD_a (paper 2 eqs. 5 and 7), and participation.
+    function recordCorrectAction(address node) external onlyRole(RECORDER_ROLE) {
+        _participate(node, true);
+    }
+
+    /// @notice Record a proven offence of `node`: C_F + 1, trust − penalty, credit penalty
+    ///         `creditPenalty` (part of ΔC−, capped at 10), clean record lost, jailed for `jailFor` seconds.
+    function recordOffence(address node, uint256 creditPenalty, uint256 jailFor) external onlyRole(RECORDER_ROLE) {
+        ScoringParams storage p = _latestParams();
+        uint208 t = _trustRecord[node].latest();
+        uint256 trust = DynamicTrustScore.penalized(_memory(p), t.trust());
+        _trustRecord[node].push(_now(), t.withTrust(trust).withOffences(t.offences() + 1));
+        uint208 c = _creditRecord[node].latest();
+        uint256 penalty = c.offencePenalty() + creditPenalty;
+        if (penalty > CreditScore.MAX_ATTRIBUTE) penalty = CreditScore.MAX_ATTRIBUTE;
+        uint256 until = block.timestamp + jailFor;
+        if (c.jailedUntil() > until) until = c.jailedUntil();
+        _creditRecord[node].push(_now(), c.withOffencePenalty(penalty).withClean(false).withJail(true, until));
+        emit OffenceRecorded(node, penalty, trust, until);
+    }
+
+    /// @notice Record the settled trading cycle of `node`: its quality D becomes paper 1 eq. (3) of
+    ///         `plannedEnergy` and `meteredEnergy` (unchanged when nothing was planned). Returns D.
+    function recordQuality(
+        address node,
+        uint256 plannedEnergy,
+        uint256 meteredEnergy
+    ) external onlyRole(RECORDER_ROLE) returns (uint256 d) {
+        _admitted(node);
+        uint208 c = _creditRecord[node].latest();
+        d = CreditScore.quality(plannedEnergy, meteredEnergy, _latestParams().qualityScale, c.quality());
+        _creditRecord[node].push(_now(), c.withQuality(d));
+    }
+
+    /// @notice Set whether `node` produced every block of its last delegate epoch (paper 1 eq. 5, ΔC+).
+    function setCleanRecord(address node, bool clean) external onlyRole(RECORDER_ROLE) {
+        uint208 c = _creditRecord[node].latest();
+        _creditRecord[node].push(_now(), c.withClean(clean));
+        emit CleanRecordSet(node, clean);
+    }
+
+    /// @notice Leave jail after the jail period, if the deposit is still at least minDeposit.
+    function unjail() external {
+        uint208 c = _creditRecord[msg.sender].latest();
+        if (!c.jailed()) revert NotJailed(msg.sender);
+        if (block.timestamp < c.jailedUntil()) revert JailNotOver(msg.sender, c.jailedUntil());
+        uint256 minimum = _latestParams().minDeposit;
+        uint256 deposit = vault.bonded(msg.sender);
+        if (deposit < minimum) revert DepositBelowMinimum(msg.sender, deposit, minimum);
+        _creditRecord[msg.sender].push(_now(), c.withJail(false, 0));
+        emit NodeUnjailed(msg.sender);
+    }
+
+    // ------------------------------------------------------------------ parameters
+    /// @notice Replace the scoring parameters (parameter admin); checked by ScoringParamsLib.validate.
+    /// @dev Takes effect for snapshots after this block: scores of past snapshots keep theirs.
+    function setScoringParams(ScoringParams calldata params) external onlyRole(PARAMETER_ADMIN_ROLE) {
+        _setScoringParams(params);
+    }
+
+    /// @notice Stop registration and admission.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resume after {pause}.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ------------------------------------------------------------------ views
+    /// @notice The registration of `node`.
+    function nodeOf(address node) external view returns (Node memory) {
+        return _nodes[node];
+    }
+
+    /// @notice How many nodes ever registered (page through them with {nodesPage}).
+    function nodeCount() external view returns (uint256) {
+        return _nodeList.length;
+    }
+
+    /// @notice Registered nodes `[start, start + count)`, truncated at the end of the list.
+    function nodesPage(uint256 start, uint256 count) external view returns (address[] memory page) {
+        uint256 end = start + count;
+        if (end > _nodeList.length) end = _nodeList.length;
+        if (start >= end) return page;
+        page = new address[](end - start);
+        for (uint256 i = start; i < end; ++i) page[i - start] = _nodeList[i];
+    }
+
+    /// @notice The scoring parameters in force at the end of second `timepoint`.
+    function scoringParamsAt(uint256 timepoint) public view returns (ScoringParams memory) {
+        return _paramsVersions[_paramsVersionAt.upperLookupRecent(SafeCast.toUint48(timepoint))];
+    }
+
+    /// @notice The scoring parameters in force now.
+    function scoringParams() external view returns (ScoringParams memory) {
+        return _latestParams();
+    }
+
+    /// @notice The credit attributes of `node` at the end of second `timepoint`.
+    function creditRecordAt(
+        address node,
+        uint256 timepoint
+    )
+        external
+        view
+        returns (uint256 quality, uint256 offencePenalty, bool clean, bool admitted, bool jailed, uint256 jailedUntil)
+    {
+        uint208 c = _creditRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint));
+        return (c.quality(), c.offencePenalty(), c.clean(), c.admitted(), c.jailed(), c.jailedUntil());
+    }
+
+    /// @notice The trust attributes of `node` at the end of second `timepoint`.
+    function trustRecordAt(
+        address node,
+        uint256 timepoint
+    )
+        external
+        view
+        returns (uint256 trust, uint256 correct, uint256 offences, uint256 participated, uint256 lastParticipation)
+    {
+        uint208 t = _trustRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint));
+        return (t.trust(), t.correct(), t.offences(), t.participated(), t.lastParticipation());
+    }
+
+    /// @notice Whether `node` is jailed now.
+    function isJailed(address node) external view returns (bool) {
+        return _creditRecord[node].latest().jailed();
+    }
+
+    /// @notice Whether `node` is an admitted producer now (may be voted for).
+    function isCandidate(address node) external view returns (bool) {
+        Node storage n = _nodes[node];
+        return n.status == Status.Admitted && n.nodeClass != NodeClass.Consumer;
+    }
+
+    /// @notice Whether `node` is admitted now (may vote).
+    function isAdmitted(address node) external view returns (bool) {
+        return _nodes[node].status == Status.Admitted;
+    }
+
+    /// @notice Eligibility and score of `node` at snapshot time `snapshot` (state strictly before
+    ///         it), given what the election knows of its votes and deposit at that snapshot.
+    /// @dev Eligible: admitted, not jailed, a producer, deposit at least minDeposit (SPEC.md 4).
+    ///      O(log n) in the length of the node's histories.
+    function scoreAt(
+        address node,
+        uint256 snapshot,
+        ElectionInputs calldata e
+    ) external view returns (bool eligible, uint256 score) {
+        uint48 t = SafeCast.toUint48(snapshot - 1);
+        Node storage n = _nodes[node];
+        uint208 c = _creditRecord[node].upperLookupRecent(t);
+        if (!c.admitted() || c.jailed() || n.nodeClass == NodeClass.Consumer) return (false, 0);
+        ScoringParams memory p = _paramsVersions[_paramsVersionAt.upperLookupRecent(t)];
+        if (e.deposit < p.minDeposit) return (false, 0);
+        eligible = true;
+        if (scoringModel == ScoringModel.Credit) {
+            uint256 since = e.lastVote > n.admittedAt ? e.lastVote : n.admittedAt;
+            score = CreditScore.score(
+                p,
+                CreditScore.Inputs({
+                    frequencyValue: p.frequencyValue[uint256(n.nodeClass)],
+                    capacity: n.capacity,
+                    quality: c.quality(),
+                    cleanRecord: c.clean(),
+                    offencePenalty: c.offencePenalty(),
+                    elapsedSinceVote: snapshot - since,
+                    tradingCycle: n.tradingCycle,
+                    votes: e.votes,
+                    totalVotes: e.totalVotes
+                })
+            );
+        } else if (scoringModel == ScoringModel.DynamicTrust) {
+            score = DynamicTrustScore.score(p, _trustInputs(node, n, snapshot, p.window, e));
+        } else {
+            score = e.weightedVotes;
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+    function _trustInputs(
+        address node,
+        Node storage n,
+        uint256 snapshot,
+        uint256 window,
+        ElectionInputs calldata e
+    ) private view returns (DynamicTrustScore.Inputs memory) {
+        uint256 span = window * epochDuration;
+        uint208 nowRec = _trustRecord[node].upperLookupRecent(SafeCast.toUint48(snapshot - 1));
+        uint208 startRec = snapshot > span + 1
+            ? _trustRecord[node].upperLookupRecent(SafeCast.toUint48(snapshot - span - 1))
+            : 0;
+        uint256 rounds = epochOf(snapshot) - epochOf(n.admittedAt);
+        uint256 last = nowRec.lastParticipation();
+        if (last < n.admittedAt) last = n.admittedAt;
+        return
+            DynamicTrustScore.Inputs({
+                correctActions: nowRec.correct() - startRec.correct(),
+                offences: nowRec.offences() - startRec.offences(),
+                participatedRounds: nowRec.participated() - startRec.participated(),
+                windowRounds: rounds < window ? rounds : window,
+                votes: e.votes,
+                totalVotes: e.totalVotes,
+                deposit: e.deposit,
+                trust: nowRec.trust(),
+                elapsedSinceParticipation: snapshot - last
+            });
+    }
+
+    function _participate(address node, bool correct) private {
+        Node storage n = _admitted(node);
+        ScoringParams memory p = _memory(_latestParams());
+        uint208 t = _trustRecord[node].latest();
+        uint256 last = t.lastParticipation();
+        if (last < n.admittedAt) last = n.admittedAt;
+        uint256 trust = DynamicTrustScore.decayedTrust(p, t.trust(), block.timestamp - last);
+        uint256 participated = t.participated();
+        uint256 epoch = currentEpoch();
+        if (t.lastParticipation() == 0 || epochOf(t.lastParticipation()) != epoch) participated += 1;
+        if (correct) {
+            trust = DynamicTrustScore.rewarded(p, trust);
+            t = t.withCorrect(t.correct() + 1);
+            emit CorrectActionRecorded(node, trust);
+        }
+        _trustRecord[node].push(
+            _now(),
+            t.withTrust(trust).withParticipated(participated).withLastParticipation(block.timestamp)
+        );
+        emit ParticipationRecorded(node, epoch, trust);
+    }
+
+    function _pending(address node) private view returns (Node storage n) {
+        n = _nodes[node];
+        if (n.status != Status.Pending) revert NotPending(node, n.status);
+    }
+
+    function _admitted(address node) private view returns (Node storage n) {
+        n = _nodes[node];
+        if (n.status != Status.Admitted) revert NotAdmitted(node, n.status);
+    }
+
+    function _latestParams() private view returns (ScoringParams storage) {
+        return _paramsVersions[_paramsVersions.length - 1];
+    }
+
+    function _memory(ScoringParams storage p) private pure returns (ScoringParams memory) {
+        return p;
+    }
+
+    function _setScoringParams(ScoringParams memory params) private {
+        ScoringParamsLib.validate(params);
+        uint256 version = _paramsVersions.length;
+        _paramsVersions.push(params);
+        _paramsVersionAt.push(_now(), uint208(version));
+        emit ScoringParamsSet(version);
+    }
+
+    function _now() private view returns (uint48) {
+        return SafeCast.toUint48(block.timestamp);
+    }
+}

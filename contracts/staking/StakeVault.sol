@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @notice Told when a node's bonded deposit changes (the election keeps deposit-weighted tallies).
+interface IDepositObserver {
+    function onDepositChanged(address node, uint256 previous, uint256 current) external;
+}
+
+/// @title StakeVault
+/// @notice The one contract that holds tokens (SPEC.md section 6): node deposits with unbonding,
+///         keeper bonds, the reward pool fed by participation fees and slashes, and rewards that
+///         are accrued by the system contracts and claimed by their owners (pull, never push).
+/// @dev Conservation: `token.balanceOf(this) == accountedBalance()` at all times, where the
+///      accounted balance is bonded + unbonding deposits + keeper bonds (bonded and unbonding)
+///      + pool + unclaimed rewards. Bonded deposits are checkpointed by timestamp so a score can
+///      read the deposit at any past snapshot in O(log n).
+contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+    using Checkpoints for Checkpoints.Trace208;
+
+    // ------------------------------------------------------------------ roles
+    /// @notice System contracts (registry, election, ledger): fees, rewards, slashes, bond seizures.
+    bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
+    bytes32 public constant PARAMETER_ADMIN_ROLE = keccak256("PARAMETER_ADMIN_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice Bounds of the unbonding period; it must outlast every evidence and challenge window.
+    uint256 public constant MIN_UNBONDING_PERIOD = 1 hours;
+    uint256 public constant MAX_UNBONDING_PERIOD = 365 days;
+
+    // ------------------------------------------------------------------ errors
+    error ZeroAmount();
+    error InsufficientAllowance(address owner, uint256 allowance, uint256 needed);
+    error InsufficientBonded(address account, uint256 bonded, uint256 needed);
+    error RemainderBelowMinimum(address account, uint256 remainder, uint256 minimum);
+    error NothingUnbonding(address account);
+    error UnbondingNotFinished(address account, uint256 releaseAt, uint256 now_);
+    error NothingToClaim(address account);
+    error TokenTransferMismatch(uint256 expected, uint256 received);
+    error UnbondingPeriodOutOfBounds(uint256 value);
+    error ObserverAlreadySet(address observer);
+    error ZeroAddress(string field);
+
+    // ------------------------------------------------------------------ events
+    event Deposited(address indexed node, uint256 amount, uint256 bonded);
+    event WithdrawalRequested(address indexed node, uint256 amount, uint256 unbonding, uint256 releaseAt);
+    event Withdrawn(address indexed node, uint256 amount);
+    event KeeperBonded(address indexed keeper, uint256 amount, uint256 bond);
+    event KeeperUnbondRequested(address indexed keeper, uint256 amount, uint256 unbonding, uint256 releaseAt);
+    event KeeperBondWithdrawn(address indexed keeper, uint256 amount);
+    event FeeCollected(address indexed payer, uint256 amount, uint256 pool);
+    event PoolFunded(address indexed funder, uint256 amount, uint256 pool);
+    event RewardAccrued(address indexed account, uint256 amount, uint256 pool);
+    event RewardClaimed(address indexed account, uint256 amount);
+    event Slashed(address indexed node, uint256 amount, address indexed reporter, uint256 reporterShare);
+    event KeeperBondSeized(address indexed keeper, uint256 amount, address indexed beneficiary);
+    event UnbondingPeriodSet(uint256 value);
+    event MinRemainderSet(uint256 value);
+    event DepositObserverSet(address observer);
+
+    // ------------------------------------------------------------------ storage
+    struct Unbonding {
+        uint128 amount;
+        uint48 releaseAt;
+    }
+
+    /// @notice The stake and fee token, fixed at deployment.
+    IERC20 public immutable token;
+    /// @notice Told of every change of a bonded deposit (the election contract).
+    IDepositObserver public depositObserver;
+    /// @notice Seconds between a withdrawal request and the withdrawal.
+    uint256 public unbondingPeriod;
+    /// @notice A partial withdrawal may not leave less than this bonded (candidates' minDeposit).
+    uint256 public minRemainder;
+
+    mapping(address node => Checkpoints.Trace208) private _bonded;
+    mapping(address node => Unbonding) public unbonding;
+    mapping(address keeper => uint256) public keeperBond;
+    mapping(address keeper => Unbonding) public keeperUnbonding;
+    mapping(address account => uint256) public rewards;
+
+    /// @notice Reward pool: fees and slash proceeds not yet accrued to anyone.
+    uint256 public pool;
+    uint256 public totalBonded;
+    uint256 public totalUnbonding;
+    uint256 public totalKeeperBonds;
+    uint256 public totalRewards;
+
+    constructor(IERC20 token_, address admin, uint256 unbondingPeriod_, uint256 minRemainder_) {
+        if (address(token_) == address(0)) revert ZeroAddress("token");
+        if (admin == address(0)) revert ZeroAddress("admin");
+        token = token_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setUnbondingPeriod(unbondingPeriod_);
+        minRemainder = minRemainder_;
+        emit MinRemainderSet(minRemainder_);
+    }
+
+    // ------------------------------------------------------------------ node deposits
+    /// @notice Bond `amount` tokens as the caller's deposit (first deposit or top-up).
+    /// @dev Needs an ERC-20 allowance of at least `amount` to this contract.
+    function deposit(uint256 amount) external whenNotPaused nonReentrant {
+        _pull(msg.sender, amount);
+        uint256 previous = _bonded[msg.sender].latest();
+        uint256 current = previous + amount;
+        _bonded[msg.sender].push(_now(), SafeCast.toUint208(current));
+        totalBonded += amount;
+        emit Deposited(msg.sender, amount, current);
+        _notify(msg.sender, previous, current);
+    }
+
+    /// @notice Start unbonding `amount` of the caller's deposit; it stays slashable until withdrawn.
+    /// @dev Either keep at least `minRemainder` bonded or withdraw everything. A second request
+    ///      adds to the first and restarts the unbonding period.
+    function requestWithdrawal(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        uint256 previous = _bonded[msg.sender].latest();
+        if (amount > previous) revert InsufficientBonded(msg.sender, previous, amount);
+        uint256 current = previous - amount;
+        if (current != 0 && current < minRemainder) revert RemainderBelowMinimum(msg.sender, current, minRemainder);
+        _bonded[msg.sender].push(_now(), SafeCast.toUint208(current));
+        totalBonded -= amount;
+        Unbonding storage u = unbonding[msg.sender];
+        u.amount += SafeCast.toUint128(amount);
+        u.releaseAt = SafeCast.toUint48(block.timestamp + unbondingPeriod);
+        totalUnbonding += amount;
+        emit WithdrawalRequested(msg.sender, amount, u.amount, u.releaseAt);
+        _notify(msg.sender, previous, current);
+    }
+
+    /// @notice Withdraw the caller's unbonded deposit once the unbonding period is over. Works while paused.
+    function withdraw() external nonReentrant {
+        Unbonding memory u = unbonding[msg.sender];
+        if (u.amount == 0) revert NothingUnbonding(msg.sender);
+        if (block.timestamp < u.releaseAt) revert UnbondingNotFinished(msg.sender, u.releaseAt, block.timestamp);
+        delete unbonding[msg.sender];
+        totalUnbonding -= u.amount;
+        emit Withdrawn(msg.sender, u.amount);
+        token.safeTransfer(msg.sender, u.amount);
+    }
+
+    // ------------------------------------------------------------------ keeper bonds
+    /// @notice Bond `amount` tokens as the caller's keeper bond.
+    function bondKeeper(uint256 amount) external whenNotPaused nonReentrant {
+        _pull(msg.sender, amount);
+        keeperBond[msg.sender] += amount;
+        totalKeeperBonds += amount;
+        emit KeeperBonded(msg.sender, amount, keeperBond[msg.sender]);
+    }
+
+    /// @notice Start unbonding `amount` of the caller's keeper bond; it stays seizable until withdrawn.
+    function requestKeeperUnbond(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        uint256 bond = keeperBond[msg.sender];
+        if (amount > bond) revert InsufficientBonded(msg.sender, bond, amount);
+        keeperBond[msg.sender] = bond - amount;
+        Unbonding storage u = keeperUnbonding[msg.sender];
+        u.amount += SafeCast.toUint128(amount);
+        u.releaseAt = SafeCast.toUint48(block.timestamp + unbondingPeriod);
+        emit KeeperUnbondRequested(msg.sender, amount, u.amount, u.releaseAt);
+    }
+
+    /// @notice Withdraw the caller's unbonded keeper bond after the unbonding period. Works while paused.
+    function withdrawKeeperBond() external nonReentrant {
+        Unbonding memory u = keeperUnbonding[msg.sender];
+        if (u.amount == 0) revert NothingUnbonding(msg.sender);
+        if (block.timestamp < u.releaseAt) revert UnbondingNotFinished(msg.sender, u.releaseAt, block.timestamp);
+        delete keeperUnbonding[msg.sender];
+        totalKeeperBonds -= u.amount;
+        emit KeeperBondWithdrawn(msg.sender, u.amount);
+        token.safeTransfer(msg.sender, u.amount);
+    }
+
+    // ------------------------------------------------------------------ pool and rewards
+    /// @notice Anyone may add tokens to the reward pool (e.g. a platform bootstrapping rewards).
+    function fundPool(uint256 amount) external nonReentrant {
+        _pull(msg.sender, amount);
+        pool += amount;
+        emit PoolFunded(msg.sender, amount, pool);
+    }
+
+    /// @notice Collect a participation fee from `payer` into the pool (paper 1 2.2.1 rule 5).
+    /// @dev Operator only; `payer` must have approved this contract.
+    function collectFee(address payer, uint256 amount) external onlyRole(OPERATOR_ROLE) whenNotPaused nonReentrant {
+        if (amount == 0) return;
+        _pull(payer, amount);
+        pool += amount;
+        emit FeeCollected(payer, amount, pool);
+    }
+
+    /// @notice Accrue up to `amount` from the pool to `account`; returns what was accrued.
+    /// @dev Never pays more than the pool holds: a short pool pays what it has.
+    function accrueReward(address account, uint256 amount) external onlyRole(OPERATOR_ROLE) returns (uint256 paid) {
+        paid = amount < pool ? amount : pool;
+        if (paid == 0) return 0;
+        pool -= paid;
+        rewards[account] += paid;
+        totalRewards += paid;
+        emit RewardAccrued(account, paid, pool);
+    }
+
+    /// @notice Transfer the caller's accrued rewards to it. Works while paused.
+    function claim() external nonReentrant returns (uint256 amount) {
+        amount = rewards[msg.sender];
+        if (amount == 0) revert NothingToClaim(msg.sender);
+        rewards[msg.sender] = 0;
+        totalRewards -= amount;
+        emit RewardClaimed(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ slashing
+    /// @notice Slash up to `amount` of `node`'s deposit, bonded first, then unbonding; a share
+    ///         `reporterShareWad` (1e18 = all) goes to `reporter` as a claimable reward, the rest to the pool.
+    /// @return slashed The amount actually taken (less if the node holds less).
+    function slash(
+        address node,
+        uint256 amount,
+        address reporter,
+        uint256 reporterShareWad
+    ) external onlyRole(OPERATOR_ROLE) returns (uint256 slashed) {
+        uint256 previous = _bonded[node].latest();
+        uint256 fromBonded = amount < previous ? amount : previous;
+        if (fromBonded != 0) {
+            _bonded[node].push(_now(), SafeCast.toUint208(previous - fromBonded));
+            totalBonded -= fromBonded;
+        }
+        uint256 fromUnbonding = amount - fromBonded;
+        Unbonding storage u = unbonding[node];
+        if (fromUnbonding > u.amount) fromUnbonding = u.amount;
+        if (fromUnbonding != 0) {
+            u.amount -= uint128(fromUnbonding);
+            totalUnbonding -= fromUnbonding;
+        }
+        slashed = fromBonded + fromUnbonding;
+        uint256 share = (slashed * reporterShareWad) / 1e18;
+        if (share != 0) {
+            rewards[reporter] += share;
+            totalRewards += share;
+        }
+        pool += slashed - share;
+        emit Slashed(node, slashed, reporter, share);
+        if (fromBonded != 0) _notify(node, previous, previous - fromBonded);
+    }
+
+    /// @notice Move up to `amount` of `keeper`'s bond (bonded, then unbonding) to `beneficiary`'s rewards.
+    /// @return seized The amount actually moved.
+    function seizeKeeperBond(
+        address keeper,
+        uint256 amount,
+        address beneficiary
+    ) external onlyRole(OPERATOR_ROLE) returns (uint256 seized) {
+        uint256 bond = keeperBond[keeper];
+        uint256 fromBond = amount < bond ? amount : bond;
+        keeperBond[keeper] = bond - fromBond;
+        uint256 fromUnbonding = amount - fromBond;
+        Unbonding storage u = keeperUnbonding[keeper];
+        if (fromUnbonding > u.amount) fromUnbonding = u.amount;
+        u.amount -= uint128(fromUnbonding);
+        seized = fromBond + fromUnbonding;
+        totalKeeperBonds -= seized;
+        rewards[beneficiary] += seized;
+        totalRewards += seized;
+        emit KeeperBondSeized(keeper, seized, beneficiary);
+    }
+
+    // ------------------------------------------------------------------ parameters
+    /// @notice Set the unbonding period, within [1 hour, 365 days].
+    function setUnbondingPeriod(uint256 value) external onlyRole(PARAMETER_ADMIN_ROLE) {
+        _setUnbondingPeriod(value);
+    }
+
+    /// @notice Set the least a partial withdrawal must leave bonded (kept equal to minDeposit).
+    function setMinRemainder(uint256 value) external onlyRole(PARAMETER_ADMIN_ROLE) {
+        minRemainder = value;
+        emit MinRemainderSet(value);
+    }
+
+    /// @notice Name the deposit observer once (the election contract).
+    function setDepositObserver(IDepositObserver observer) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(depositObserver) != address(0)) revert ObserverAlreadySet(address(depositObserver));
+        if (address(observer) == address(0)) revert ZeroAddress("observer");
+        depositObserver = observer;
+        emit DepositObserverSet(address(observer));
+    }
+
+    /// @notice Stop deposits, bonds and fee collection; withdrawals and claims still work.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resume after {pause}.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ------------------------------------------------------------------ views
+    /// @notice Bonded deposit of `node` now.
+    function bonded(address node) external view returns (uint256) {
+        return _bonded[node].latest();
+    }
+
+    /// @notice Bonded deposit of `node` as it was at the end of second `timepoint`.
+    function bondedAt(address node, uint256 timepoint) external view returns (uint256) {
+        return _bonded[node].upperLookupRecent(SafeCast.toUint48(timepoint));
+    }
+
+    /// @notice What the vault owes: must equal its token balance (SPEC.md section 6).
+    function accountedBalance() external view returns (uint256) {
+        return totalBonded + totalUnbonding + totalKeeperBonds + pool + totalRewards;
+    }
+
+    // ------------------------------------------------------------------ internals
+    function _pull(address from, uint256 amount) private {
+        if (amount == 0) revert ZeroAmount();
+        uint256 allowance = token.allowance(from, address(this));
+        if (allowance < amount) revert InsufficientAllowance(from, allowance, amount);
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(from, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - before;
+        // Fee-on-transfer or rebasing tokens would break conservation: refuse them.
+        if (received != amount) revert TokenTransferMismatch(amount, received);
+    }
+
+    function _notify(address node, uint256 previous, uint256 current) private {
+        IDepositObserver observer = depositObserver;
+        if (address(observer) != address(0)) observer.onDepositChanged(node, previous, current);
+    }
+
+    function _setUnbondingPeriod(uint256 value) private {
+        if (value < MIN_UNBONDING_PERIOD || value > MAX_UNBONDING_PERIOD) revert UnbondingPeriodOutOfBounds(value);
+        unbondingPeriod = value;
+        emit UnbondingPeriodSet(value);
+    }
+
+    function _now() private view returns (uint48) {
+        return SafeCast.toUint48(block.timestamp);
+    }
+}

@@ -1,0 +1,105 @@
+// `npm run demo`: the whole system on the embedded Hardhat network. Deploys, registers and admits
+// the 10 nodes of paper 1 Table 2, settles one trading cycle so their on-chain quality D is the
+// table's, casts 10 random votes per node, then a keeper elects 3 delegates (+2 standbys):
+// it scores every node off-chain with the TypeScript mirror, checks that against the contract,
+// submits, waits out the challenge window and finalizes. Prints nodes, scores, the elected set,
+// the slot schedule and the gas of every step.
+import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { deploySystem } from "../src/deployment/deploySystem";
+import { TABLE_2 } from "../src/papers/paper1";
+import { castRandomVotes, setUpPaper1Nodes } from "../src/papers/paper1Setup";
+import { SnapshotReader } from "../src/chain/snapshotReader";
+import { bestKeys } from "../src/election/engine";
+import { WAD } from "../src/scoring/params";
+import { SeededRandom } from "../src/util/random";
+
+const fmt = (wad: bigint, digits = 3) => (Number(wad) / Number(WAD)).toFixed(digits);
+
+async function main() {
+  const seed = Number(process.env.DEMO_SEED ?? 1);
+  const signers = await ethers.getSigners();
+  const [admin, keeper] = signers;
+  const nodes = signers.slice(2, 12);
+
+  console.log("Deploying token, vault, registry, meter book and election (credit model, top-K, K = 3)...");
+  const system = await deploySystem(admin);
+  const { token, vault, registry, election } = system;
+
+  console.log("Registering, admitting and bonding the 10 nodes of paper 1 Table 2; one trading cycle settled...");
+  const setupGas = await setUpPaper1Nodes(system, admin, nodes, TABLE_2);
+  const addresses = await Promise.all(nodes.map((n) => n.getAddress()));
+  const voteGas = await castRandomVotes(system, nodes, addresses, new SeededRandom(seed));
+
+  // The election of epoch e+1 reads the state frozen at the start of epoch e.
+  const epoch = (await election.currentEpoch()) + 2n;
+  await time.increaseTo(await election.snapshotOf(epoch));
+  const opened = await (await election.connect(keeper).openElection(epoch)).wait();
+
+  // Keeper: bond, score every node off-chain from chain data, pick the best keys, submit.
+  await (await token.mint(keeper.address, 10_000n * WAD)).wait();
+  await (await token.connect(keeper).approve(await vault.getAddress(), 2n ** 255n)).wait();
+  await (await vault.connect(keeper).bondKeeper(system.options.keeperMinBond)).wait();
+  const started = performance.now();
+  const reader = new SnapshotReader(registry, vault, election);
+  const scored = await reader.scoreAll(epoch, addresses);
+  const list = bestKeys(scored, Number(system.options.delegateCount + system.options.standbyCount));
+  const keeperMs = performance.now() - started;
+  const reference = await election.referenceList(epoch);
+  if (reference.join() !== list.map((s) => s.node).join()) {
+    throw new Error(`keeper list ${list.map((s) => s.node)} differs from the on-chain reference ${reference}`);
+  }
+  const submitted = await (await election.connect(keeper).submit(epoch, list.map((s) => s.node))).wait();
+  await time.increase(system.options.challengePeriod);
+  const finalized = await (await election.finalize(epoch, list.map((s) => s.node))).wait();
+
+  console.log(`\nElection of epoch ${epoch} (snapshot ${await election.snapshotOf(epoch)}):\n`);
+  const rank = new Map(list.map((s, i) => [s.node, i]));
+  const k = Number(system.options.delegateCount);
+  const rows = [];
+  for (const [i, s] of scored.entries()) {
+    const [, chainScore] = await election.scoreOf(epoch, s.node);
+    if (chainScore !== s.score) throw new Error(`node ${i + 1}: TypeScript ${s.score} != Solidity ${chainScore}`);
+    const credit = await registry.creditRecordAt(s.node, (await election.snapshotOf(epoch)) - 1n);
+    const [votes] = await election.votesAt(s.node, (await election.snapshotOf(epoch)) - 1n);
+    const r = rank.get(s.node);
+    rows.push({
+      node: i + 1,
+      F: Number(TABLE_2[i].frequency),
+      P: Number(TABLE_2[i].capacity),
+      D: fmt(credit.quality, 1),
+      votes: Number(votes),
+      "score G": fmt(s.score),
+      role: r === undefined ? "" : r < k ? `delegate #${r + 1}` : `standby #${r - k + 1}`,
+    });
+  }
+  console.table(rows);
+  console.log("Scores computed off-chain (TypeScript) equal the contract's scoreOf for every node.");
+
+  console.log(`\nSlot schedule of epoch ${epoch} (slot s -> delegate s mod ${k}):`);
+  for (let s = 0n; s < BigInt(k) * 2n; s++) {
+    const owner = await election.slotOwner(epoch, s);
+    console.log(`  slot ${s}: node ${addresses.indexOf(owner) + 1} (${owner})`);
+  }
+
+  console.log("\nGas used:");
+  console.table({
+    register: setupGas.register,
+    admit: setupGas.admit,
+    deposit: setupGas.deposit,
+    "report plan (with fee)": setupGas.reportPlan,
+    "report meter reading": setupGas.reportMeterReading,
+    vote: voteGas,
+    "open election": opened!.gasUsed,
+    "submit list (K=3, 2 standbys)": submitted!.gasUsed,
+    finalize: finalized!.gasUsed,
+    "reference election (view, estimate)": await election.referenceList.estimateGas(epoch),
+  });
+  console.log(`Keeper computation (read + score + select, 10 nodes): ${keeperMs.toFixed(0)} ms`);
+  console.log(`Vault balance ${fmt(await token.balanceOf(await vault.getAddress()), 0)} = accounted ${fmt(await vault.accountedBalance(), 0)} tokens`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,147 @@
+// Deploys and wires the whole system with ethers: token (a local test token unless one is given),
+// vault, registry, meter book and election, with every role granted to one admin account.
+// Used by the demo, the tests and the experiments; the Ignition module under deploy/ mirrors it.
+import type { Signer } from "ethers";
+import {
+  DelegateElection__factory,
+  MeterBook__factory,
+  NodeRegistry__factory,
+  StakeVault__factory,
+  TestToken__factory,
+  type DelegateElection,
+  type MeterBook,
+  type NodeRegistry,
+  type StakeVault,
+  type TestToken,
+} from "../../typechain-types";
+import { ElectionRule } from "../scoring/electionKey";
+import { ScoringModel, WAD, defaultScoringParams, validateScoringParams, type ScoringParams } from "../scoring/params";
+
+export interface SystemOptions {
+  model: ScoringModel;
+  rule: ElectionRule;
+  params: ScoringParams;
+  /** Timestamp of epoch 0; defaults to the latest block's. */
+  genesis?: bigint;
+  epochDuration: bigint;
+  delegateCount: bigint;
+  standbyCount: bigint;
+  slotsPerEpoch: bigint;
+  votesPerNode: bigint;
+  challengePeriod: bigint;
+  unbondingPeriod: bigint;
+  participationFee: bigint;
+  keeperMinBond: bigint;
+  challengeReward: bigint;
+  keeperReward: bigint;
+  /** An existing ERC-20 to stake with; a TestToken is deployed when absent. */
+  token?: string;
+}
+
+/** Paper 1's set-up: credit model, top-K, 3 delegates, 10 votes per node; day-long epochs. */
+export function defaultSystemOptions(): SystemOptions {
+  return {
+    model: ScoringModel.Credit,
+    rule: ElectionRule.TopK,
+    params: defaultScoringParams(),
+    epochDuration: 86_400n,
+    delegateCount: 3n,
+    standbyCount: 2n,
+    slotsPerEpoch: 24n,
+    votesPerNode: 10n,
+    challengePeriod: 3_600n,
+    unbondingPeriod: 7n * 86_400n,
+    participationFee: WAD,
+    keeperMinBond: 1_000n * WAD,
+    challengeReward: 100n * WAD,
+    keeperReward: 10n * WAD,
+  };
+}
+
+export interface System {
+  token: TestToken;
+  vault: StakeVault;
+  registry: NodeRegistry;
+  meters: MeterBook;
+  election: DelegateElection;
+  options: SystemOptions;
+  /** Gas of each deployment and wiring transaction. */
+  gas: Record<string, bigint>;
+}
+
+/** Deploy and wire everything from `admin`; `admin` holds every role afterwards. */
+export async function deploySystem(admin: Signer, overrides: Partial<SystemOptions> = {}): Promise<System> {
+  const options = { ...defaultSystemOptions(), ...overrides };
+  validateScoringParams(options.params);
+  const adminAddress = await admin.getAddress();
+  const gas: Record<string, bigint> = {};
+  const track = async (name: string, tx: { wait(): Promise<{ gasUsed: bigint } | null> }) => {
+    const receipt = await tx.wait();
+    gas[name] = (gas[name] ?? 0n) + (receipt?.gasUsed ?? 0n);
+  };
+
+  const token = options.token
+    ? TestToken__factory.connect(options.token, admin)
+    : await new TestToken__factory(admin).deploy();
+  const genesis = options.genesis ?? BigInt((await admin.provider!.getBlock("latest"))!.timestamp);
+
+  const vault = await new StakeVault__factory(admin).deploy(
+    await token.getAddress(),
+    adminAddress,
+    options.unbondingPeriod,
+    options.params.minDeposit,
+  );
+  const registry = await new NodeRegistry__factory(admin).deploy(
+    adminAddress,
+    await vault.getAddress(),
+    options.model,
+    options.params,
+    genesis,
+    options.epochDuration,
+  );
+  const meters = await new MeterBook__factory(admin).deploy(
+    adminAddress,
+    await registry.getAddress(),
+    await vault.getAddress(),
+    options.participationFee,
+  );
+  const election = await new DelegateElection__factory(admin).deploy(
+    adminAddress,
+    await registry.getAddress(),
+    await vault.getAddress(),
+    {
+      rule: options.rule,
+      delegateCount: options.delegateCount,
+      standbyCount: options.standbyCount,
+      slotsPerEpoch: options.slotsPerEpoch,
+      votesPerNode: options.votesPerNode,
+      challengePeriod: options.challengePeriod,
+      keeperMinBond: options.keeperMinBond,
+      challengeReward: options.challengeReward,
+      keeperReward: options.keeperReward,
+    },
+  );
+  for (const [name, c] of Object.entries({ vault, registry, meters, election })) {
+    const receipt = await c.deploymentTransaction()!.wait();
+    gas[`deploy ${name}`] = receipt!.gasUsed;
+  }
+
+  const electionAddress = await election.getAddress();
+  const metersAddress = await meters.getAddress();
+  await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), electionAddress));
+  await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), metersAddress));
+  await track("wire", await vault.setDepositObserver(electionAddress));
+  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), electionAddress));
+  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), metersAddress));
+  for (const role of ["PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
+    await track("wire", await vault.grantRole(await vault[role](), adminAddress));
+    await track("wire", await election.grantRole(await election[role](), adminAddress));
+  }
+  for (const role of ["SUPERVISOR_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
+    await track("wire", await registry.grantRole(await registry[role](), adminAddress));
+  }
+  for (const role of ["SUPERVISOR_ROLE", "METER_ORACLE_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
+    await track("wire", await meters.grantRole(await meters[role](), adminAddress));
+  }
+  return { token: token as TestToken, vault, registry, meters, election, options, gas };
+}

@@ -1,0 +1,79 @@
+// Puts the 10 nodes of paper 1 Table 2 on a deployed system through the real role actions:
+// register, admit, deposit, report a plan, let the cycle close, meter reading (so that the
+// on-chain quality D equals the table's), and 10 random votes per node.
+import type { Signer } from "ethers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { System } from "../deployment/deploySystem";
+import { NodeClass, WAD } from "../scoring/params";
+import { SeededRandom } from "../util/random";
+import type { Paper1Node } from "./paper1";
+
+/** Paper 1 2.1: frequency value 4, 6, 8 ↔ household, single-household cluster, community PV. */
+export function classOfFrequency(frequency: bigint): NodeClass {
+  if (frequency === 4n) return NodeClass.HouseholdRooftopPV;
+  if (frequency === 6n) return NodeClass.SingleHouseholdClusterPV;
+  if (frequency === 8n) return NodeClass.MultiHouseholdCommunityPV;
+  throw new RangeError(`paper 1 has no node class with frequency value ${frequency}`);
+}
+
+export const PLANNED_ENERGY = 1_000_000n; // Wh per cycle
+export const NODE_DEPOSIT = 500n * WAD;
+
+export interface SetupGas {
+  register: bigint;
+  admit: bigint;
+  deposit: bigint;
+  reportPlan: bigint;
+  reportMeterReading: bigint;
+  vote: bigint;
+}
+
+/** Registers and admits `rows` as `nodes[i]`, bonds, settles one cycle with the table's D. */
+export async function setUpPaper1Nodes(
+  system: System,
+  admin: Signer,
+  nodes: Signer[],
+  rows: readonly Paper1Node[],
+): Promise<SetupGas> {
+  const { token, vault, registry, meters } = system;
+  const gas: SetupGas = { register: 0n, admit: 0n, deposit: 0n, reportPlan: 0n, reportMeterReading: 0n, vote: 0n };
+  const used = async (p: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => (await (await p).wait())!.gasUsed;
+  const capacityRef = system.options.params.capacityRef;
+  for (const [i, row] of rows.entries()) {
+    const node = nodes[i];
+    const address = await node.getAddress();
+    gas.register = await used(
+      registry.connect(node).register(classOfFrequency(row.frequency), (row.capacity * capacityRef) / 10n, `http://127.0.0.1:${7100 + i}`),
+    );
+    gas.admit = await used(registry.connect(admin).admit(address));
+    await (await token.mint(address, 10_000n * WAD)).wait();
+    await (await token.connect(node).approve(await vault.getAddress(), 2n ** 255n)).wait();
+    gas.deposit = await used(vault.connect(node).deposit(NODE_DEPOSIT));
+    gas.reportPlan = await used(meters.connect(node).reportPlan(0n, PLANNED_ENERGY));
+  }
+  // Close every node's first cycle (the longest is a quarter) and report meters so that
+  // D = 10 · (1 − |E_real − E_plan| / E_plan) equals the table's quality exactly.
+  const longest = system.options.params.tradingCycle.reduce((a, b) => (a > b ? a : b));
+  await time.increase(longest + 1n);
+  for (const [i, row] of rows.entries()) {
+    const metered = (PLANNED_ENERGY * row.quality) / 10n;
+    gas.reportMeterReading = await used(meters.connect(admin).reportMeterReading(await nodes[i].getAddress(), 0n, metered));
+  }
+  return gas;
+}
+
+/** Each node casts `votesPerNode` votes, one at a time at random among the candidates (paper 1 section 3). */
+export async function castRandomVotes(system: System, voters: Signer[], candidates: string[], rng: SeededRandom): Promise<bigint> {
+  let gas = 0n;
+  const votesPerNode = Number(system.options.votesPerNode);
+  for (const voter of voters) {
+    const tally = new Map<string, bigint>();
+    for (let v = 0; v < votesPerNode; v++) {
+      const c = candidates[rng.below(candidates.length)];
+      tally.set(c, (tally.get(c) ?? 0n) + 1n);
+    }
+    const receipt = await (await system.election.connect(voter).vote([...tally.keys()], [...tally.values()])).wait();
+    gas = receipt!.gasUsed;
+  }
+  return gas;
+}
