@@ -1,0 +1,205 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { admitNode, deployed } from "../fixtures";
+import { NodeClass, WAD, defaultScoringParams } from "../../src/scoring/params";
+
+describe("NodeRegistry", () => {
+  const fixture = () => deployed();
+
+  describe("registration and admission", () => {
+    it("registers a pending node, admits it with its class's trading cycle and initial trust", async () => {
+      const { registry, admin, others } = await loadFixture(fixture);
+      const [node] = others;
+      await expect(registry.connect(node).register(NodeClass.SingleHouseholdClusterPV, 40_000n, "http://n1"))
+        .to.emit(registry, "NodeRegistered")
+        .withArgs(node.address, NodeClass.SingleHouseholdClusterPV, 40_000n, "http://n1");
+      expect((await registry.nodeOf(node.address)).status).to.equal(1n); // Pending
+      expect(await registry.nodeCount()).to.equal(1n);
+      await expect(registry.connect(admin).admit(node.address)).to.emit(registry, "NodeAdmitted").withArgs(node.address, 30n * 86_400n);
+      const t = BigInt(await time.latest());
+      const credit = await registry.creditRecordAt(node.address, t);
+      expect(credit.admitted).to.equal(true);
+      expect((await registry.trustRecordAt(node.address, t)).trust).to.equal(100n * WAD);
+      expect((await registry.creditRecordAt(node.address, t - 1n)).admitted).to.equal(false);
+      expect(await registry.isCandidate(node.address)).to.equal(true);
+      expect(await registry.nodesPage(0, 10)).to.deep.equal([node.address]);
+      expect(await registry.nodesPage(5, 10)).to.deep.equal([]);
+    });
+
+    it("rejects bad registrations with errors that name the problem, changing nothing", async () => {
+      const { registry, others } = await loadFixture(fixture);
+      const [node] = others;
+      await expect(registry.connect(node).register(7, 1n, "")).to.be.revertedWithCustomError(registry, "UnknownNodeClass").withArgs(7);
+      await expect(registry.connect(node).register(NodeClass.Wind, 0n, ""))
+        .to.be.revertedWithCustomError(registry, "CapacityOutOfBounds")
+        .withArgs(0n);
+      await expect(registry.connect(node).register(NodeClass.Wind, 10n ** 10n + 1n, ""))
+        .to.be.revertedWithCustomError(registry, "CapacityOutOfBounds")
+        .withArgs(10n ** 10n + 1n);
+      await expect(registry.connect(node).register(NodeClass.Wind, 1n, "x".repeat(257)))
+        .to.be.revertedWithCustomError(registry, "EndpointTooLong")
+        .withArgs(257);
+      expect(await registry.nodeCount()).to.equal(0n);
+      await registry.connect(node).register(NodeClass.Consumer, 0n, "");
+      await expect(registry.connect(node).register(NodeClass.Wind, 1n, ""))
+        .to.be.revertedWithCustomError(registry, "AlreadyRegistered")
+        .withArgs(node.address, 1);
+      expect(await registry.isCandidate(node.address)).to.equal(false);
+    });
+
+    it("lets only the supervisor admit or reject, and only pending nodes", async () => {
+      const { registry, admin, outsider, others } = await loadFixture(fixture);
+      const [a, b] = others;
+      await registry.connect(a).register(NodeClass.Wind, 1n, "");
+      await registry.connect(b).register(NodeClass.Hydro, 1n, "");
+      await expect(registry.connect(outsider).admit(a.address)).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount");
+      await expect(registry.connect(admin).reject(b.address)).to.emit(registry, "NodeRejected").withArgs(b.address);
+      await expect(registry.connect(admin).admit(b.address)).to.be.revertedWithCustomError(registry, "NotPending").withArgs(b.address, 3);
+      await expect(registry.connect(admin).admit(outsider.address)).to.be.revertedWithCustomError(registry, "NotPending");
+    });
+
+    it("exits for good and stops being admitted from that time on", async () => {
+      const { registry, admin, others, system } = await loadFixture(fixture);
+      const [node] = others;
+      await admitNode(system, admin, node);
+      const before = BigInt(await time.latest());
+      await expect(registry.connect(node).exit()).to.emit(registry, "NodeExited").withArgs(node.address);
+      expect((await registry.creditRecordAt(node.address, before)).admitted).to.equal(true);
+      expect((await registry.creditRecordAt(node.address, before + 1n)).admitted).to.equal(false);
+      await expect(registry.connect(node).exit()).to.be.revertedWithCustomError(registry, "NotAdmitted");
+      await expect(registry.connect(node).setEndpoint("x")).to.be.revertedWithCustomError(registry, "NotAdmitted");
+    });
+
+    it("updates the endpoint and pauses registration", async () => {
+      const { registry, admin, others, system } = await loadFixture(fixture);
+      await admitNode(system, admin, others[0]);
+      await expect(registry.connect(others[0]).setEndpoint("http://new")).to.emit(registry, "EndpointUpdated");
+      expect(await registry.endpointOf(others[0].address)).to.equal("http://new");
+      await registry.connect(admin).pause();
+      await expect(registry.connect(others[1]).register(NodeClass.Wind, 1n, "")).to.be.revertedWithCustomError(registry, "EnforcedPause");
+      await registry.connect(admin).unpause();
+      await registry.connect(others[1]).register(NodeClass.Wind, 1n, "");
+    });
+  });
+
+  describe("records written by system contracts", () => {
+    async function withRecorder() {
+      const f = await loadFixture(fixture);
+      await f.registry.connect(f.admin).grantRole(await f.registry.RECORDER_ROLE(), f.admin.address);
+      await admitNode(f.system, f.admin, f.others[0]);
+      return { ...f, node: f.others[0] };
+    }
+
+    it("refuses recorder functions to anyone else", async () => {
+      const { registry, outsider, node } = await withRecorder();
+      for (const call of [
+        registry.connect(outsider).recordParticipation(node.address),
+        registry.connect(outsider).recordCorrectAction(node.address),
+        registry.connect(outsider).recordOffence(node.address, 0n, 0n),
+        registry.connect(outsider).setCleanRecord(node.address, true),
+        registry.connect(outsider).recordQuality(node.address, 1n, 1n),
+      ]) {
+        await expect(call).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount");
+      }
+    });
+
+    it("counts participation once per epoch and rewards correct actions (paper 2 eqs. 6-7)", async () => {
+      const { registry, admin, node } = await withRecorder();
+      await registry.connect(admin).recordParticipation(node.address);
+      await registry.connect(admin).recordCorrectAction(node.address);
+      let r = await registry.trustRecordAt(node.address, await time.latest());
+      expect(r.participated).to.equal(1n);
+      expect(r.correct).to.equal(1n);
+      expect(r.trust).to.equal(101n * WAD);
+      await time.increase(86_400);
+      await registry.connect(admin).recordParticipation(node.address);
+      r = await registry.trustRecordAt(node.address, await time.latest());
+      expect(r.participated).to.equal(2n);
+    });
+
+    it("realises the trust decay of eq. (8) on the next participation", async () => {
+      const { registry, admin, node } = await withRecorder();
+      await registry.connect(admin).recordParticipation(node.address);
+      await time.increase(3n * 86_400n);
+      await registry.connect(admin).recordParticipation(node.address);
+      const r = await registry.trustRecordAt(node.address, await time.latest());
+      // decay N · t / T_t with N = 1, T_t = 1 day, t = 3 days (+1 s for the mined block)
+      expect(r.trust).to.equal(100n * WAD - (WAD * (3n * 86_400n + 1n)) / 86_400n);
+    });
+
+    it("records an offence: penalties, jail, and unjail only after the period with enough deposit", async () => {
+      const { registry, admin, node, vault } = await withRecorder();
+      await registry.connect(admin).setCleanRecord(node.address, true);
+      await expect(registry.connect(admin).recordOffence(node.address, 2n * WAD, 3_600n)).to.emit(registry, "OffenceRecorded");
+      const t = await time.latest();
+      const c = await registry.creditRecordAt(node.address, t);
+      expect(c.offencePenalty).to.equal(2n * WAD);
+      expect(c.clean).to.equal(false);
+      expect(c.jailed).to.equal(true);
+      expect(c.jailedUntil).to.equal(BigInt(t) + 3_600n);
+      expect((await registry.trustRecordAt(node.address, t)).trust).to.equal(80n * WAD);
+      expect((await registry.trustRecordAt(node.address, t)).offences).to.equal(1n);
+      await expect(registry.connect(node).unjail()).to.be.revertedWithCustomError(registry, "JailNotOver");
+      await time.increase(3_600);
+      await vault.connect(node).requestWithdrawal(500n * WAD);
+      await expect(registry.connect(node).unjail())
+        .to.be.revertedWithCustomError(registry, "DepositBelowMinimum")
+        .withArgs(node.address, 0n, 100n * WAD);
+      await vault.connect(node).deposit(100n * WAD);
+      await expect(registry.connect(node).unjail()).to.emit(registry, "NodeUnjailed").withArgs(node.address);
+      expect(await registry.isJailed(node.address)).to.equal(false);
+      await expect(registry.connect(node).unjail()).to.be.revertedWithCustomError(registry, "NotJailed");
+    });
+
+    it("caps the accumulated credit penalty at 10", async () => {
+      const { registry, admin, node } = await withRecorder();
+      for (let i = 0; i < 3; i++) await registry.connect(admin).recordOffence(node.address, 4n * WAD, 0n);
+      expect((await registry.creditRecordAt(node.address, await time.latest())).offencePenalty).to.equal(10n * WAD);
+    });
+  });
+
+  describe("scoring parameters", () => {
+    it("versions parameters by time so past snapshots keep theirs", async () => {
+      const { registry, admin } = await loadFixture(fixture);
+      const before = BigInt(await time.latest());
+      const p = { ...defaultScoringParams(), alpha: WAD / 2n, beta: WAD / 10n, gamma: (4n * WAD) / 10n };
+      await expect(registry.connect(admin).setScoringParams(p)).to.emit(registry, "ScoringParamsSet").withArgs(1n);
+      expect((await registry.scoringParamsAt(before)).alpha).to.equal((3n * WAD) / 10n);
+      expect((await registry.scoringParams()).alpha).to.equal(WAD / 2n);
+    });
+
+    it("rejects weights that do not sum to one and values out of bounds, naming the field", async () => {
+      const { registry, admin, outsider } = await loadFixture(fixture);
+      await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), alpha: WAD }))
+        .to.be.revertedWithCustomError(registry, "ScoringWeightsDoNotSumToOne")
+        .withArgs("credit", (17n * WAD) / 10n);
+      await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), window: 0n }))
+        .to.be.revertedWithCustomError(registry, "ScoringParamOutOfBounds")
+        .withArgs("window", 0n);
+      const tc = [...defaultScoringParams().tradingCycle];
+      tc[6] = 1n;
+      await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), tradingCycle: tc }))
+        .to.be.revertedWithCustomError(registry, "ScoringParamOutOfBounds")
+        .withArgs("tradingCycle", 1n);
+      await expect(registry.connect(outsider).setScoringParams(defaultScoringParams())).to.be.revertedWithCustomError(
+        registry,
+        "AccessControlUnauthorizedAccount",
+      );
+    });
+
+    it("refuses an unusable epoch clock or missing addresses at deployment", async () => {
+      const { admin, vault } = await loadFixture(fixture);
+      const F = await ethers.getContractFactory("NodeRegistry");
+      const now = BigInt(await time.latest());
+      await expect(F.deploy(admin.address, await vault.getAddress(), 0, defaultScoringParams(), now, 59)).to.be.revertedWithCustomError(
+        F,
+        "InvalidEpochClock",
+      );
+      await expect(F.deploy(ethers.ZeroAddress, await vault.getAddress(), 0, defaultScoringParams(), now, 3600)).to.be.revertedWithCustomError(
+        F,
+        "ZeroAddress",
+      );
+    });
+  });
+});
