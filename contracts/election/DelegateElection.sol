@@ -550,7 +550,9 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     function _handOver(uint256 epoch, address node, uint256 fromSlot) private returns (bool) {
         (address[] memory list, , uint256 k) = delegatesOf(epoch);
         for (uint256 i = 0; i < k; ++i) {
-            if (slotOwner(epoch, fromSlot < i ? i : fromSlot) != node) continue;
+            Handover[] storage h = _handovers[epoch][i];
+            address owner = h.length == 0 ? list[i] : h[h.length - 1].node;
+            if (owner != node) continue;
             address next;
             uint256 used = standbysUsed[epoch];
             while (k + used < list.length) {
@@ -561,7 +563,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
                 }
             }
             standbysUsed[epoch] = used;
-            _handovers[epoch][i].push(Handover(next, SafeCast.toUint32(fromSlot)));
+            h.push(Handover(next, SafeCast.toUint32(fromSlot)));
             emit SlotsHandedOver(epoch, i, node, next, fromSlot);
             return true;
         }

@@ -1,0 +1,227 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { populatedElection, sendChallenge } from "./helpers";
+import { admitNode, deployed } from "../fixtures";
+import { bestKeys } from "../../src/election/engine";
+import { applyChallenge, nextChallenge } from "../../src/keeper/watcher";
+import { NodeClass, WAD } from "../../src/scoring/params";
+import { ElectionRule } from "../../src/scoring/electionKey";
+
+describe("DelegateElection", () => {
+  describe("votes", () => {
+    const fixture = async () => {
+      const f = await deployed();
+      const [a, b, consumer] = f.others;
+      await admitNode(f.system, f.admin, a);
+      await admitNode(f.system, f.admin, b);
+      await f.registry.connect(consumer).register(NodeClass.Consumer, 0n, "");
+      await f.registry.connect(f.admin).admit(consumer.address);
+      return { ...f, a, b, consumer };
+    };
+
+    it("splits votes, checkpoints tallies, replaces them on a new vote and counts participation", async () => {
+      const { election, registry, a, b, consumer } = await loadFixture(fixture);
+      await expect(election.connect(consumer).vote([a.address, b.address], [6n, 4n]))
+        .to.emit(election, "Voted")
+        .withArgs(consumer.address, [a.address, b.address], [6n, 4n]);
+      const t1 = await time.latest();
+      let [votes, total] = await election.votesAt(a.address, t1);
+      expect([votes, total]).to.deep.equal([6n, 10n]);
+      expect((await registry.trustRecordAt(consumer.address, t1)).participated).to.equal(1n);
+      await election.connect(consumer).vote([b.address], [3n]);
+      [votes, total] = await election.votesAt(a.address, await time.latest());
+      expect([votes, total]).to.deep.equal([0n, 3n]);
+      expect((await election.votesAt(a.address, t1)).votes).to.equal(6n); // history kept
+      expect(await election.allocationOf(consumer.address)).to.have.length(1);
+    });
+
+    it("weighs votes by the voter's deposit and re-weighs when the deposit changes (classic model)", async () => {
+      const { election, vault, a, b } = await loadFixture(fixture);
+      await election.connect(a).vote([b.address], [2n]);
+      expect((await election.votesAt(b.address, await time.latest())).weighted).to.equal(2n * 500n * WAD);
+      await vault.connect(a).deposit(100n * WAD);
+      expect((await election.votesAt(b.address, await time.latest())).weighted).to.equal(2n * 600n * WAD);
+      await expect(election.onDepositChanged(a.address, 0n, 1n)).to.be.revertedWithCustomError(election, "OnlyVault");
+    });
+
+    it("rejects bad votes with their own errors, changing nothing", async () => {
+      const { election, a, b, consumer, outsider } = await loadFixture(fixture);
+      await expect(election.connect(outsider).vote([a.address], [1n])).to.be.revertedWithCustomError(election, "NotAdmitted");
+      await expect(election.connect(a).vote([consumer.address], [1n]))
+        .to.be.revertedWithCustomError(election, "NotACandidate")
+        .withArgs(consumer.address);
+      await expect(election.connect(a).vote([b.address, b.address], [1n, 1n])).to.be.revertedWithCustomError(election, "DuplicateCandidate");
+      await expect(election.connect(a).vote([a.address, b.address], [6n, 5n]))
+        .to.be.revertedWithCustomError(election, "VotesExceedAllowance")
+        .withArgs(11n, 10n);
+      await expect(election.connect(a).vote([a.address], [1n, 2n])).to.be.revertedWithCustomError(election, "LengthMismatch");
+      await expect(election.connect(a).vote([a.address], [0n])).to.be.revertedWithCustomError(election, "ZeroVotes");
+      expect((await election.votesAt(a.address, await time.latest())).total).to.equal(0n);
+    });
+  });
+
+  describe("submission, challenges and finalization", () => {
+    const fixture = () => populatedElection(12, 42);
+
+    it("finalizes a correct submission after the window, equal to the reference election, and pays the keeper", async () => {
+      const { election, vault, keeper, outsider, epoch, scored, maxLength } = await loadFixture(fixture);
+      const list = bestKeys(scored, maxLength).map((s) => s.node);
+      expect(list).to.deep.equal([...(await election.referenceList(epoch))]);
+      await expect(election.connect(keeper).submit(epoch, list)).to.emit(election, "ListSubmitted").withArgs(epoch, keeper.address, list);
+      await expect(election.finalize(epoch, list)).to.be.revertedWithCustomError(election, "ChallengeWindowOpen");
+      await time.increase(await election.challengePeriod());
+      await vault.connect(outsider).fundPool(100n * WAD);
+      await expect(election.finalize(epoch, list.slice(1))).to.be.revertedWithCustomError(election, "ListMismatch");
+      await expect(election.finalize(epoch, list)).to.emit(election, "DelegatesFinalized").withArgs(epoch, list, keeper.address, 10n * WAD);
+      expect(await vault.rewards(keeper.address)).to.equal(10n * WAD);
+      const [members] = await election.delegatesOf(epoch);
+      expect([...members]).to.deep.equal(list);
+      await expect(election.finalize(epoch, list)).to.be.revertedWithCustomError(election, "AlreadyFinalized");
+      // slot s belongs to delegate s mod K
+      for (let s = 0n; s < 6n; s++) expect(await election.slotOwner(epoch, s)).to.equal(list[Number(s % 3n)]);
+    });
+
+    it("rejects submissions for the wrong epoch, unopened, underbonded, of wrong length, twice or too late", async () => {
+      const { election, keeper, outsider, epoch, scored, maxLength, vault } = await loadFixture(fixture);
+      const list = bestKeys(scored, maxLength).map((s) => s.node);
+      await expect(election.connect(keeper).submit(epoch - 1n, list)).to.be.revertedWithCustomError(election, "WrongEpoch");
+      await expect(election.connect(keeper).submit(epoch + 1n, list)).to.be.revertedWithCustomError(election, "WrongEpoch");
+      await expect(election.connect(outsider).submit(epoch, list))
+        .to.be.revertedWithCustomError(election, "KeeperBondTooLow")
+        .withArgs(outsider.address, 0n, await election.keeperMinBond());
+      await expect(election.connect(keeper).submit(epoch, [])).to.be.revertedWithCustomError(election, "WrongListLength");
+      await expect(election.connect(keeper).submit(epoch, [...list, list[0]])).to.be.revertedWithCustomError(election, "WrongListLength");
+      await vault.connect(outsider).bondKeeper(await election.keeperMinBond());
+      await time.increaseTo(await election.submissionDeadline(epoch) + 1n);
+      await expect(election.connect(keeper).submit(epoch, list)).to.be.revertedWithCustomError(election, "SubmissionWindowClosed");
+    });
+
+    it("rejects a second submission and submissions for an election not opened", async () => {
+      const { election, keeper, epoch, scored, maxLength } = await loadFixture(fixture);
+      const list = bestKeys(scored, maxLength).map((s) => s.node);
+      await election.connect(keeper).submit(epoch, list);
+      await expect(election.connect(keeper).submit(epoch, list)).to.be.revertedWithCustomError(election, "AlreadySubmitted");
+      await expect(election.openElection(epoch)).to.be.revertedWithCustomError(election, "ElectionAlreadyOpen");
+    });
+
+    for (const kind of ["ineligible", "duplicate", "order", "excluded"] as const) {
+      it(`challenge "${kind}": succeeds against a wrong list, repairs it, pays the challenger; fails against the right list`, async () => {
+        const { election, vault, keeper, outsider, epoch, scored, byNode, maxLength } = await loadFixture(fixture);
+        const right = bestKeys(scored, maxLength).map((s) => s.node);
+        const ineligibleNode = scored.find((s) => !s.eligible)!.node;
+        const excludedNode = bestKeys(scored, maxLength + 1)[maxLength].node;
+        const wrong =
+          kind === "ineligible"
+            ? [...right.slice(0, -1), ineligibleNode]
+            : kind === "duplicate"
+              ? [...right.slice(0, -1), right[0]]
+              : kind === "order"
+                ? [right[1], right[0], ...right.slice(2)]
+                : [...right.slice(0, -1), excludedNode === right.at(-1) ? right[0] : right.at(-1)!].slice(0, -1);
+        await election.connect(keeper).submit(epoch, wrong);
+        const c = nextChallenge(wrong, byNode, maxLength)!;
+        expect(c.kind).to.equal(kind);
+        const repaired = applyChallenge(wrong, c, maxLength);
+        const reward = await election.challengeReward();
+        await expect(sendChallenge(election, outsider, epoch, wrong, c))
+          .to.emit(election, "ListChallenged")
+          .withArgs(epoch, ["ineligible", "duplicate", "order", "excluded"].indexOf(kind), outsider.address, reward, repaired);
+        expect(await vault.rewards(outsider.address)).to.equal(reward);
+        expect(await vault.keeperBond(keeper.address)).to.equal((await election.keeperMinBond()) - reward);
+        // the repaired list is now right where it was wrong: the same challenge fails on it
+        const again =
+          kind === "ineligible"
+            ? election.challengeIneligible(epoch, repaired, repaired.length - 1)
+            : kind === "duplicate"
+              ? election.challengeDuplicate(epoch, repaired, 0, repaired.length - 1)
+              : kind === "order"
+                ? election.challengeOrder(epoch, repaired, 0)
+                : election.challengeExcluded(epoch, repaired, right[0], 0);
+        await expect(again).to.be.revertedWithCustomError(election, "ChallengeFailed");
+        await expect(sendChallenge(election, outsider, epoch, wrong, c)).to.be.revertedWithCustomError(election, "ListMismatch");
+      });
+    }
+
+    it("challenges against the right list all fail, and none is accepted after the window", async () => {
+      const { election, keeper, outsider, epoch, scored, maxLength } = await loadFixture(fixture);
+      const right = bestKeys(scored, maxLength).map((s) => s.node);
+      await election.connect(keeper).submit(epoch, right);
+      const outsiderNode = bestKeys(scored, maxLength + 1)[maxLength].node;
+      await expect(election.challengeIneligible(epoch, right, 0)).to.be.revertedWithCustomError(election, "ChallengeFailed");
+      await expect(election.challengeDuplicate(epoch, right, 0, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
+      for (let i = 0; i + 1 < right.length; i++) {
+        await expect(election.challengeOrder(epoch, right, i)).to.be.revertedWithCustomError(election, "ChallengeFailed");
+      }
+      await expect(election.challengeExcluded(epoch, right, outsiderNode, right.length)).to.be.revertedWithCustomError(
+        election,
+        "ChallengeFailed",
+      );
+      await expect(election.challengeIneligible(epoch, right, 99)).to.be.revertedWithCustomError(election, "IndexOutOfRange");
+      await time.increase(await election.challengePeriod());
+      await expect(election.connect(outsider).challengeOrder(epoch, right, 0)).to.be.revertedWithCustomError(election, "ChallengeWindowClosed");
+    });
+
+    it("runs the O(N) reference election when nobody submitted", async () => {
+      const { election, epoch, scored, maxLength } = await loadFixture(fixture);
+      await expect(election.electReference(epoch)).to.emit(election, "DelegatesFinalized");
+      const [members] = await election.delegatesOf(epoch);
+      expect([...members]).to.deep.equal(bestKeys(scored, maxLength).map((s) => s.node));
+    });
+
+    it("carries the previous set over, with an event, when nothing was finalized", async () => {
+      const { election, epoch } = await loadFixture(fixture);
+      await election.electReference(epoch);
+      await time.increaseTo(await election.epochStart(epoch + 1n));
+      await expect(election.carryOver(epoch + 1n)).to.emit(election, "DelegateSetCarriedOver").withArgs(epoch + 1n, epoch);
+      const [members, source] = await election.delegatesOf(epoch + 1n);
+      expect(source).to.equal(epoch);
+      expect([...members]).to.deep.equal([...(await election.delegatesOf(epoch))[0]]);
+      await expect(election.carryOver(epoch + 1n)).to.be.revertedWithCustomError(election, "AlreadyFinalized");
+      await expect(election.carryOver(epoch + 5n)).to.be.revertedWithCustomError(election, "EpochNotStarted");
+    });
+
+    it("hands a jailed delegate's remaining slots to the next standby at once", async () => {
+      const { election, registry, admin, epoch } = await loadFixture(fixture);
+      await election.electReference(epoch);
+      const [members] = await election.delegatesOf(epoch);
+      await time.increaseTo((await election.epochStart(epoch)) + 2n * (await election.slotDuration()));
+      await expect(election.handOver(members[1])).to.be.revertedWithCustomError(election, "NotJailed");
+      await registry.connect(admin).grantRole(await registry.RECORDER_ROLE(), admin.address);
+      await registry.connect(admin).recordOffence(members[1], 0n, 86_400n);
+      await expect(election.handOver(members[1])).to.emit(election, "SlotsHandedOver").withArgs(epoch, 1, members[1], members[3], 2);
+      expect(await election.slotOwner(epoch, 1n)).to.equal(members[1]); // past slot unchanged
+      expect(await election.slotOwner(epoch, 4n)).to.equal(members[3]);
+      expect(await election.standbysUsed(epoch)).to.equal(1n);
+      await expect(election.handOver(members[1])).to.be.revertedWithCustomError(election, "NotScheduled");
+    });
+
+    it("checks the configuration at deployment and the keeper economics when set", async () => {
+      const { election, registry, vault, admin } = await loadFixture(fixture);
+      const F = await ethers.getContractFactory("DelegateElection");
+      const base = {
+        rule: ElectionRule.TopK,
+        delegateCount: 3n,
+        standbyCount: 2n,
+        slotsPerEpoch: 24n,
+        votesPerNode: 10n,
+        challengePeriod: 3600n,
+        keeperMinBond: 10n,
+        challengeReward: 1n,
+        keeperReward: 1n,
+      };
+      const r = await registry.getAddress();
+      const v = await vault.getAddress();
+      await expect(F.deploy(admin.address, r, v, { ...base, delegateCount: 0n }))
+        .to.be.revertedWithCustomError(F, "InvalidConfig")
+        .withArgs("delegateCount", 0n);
+      await expect(F.deploy(admin.address, r, v, { ...base, slotsPerEpoch: 2n })).to.be.revertedWithCustomError(F, "InvalidConfig");
+      await expect(F.deploy(admin.address, r, v, { ...base, challengePeriod: 86_400n })).to.be.revertedWithCustomError(F, "InvalidConfig");
+      await expect(election.connect(admin).setKeeperEconomics(10n, 11n, 0n))
+        .to.be.revertedWithCustomError(election, "InvalidConfig")
+        .withArgs("challengeReward", 11n);
+      await expect(election.connect(admin).setChallengePeriod(30n)).to.be.revertedWithCustomError(election, "InvalidConfig");
+      await expect(election.connect(admin).setChallengePeriod(600n)).to.emit(election, "ChallengePeriodSet").withArgs(600n);
+    });
+  });
+});

@@ -1,0 +1,52 @@
+// Election test helpers: a population of admitted, bonded, voting nodes at an open election.
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { Signer } from "ethers";
+import { admitNode, deployed } from "../fixtures";
+import { NodeClass, WAD } from "../../src/scoring/params";
+import type { SystemOptions } from "../../src/deployment/deploySystem";
+import { SnapshotReader } from "../../src/chain/snapshotReader";
+import type { Keyed } from "../../src/election/engine";
+import type { Challenge } from "../../src/keeper/watcher";
+import { SeededRandom } from "../../src/util/random";
+
+export async function populatedElection(count: number, seed: number, overrides: Partial<SystemOptions> = {}) {
+  const f = await deployed(overrides);
+  const rng = new SeededRandom(seed);
+  const nodes: Signer[] = f.others.slice(0, count);
+  for (const n of nodes) {
+    await admitNode(f.system, f.admin, n, {
+      nodeClass: [NodeClass.HouseholdRooftopPV, NodeClass.SingleHouseholdClusterPV, NodeClass.MultiHouseholdCommunityPV][rng.below(3)],
+      capacity: BigInt(1 + rng.below(100_000)),
+      // some below minDeposit (100): ineligible
+      deposit: BigInt(50 + rng.below(900)) * WAD,
+    });
+  }
+  const addresses = await Promise.all(nodes.map((n) => n.getAddress()));
+  for (const n of nodes) {
+    const c = addresses[rng.below(addresses.length)];
+    await f.election.connect(n).vote([c], [BigInt(1 + rng.below(10))]);
+  }
+  const epoch = (await f.election.currentEpoch()) + 2n;
+  await time.increaseTo(await f.election.snapshotOf(epoch));
+  await f.election.openElection(epoch);
+  await f.vault.connect(f.keeper).bondKeeper(f.system.options.keeperMinBond);
+  const reader = new SnapshotReader(f.registry, f.vault, f.election);
+  const scored = await reader.scoreAll(epoch, addresses);
+  const byNode = new Map<string, Keyed>(scored.map((s) => [s.node.toLowerCase(), s]));
+  return { ...f, nodes, addresses, epoch, scored, byNode, maxLength: Number(await f.election.listLength()) };
+}
+
+/** Send challenge `c` against `list` from `from`. */
+export async function sendChallenge(
+  election: Awaited<ReturnType<typeof populatedElection>>["election"],
+  from: Signer,
+  epoch: bigint,
+  list: string[],
+  c: Challenge,
+) {
+  const e = election.connect(from);
+  if (c.kind === "ineligible") return e.challengeIneligible(epoch, list, c.index);
+  if (c.kind === "duplicate") return e.challengeDuplicate(epoch, list, c.i, c.j);
+  if (c.kind === "order") return e.challengeOrder(epoch, list, c.index);
+  return e.challengeExcluded(epoch, list, c.node, c.position);
+}
