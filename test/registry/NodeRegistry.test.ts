@@ -94,13 +94,13 @@ describe("NodeRegistry", () => {
     it("refuses recorder functions to anyone else", async () => {
       const { registry, outsider, node } = await withRecorder();
       for (const call of [
-        registry.connect(outsider).recordParticipation(node.address),
-        registry.connect(outsider).recordCorrectAction(node.address),
-        registry.connect(outsider).recordOffence(node.address, 0n, 0n),
-        registry.connect(outsider).setCleanRecord(node.address, true),
-        registry.connect(outsider).recordQuality(node.address, 1n, 1n),
+        () => registry.connect(outsider).recordParticipation(node.address),
+        () => registry.connect(outsider).recordCorrectAction(node.address),
+        () => registry.connect(outsider).recordOffence(node.address, 0n, 0n),
+        () => registry.connect(outsider).setCleanRecord(node.address, true),
+        () => registry.connect(outsider).recordQuality(node.address, 1n, 1n),
       ]) {
-        await expect(call).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount");
+        await expect(call()).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount");
       }
     });
 

@@ -98,12 +98,12 @@ describe("StakeVault", () => {
       const { vault, outsider } = await loadFixture(fixture);
       const role = await vault.OPERATOR_ROLE();
       for (const call of [
-        vault.connect(outsider).collectFee(outsider.address, 1n),
-        vault.connect(outsider).accrueReward(outsider.address, 1n),
-        vault.connect(outsider).slash(outsider.address, 1n, outsider.address, 0n),
-        vault.connect(outsider).seizeKeeperBond(outsider.address, 1n, outsider.address),
+        () => vault.connect(outsider).collectFee(outsider.address, 1n),
+        () => vault.connect(outsider).accrueReward(outsider.address, 1n),
+        () => vault.connect(outsider).slash(outsider.address, 1n, outsider.address, 0n),
+        () => vault.connect(outsider).seizeKeeperBond(outsider.address, 1n, outsider.address),
       ]) {
-        await expect(call).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(outsider.address, role);
+        await expect(call()).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(outsider.address, role);
       }
     });
 
