@@ -37,8 +37,10 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: {
-      // Experiments register thousands of nodes; mining must not be the bottleneck.
-      blockGasLimit: 60_000_000,
+      // Contracts target cancun; later forks cap a transaction at 2^24 gas, which would stop the
+      // O(N) reference election the gas audit measures at large N. Public chains still cap it.
+      hardfork: "cancun",
+      blockGasLimit: 1_000_000_000,
     },
     localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
     testnet: {

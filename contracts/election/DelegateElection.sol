@@ -8,6 +8,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {NodeRegistry} from "../registry/NodeRegistry.sol";
 import {StakeVault, IDepositObserver} from "../staking/StakeVault.sol";
 import {ElectionKey, ElectionRule} from "../scoring/ElectionKey.sol";
+import {ScoringModel} from "../scoring/ScoringParams.sol";
 import {ClassicScore} from "../scoring/ClassicScore.sol";
 
 /// @title DelegateElection
@@ -31,6 +32,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     uint256 public constant MAX_STANDBYS = 32;
     uint256 public constant MAX_VOTES_PER_NODE = 1000;
     uint256 public constant MAX_CANDIDATES_PER_VOTER = 32;
+    uint208 private constant VOTES_MASK = (uint208(1) << 160) - 1;
 
     // ------------------------------------------------------------------ types
     enum ChallengeKind {
@@ -134,6 +136,8 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     uint256 public immutable votesPerNode;
     uint256 public immutable genesis;
     uint256 public immutable epochDuration;
+    /// @notice The registry's scoring model, cached: a score reads only the tallies its model uses.
+    ScoringModel public immutable scoringModel;
 
     uint256 public challengePeriod;
     uint256 public keeperMinBond;
@@ -141,9 +145,10 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     uint256 public keeperReward;
 
     mapping(address voter => Allocation[]) private _allocations;
-    mapping(address candidate => Checkpoints.Trace208) private _votesReceived;
+    /// @dev Per node, packed so a score reads one history: votes received as a candidate in the
+    ///      low 160 bits, the time of its own last vote as a voter in the high 48.
+    mapping(address node => Checkpoints.Trace208) private _nodeVotes;
     mapping(address candidate => Checkpoints.Trace208) private _weightedVotes;
-    mapping(address voter => Checkpoints.Trace208) private _lastVote;
     Checkpoints.Trace208 private _totalVotes;
 
     mapping(uint256 epoch => Election) public elections;
@@ -172,6 +177,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         votesPerNode = c.votesPerNode;
         genesis = registry_.genesis();
         epochDuration = registry_.epochDuration();
+        scoringModel = registry_.scoringModel();
         _setChallengePeriod(c.challengePeriod);
         _setKeeperEconomics(c.keeperMinBond, c.challengeReward, c.keeperReward);
     }
@@ -202,7 +208,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         uint256 total = _totalVotes.latest();
         for (uint256 i = old.length; i > 0; --i) {
             Allocation memory a = old[i - 1];
-            _votesReceived[a.candidate].push(t, _votesReceived[a.candidate].latest() - a.votes);
+            _addVotes(a.candidate, t, -int256(uint256(a.votes)));
             _weightedVotes[a.candidate].push(
                 t,
                 SafeCast.toUint208(_weightedVotes[a.candidate].latest() - ClassicScore.voteWeight(a.votes, deposit))
@@ -213,7 +219,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         for (uint256 i = 0; i < candidates.length; ++i) {
             address c = candidates[i];
             old.push(Allocation(c, uint32(amounts[i])));
-            _votesReceived[c].push(t, SafeCast.toUint208(_votesReceived[c].latest() + amounts[i]));
+            _addVotes(c, t, SafeCast.toInt256(amounts[i]));
             _weightedVotes[c].push(
                 t,
                 SafeCast.toUint208(_weightedVotes[c].latest() + ClassicScore.voteWeight(amounts[i], deposit))
@@ -221,7 +227,8 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
             total += amounts[i];
         }
         _totalVotes.push(t, SafeCast.toUint208(total));
-        _lastVote[msg.sender].push(t, t);
+        uint208 own = _nodeVotes[msg.sender].latest();
+        _nodeVotes[msg.sender].push(t, (own & VOTES_MASK) | (uint208(t) << 160));
         emit Voted(msg.sender, candidates, amounts);
         registry.recordParticipation(msg.sender);
     }
@@ -431,11 +438,12 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         uint256 timepoint
     ) public view returns (uint256 votes, uint256 total, uint256 weighted, uint256 lastVote) {
         uint48 t = SafeCast.toUint48(timepoint);
+        uint208 packed = _nodeVotes[candidate].upperLookupRecent(t);
         return (
-            _votesReceived[candidate].upperLookupRecent(t),
+            packed & VOTES_MASK,
             _totalVotes.upperLookupRecent(t),
             _weightedVotes[candidate].upperLookupRecent(t),
-            _lastVote[candidate].upperLookupRecent(t)
+            packed >> 160
         );
     }
 
@@ -445,12 +453,15 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     }
 
     /// @notice Eligibility, score and key of `node` in the election of `epoch` (O(log n)).
-    /// @dev The key needs the seed, so it is NEVER before the election is opened.
+    /// @dev Under the weighted rule the key needs the seed, so it is NEVER before the election is
+    ///      opened; a top-K key is the score alone.
     function scoreOf(uint256 epoch, address node) public view returns (bool eligible, uint256 score, uint256 key) {
         uint256 snapshot = snapshotOf(epoch);
         (eligible, score) = registry.scoreAt(node, snapshot, _electionInputs(node, snapshot));
+        if (!eligible) return (false, score, ElectionKey.NEVER);
+        if (rule == ElectionRule.TopK) return (true, score, ElectionKey.key(rule, score, bytes32(0), node));
         bytes32 seed = elections[epoch].seed;
-        key = eligible && seed != bytes32(0) ? ElectionKey.key(rule, score, seed, node) : ElectionKey.NEVER;
+        key = seed != bytes32(0) ? ElectionKey.key(rule, score, seed, node) : ElectionKey.NEVER;
     }
 
     /// @notice The reference result for `epoch`: the K + standbys best keys among all registered
@@ -574,8 +585,21 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         address node,
         uint256 snapshot
     ) private view returns (NodeRegistry.ElectionInputs memory e) {
-        (e.votes, e.totalVotes, e.weightedVotes, e.lastVote) = votesAt(node, snapshot - 1);
-        e.deposit = vault.bondedAt(node, snapshot - 1);
+        uint48 t = SafeCast.toUint48(snapshot - 1);
+        if (scoringModel == ScoringModel.Classic) {
+            e.weightedVotes = _weightedVotes[node].upperLookupRecent(t);
+        } else {
+            uint208 packed = _nodeVotes[node].upperLookupRecent(t);
+            (e.votes, e.lastVote) = (packed & VOTES_MASK, packed >> 160);
+            e.totalVotes = _totalVotes.upperLookupRecent(t);
+        }
+        e.deposit = vault.bondedAt(node, t);
+    }
+
+    function _addVotes(address node, uint48 t, int256 delta) private {
+        uint208 packed = _nodeVotes[node].latest();
+        uint256 votes = uint256(int256(uint256(packed & VOTES_MASK)) + delta);
+        _nodeVotes[node].push(t, (packed & ~VOTES_MASK) | uint208(votes));
     }
 
     function _electable(uint256 epoch, address node) private view returns (bool ok, uint256 key) {

@@ -339,15 +339,19 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         Node storage n = _nodes[node];
         uint208 c = _creditRecord[node].upperLookupRecent(t);
         if (!c.admitted() || c.jailed() || n.nodeClass == NodeClass.Consumer) return (false, 0);
-        ScoringParams memory p = _paramsVersions[_paramsVersionAt.upperLookupRecent(t)];
-        if (e.deposit < p.minDeposit) return (false, 0);
+        // While the parameters were never changed there is one version: skip the history lookup.
+        ScoringParams storage stored = _paramsVersions.length == 1
+            ? _paramsVersions[0]
+            : _paramsVersions[_paramsVersionAt.upperLookupRecent(t)];
+        if (e.deposit < stored.minDeposit) return (false, 0);
         eligible = true;
         if (scoringModel == ScoringModel.Credit) {
+            ScoringParams memory p = _creditParams(stored);
             uint256 since = e.lastVote > n.admittedAt ? e.lastVote : n.admittedAt;
             score = CreditScore.score(
                 p,
                 CreditScore.Inputs({
-                    frequencyValue: p.frequencyValue[uint256(n.nodeClass)],
+                    frequencyValue: stored.frequencyValue[uint256(n.nodeClass)],
                     capacity: n.capacity,
                     quality: c.quality(),
                     cleanRecord: c.clean(),
@@ -359,6 +363,7 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
                 })
             );
         } else if (scoringModel == ScoringModel.DynamicTrust) {
+            ScoringParams memory p = _trustParams(stored);
             score = DynamicTrustScore.score(p, _trustInputs(node, n, snapshot, p.window, e));
         } else {
             score = e.weightedVotes;
@@ -393,6 +398,30 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
                 trust: nowRec.trust(),
                 elapsedSinceParticipation: snapshot - last
             });
+    }
+
+    /// @dev Only the fields the credit score reads: each storage slot costs 2,100 gas cold.
+    function _creditParams(ScoringParams storage s) private view returns (ScoringParams memory p) {
+        (p.alpha, p.beta, p.gamma, p.mu, p.xi) = (s.alpha, s.beta, s.gamma, s.mu, s.xi);
+        (p.lossRate, p.gainValue, p.voteScale, p.capacityRef) = (s.lossRate, s.gainValue, s.voteScale, s.capacityRef);
+    }
+
+    /// @dev Only the fields the dynamic-trust score reads.
+    function _trustParams(ScoringParams storage s) private view returns (ScoringParams memory p) {
+        (p.trustAlpha, p.trustBeta, p.trustDelta, p.trustGamma) = (
+            s.trustAlpha,
+            s.trustBeta,
+            s.trustDelta,
+            s.trustGamma
+        );
+        (p.omega1, p.omega2, p.mu1, p.mu2, p.voteScale) = (s.omega1, s.omega2, s.mu1, s.mu2, s.voteScale);
+        (p.maxTrust, p.decayRate, p.decayPeriod, p.window, p.depositRef) = (
+            s.maxTrust,
+            s.decayRate,
+            s.decayPeriod,
+            s.window,
+            s.depositRef
+        );
     }
 
     function _participate(address node, bool correct) private {

@@ -116,7 +116,7 @@ export class SnapshotReader {
           score = votes.weighted;
         }
         const opened = seed !== "0x" + "00".repeat(32);
-        const key = eligible && opened ? electionKey(Number(rule) as ElectionRule, score, seed, node) : NEVER;
+        const key = eligible && (opened || Number(rule) === ElectionRule.TopK) ? electionKey(Number(rule) as ElectionRule, score, seed, node) : NEVER;
         return { node, eligible, score, key };
       }),
     );
