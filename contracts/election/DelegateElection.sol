@@ -369,13 +369,15 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     }
 
     /// @notice Hand the remaining slots of jailed delegate `node` in the current and the next
-    ///         epoch to the next unjailed standby, at once (anyone; the ledger calls it on jailing).
+    ///         epoch to the next unjailed standby, at once (anyone may ask).
     function handOver(address node) external {
         if (!registry.isJailed(node)) revert NotJailed(node);
-        uint256 current = currentEpoch();
-        bool moved = _handOver(current, node, _slotAt(block.timestamp));
-        if (elections[current + 1].finalized) moved = _handOver(current + 1, node, 0) || moved;
-        if (!moved) revert NotScheduled(node, current);
+        if (!_handOverEverywhere(node)) revert NotScheduled(node, currentEpoch());
+    }
+
+    /// @notice The ledger's hook on jailing `node`: the same hand-over, silent when `node` holds no slot.
+    function onJailed(address node) external onlyRole(SCHEDULER_ROLE) returns (bool moved) {
+        return _handOverEverywhere(node);
     }
 
     // ------------------------------------------------------------------ parameters
@@ -512,6 +514,14 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         return list[index];
     }
 
+    /// @notice Who holds delegate index `index` of epoch `epoch` now, and from which slot.
+    function indexOwner(uint256 epoch, uint256 index) external view returns (address node, uint256 fromSlot) {
+        (address[] memory list, , ) = delegatesOf(epoch);
+        Handover[] storage h = _handovers[epoch][index];
+        if (h.length == 0) return (list[index], 0);
+        return (h[h.length - 1].node, h[h.length - 1].fromSlot);
+    }
+
     /// @notice Seconds per slot.
     function slotDuration() public view returns (uint256) {
         return epochDuration / slotsPerEpoch;
@@ -556,6 +566,12 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         emit DelegatesFinalized(epoch, list, submitter, reward);
         uint256 k = list.length < delegateCount ? list.length : delegateCount;
         for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], 0);
+    }
+
+    function _handOverEverywhere(address node) private returns (bool moved) {
+        uint256 current = currentEpoch();
+        moved = _handOver(current, node, _slotAt(block.timestamp));
+        if (elections[current + 1].finalized) moved = _handOver(current + 1, node, 0) || moved;
     }
 
     function _handOver(uint256 epoch, address node, uint256 fromSlot) private returns (bool) {

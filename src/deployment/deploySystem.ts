@@ -1,13 +1,15 @@
 // Deploys and wires the whole system with ethers: token (a local test token unless one is given),
-// vault, registry, meter book and election, with every role granted to one admin account.
+// vault, registry, meter book, election and block ledger, with every role granted to one admin account.
 // Used by the demo, the tests and the experiments; the Ignition module under deploy/ mirrors it.
 import type { Signer } from "ethers";
 import {
+  BlockLedger__factory,
   DelegateElection__factory,
   MeterBook__factory,
   NodeRegistry__factory,
   StakeVault__factory,
   TestToken__factory,
+  type BlockLedger,
   type DelegateElection,
   type MeterBook,
   type NodeRegistry,
@@ -16,6 +18,12 @@ import {
 } from "../../typechain-types";
 import { ElectionRule } from "../scoring/electionKey";
 import { ScoringModel, WAD, defaultScoringParams, validateScoringParams, type ScoringParams } from "../scoring/params";
+
+export interface Penalty {
+  slashFraction: bigint;
+  creditPenalty: bigint;
+  jailPeriod: bigint;
+}
 
 export interface SystemOptions {
   model: ScoringModel;
@@ -34,6 +42,12 @@ export interface SystemOptions {
   keeperMinBond: bigint;
   challengeReward: bigint;
   keeperReward: bigint;
+  /** Punishment per offence: missed slot, equivocation, invalid block. */
+  penalties: [Penalty, Penalty, Penalty];
+  producerReward: bigint;
+  attesterReward: bigint;
+  reporterShare: bigint;
+  evidenceWindow: bigint;
   /** An existing ERC-20 to stake with; a TestToken is deployed when absent. */
   token?: string;
 }
@@ -55,6 +69,15 @@ export function defaultSystemOptions(): SystemOptions {
     keeperMinBond: 1_000n * WAD,
     challengeReward: 100n * WAD,
     keeperReward: 10n * WAD,
+    penalties: [
+      { slashFraction: WAD / 100n, creditPenalty: WAD, jailPeriod: 86_400n }, // missed slot
+      { slashFraction: WAD / 10n, creditPenalty: 5n * WAD, jailPeriod: 7n * 86_400n }, // equivocation
+      { slashFraction: WAD / 20n, creditPenalty: 3n * WAD, jailPeriod: 3n * 86_400n }, // invalid block
+    ],
+    producerReward: WAD,
+    attesterReward: WAD / 10n,
+    reporterShare: WAD / 5n,
+    evidenceWindow: 3n * 86_400n,
   };
 }
 
@@ -64,6 +87,7 @@ export interface System {
   registry: NodeRegistry;
   meters: MeterBook;
   election: DelegateElection;
+  ledger: BlockLedger;
   options: SystemOptions;
   /** Gas of each deployment and wiring transaction. */
   gas: Record<string, bigint>;
@@ -121,7 +145,20 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
       keeperReward: options.keeperReward,
     },
   );
-  for (const [name, c] of Object.entries({ vault, registry, meters, election })) {
+  const ledger = await new BlockLedger__factory(admin).deploy(
+    adminAddress,
+    await registry.getAddress(),
+    await vault.getAddress(),
+    await election.getAddress(),
+    options.penalties,
+    {
+      producerReward: options.producerReward,
+      attesterReward: options.attesterReward,
+      reporterShare: options.reporterShare,
+      evidenceWindow: options.evidenceWindow,
+    },
+  );
+  for (const [name, c] of Object.entries({ vault, registry, meters, election, ledger })) {
     const receipt = await c.deploymentTransaction()!.wait();
     gas[`deploy ${name}`] = receipt!.gasUsed;
   }
@@ -130,6 +167,11 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
   const metersAddress = await meters.getAddress();
   await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), electionAddress));
   await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), metersAddress));
+  const ledgerAddress = await ledger.getAddress();
+  await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), ledgerAddress));
+  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), ledgerAddress));
+  await track("wire", await election.grantRole(await election.SCHEDULER_ROLE(), ledgerAddress));
+  await track("wire", await ledger.grantRole(await ledger.PARAMETER_ADMIN_ROLE(), adminAddress));
   await track("wire", await vault.setDepositObserver(electionAddress));
   await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), electionAddress));
   await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), metersAddress));
@@ -143,5 +185,5 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
   for (const role of ["SUPERVISOR_ROLE", "METER_ORACLE_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
     await track("wire", await meters.grantRole(await meters[role](), adminAddress));
   }
-  return { token: token as TestToken, vault, registry, meters, election, options, gas };
+  return { token: token as TestToken, vault, registry, meters, election, ledger, options, gas };
 }

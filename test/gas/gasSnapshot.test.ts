@@ -2,7 +2,6 @@
 // 2 % of the committed snapshot (snapshots/gas.json). A rise fails the test; a fall is reported
 // so the snapshot can be lowered. Update on purpose with `npm run gas:snapshot`.
 import { expect } from "chai";
-import { ethers } from "hardhat";
 import fs from "node:fs";
 import path from "node:path";
 import { time } from "@nomicfoundation/hardhat-network-helpers";

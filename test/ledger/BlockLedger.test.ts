@@ -1,0 +1,236 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { TypedDataEncoder, type Signer } from "ethers";
+import { admitNode, deployed } from "../fixtures";
+import { WAD } from "../../src/scoring/params";
+import {
+  TRADE_TYPES,
+  ledgerDomain,
+  signHeader,
+  signTrade,
+  tradeTree,
+  type BlockHeader,
+  type SignedTrade,
+  type TradeOrder,
+} from "../../src/ledger/signing";
+
+const ZERO = ethers.ZeroHash;
+
+describe("BlockLedger", () => {
+  // 6 nodes with falling capacity: delegates are nodes 0-2 in order, standbys 3-4.
+  async function fixture() {
+    const f = await deployed({ slotsPerEpoch: 6n });
+    const nodes = f.others.slice(0, 6);
+    for (const [i, n] of nodes.entries()) await admitNode(f.system, f.admin, n, { capacity: BigInt(90_000 - i * 10_000) });
+    const epoch = (await f.election.currentEpoch()) + 2n;
+    await time.increaseTo(await f.election.snapshotOf(epoch));
+    await f.election.openElection(epoch);
+    await f.election.electReference(epoch);
+    const [members] = await f.election.delegatesOf(epoch);
+    const bySigner = new Map(nodes.map((n) => [n.address, n]));
+    const signerOf = (a: string) => bySigner.get(a)!;
+    await f.vault.connect(f.outsider).fundPool(1_000n * WAD);
+    const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await f.ledger.getAddress());
+    const slotStart = async (slot: bigint) => (await f.ledger.slotWindow(epoch, slot))[0];
+    await time.increaseTo(await slotStart(0n));
+    return { ...f, nodes, epoch, members: [...members], signerOf, domain, slotStart };
+  }
+
+  type F = Awaited<ReturnType<typeof fixture>>;
+
+  const header = (f: F, slot: bigint, over: Partial<BlockHeader> = {}): BlockHeader => ({
+    epoch: f.epoch,
+    slot,
+    parentHash: ZERO,
+    tradeRoot: ZERO,
+    tradeCount: 0n,
+    energyTotal: 0n,
+    ...over,
+  });
+
+  async function commit(f: F, slot: bigint, over: Partial<BlockHeader> = {}, signers?: Signer[]) {
+    const producer = await f.election.slotOwner(f.epoch, slot);
+    const owner = f.signerOf(producer);
+    const h = header(f, slot, { parentHash: await f.ledger.head(), ...over });
+    const by = signers ?? [owner, f.signerOf(f.members.find((m) => m !== producer)!)];
+    const sigs = await Promise.all(by.map((s) => signHeader(s, f.domain, h)));
+    return { tx: f.ledger.connect(owner).commitBlock(h, sigs, "0x"), h, owner };
+  }
+
+  describe("commits", () => {
+    it("commits a block signed by the producer and a majority, pays producer and attesters", async () => {
+      const f = await loadFixture(fixture);
+      const { tx, h } = await commit(f, 0n);
+      const digest = await f.ledger.headerDigest(h);
+      await expect(tx)
+        .to.emit(f.ledger, "BlockCommitted")
+        .withArgs(f.epoch, 0n, f.members[0], digest, [f.members[0], f.members[1]]);
+      expect(await f.ledger.committed(f.epoch, 0n)).to.equal(digest);
+      expect(await f.ledger.head()).to.equal(digest);
+      expect(await f.ledger.produced(f.epoch, f.members[0])).to.equal(1n);
+      expect(await f.vault.rewards(f.members[0])).to.equal(WAD);
+      expect(await f.vault.rewards(f.members[1])).to.equal(WAD / 10n);
+      expect((await f.registry.trustRecordAt(f.members[1], await time.latest())).correct).to.equal(1n);
+    });
+
+    it("rejects a commit by another node, outside its slot, on a wrong parent, twice", async () => {
+      const f = await loadFixture(fixture);
+      const h = header(f, 0n);
+      const sigs = await Promise.all([f.signerOf(f.members[0]), f.signerOf(f.members[1])].map((s) => signHeader(s, f.domain, h)));
+      await expect(f.ledger.connect(f.signerOf(f.members[1])).commitBlock(h, sigs, "0x")).to.be.revertedWithCustomError(
+        f.ledger,
+        "NotSlotOwner",
+      );
+      await expect(
+        f.ledger.connect(f.signerOf(f.members[0])).commitBlock({ ...h, parentHash: ethers.id("x") }, sigs, "0x"),
+      ).to.be.revertedWithCustomError(f.ledger, "WrongParent");
+      await f.ledger.connect(f.signerOf(f.members[0])).commitBlock(h, sigs, "0x");
+      await expect(f.ledger.connect(f.signerOf(f.members[0])).commitBlock(h, sigs, "0x")).to.be.revertedWithCustomError(
+        f.ledger,
+        "SlotAlreadyCommitted",
+      );
+      const later = header(f, 3n, { parentHash: await f.ledger.head() });
+      await expect(f.ledger.connect(f.signerOf(f.members[0])).commitBlock(later, sigs, "0x")).to.be.revertedWithCustomError(
+        f.ledger,
+        "OutsideSlot",
+      );
+    });
+
+    it("requires more than half of the delegates, the producer among them (51 % validation)", async () => {
+      const f = await loadFixture(fixture);
+      const producer = f.signerOf(f.members[0]);
+      let r = await commit(f, 0n, {}, [producer]);
+      await expect(r.tx).to.be.revertedWithCustomError(f.ledger, "NotEnoughAttestations").withArgs(1n, 2n);
+      r = await commit(f, 0n, {}, [f.signerOf(f.members[1]), f.signerOf(f.members[2])]);
+      await expect(r.tx).to.be.revertedWithCustomError(f.ledger, "ProducerDidNotSign");
+      // outsiders' and repeated signatures do not count
+      r = await commit(f, 0n, {}, [producer, producer, f.nodes[5]]); // nodes[5] was not elected
+      await expect(r.tx).to.be.revertedWithCustomError(f.ledger, "NotEnoughAttestations");
+    });
+
+    it("sets the clean record (ΔC+) when a delegate produced every block of its epoch", async () => {
+      const f = await loadFixture(fixture);
+      // delegate 0 owns slots 0 and 3 of 6
+      await (await commit(f, 0n)).tx;
+      for (const s of [1n, 2n]) {
+        await time.increaseTo(await f.slotStart(s));
+        await (await commit(f, s)).tx;
+      }
+      await time.increaseTo(await f.slotStart(3n));
+      await expect((await commit(f, 3n)).tx).to.emit(f.ledger, "CleanEpoch").withArgs(f.members[0], f.epoch);
+      expect((await f.registry.creditRecordAt(f.members[0], await time.latest())).clean).to.equal(true);
+    });
+  });
+
+  describe("offences", () => {
+    it("missed slot: jailed, slashed, and its next slot produced by the standby in the same epoch", async () => {
+      const f = await loadFixture(fixture);
+      const offender = f.members[0];
+      await expect(f.ledger.reportMissedSlot(f.epoch, 0n)).to.be.revertedWithCustomError(f.ledger, "SlotNotOver");
+      await time.increaseTo(await f.slotStart(1n));
+      const bonded = await f.vault.bonded(offender);
+      const evidence = ethers.keccak256(
+        ethers.AbiCoder.defaultAbiCoder().encode(["string", "uint256", "uint256"], ["missed", f.epoch, 0n]),
+      );
+      await expect(f.ledger.connect(f.outsider).reportMissedSlot(f.epoch, 0n))
+        .to.emit(f.ledger, "OffencePunished")
+        .withArgs(offender, 0, evidence, f.outsider.address, bonded / 100n, true)
+        .and.to.emit(f.election, "SlotsHandedOver");
+      expect(await f.vault.bonded(offender)).to.equal(bonded - bonded / 100n);
+      expect(await f.vault.rewards(f.outsider.address)).to.equal(bonded / 100n / 5n);
+      expect(await f.registry.isJailed(offender)).to.equal(true);
+      expect(await f.election.slotOwner(f.epoch, 3n)).to.equal(f.members[3]);
+      await expect(f.ledger.reportMissedSlot(f.epoch, 0n)).to.be.revertedWithCustomError(f.ledger, "EvidenceAlreadyUsed");
+      // the standby produces slot 3
+      await (await commit(f, 1n)).tx;
+      await time.increaseTo(await f.slotStart(2n));
+      await (await commit(f, 2n)).tx;
+      await time.increaseTo(await f.slotStart(3n));
+      const r = await commit(f, 3n, {}, [f.signerOf(f.members[3]), f.signerOf(f.members[1])]);
+      await expect(r.tx).to.emit(f.ledger, "BlockCommitted");
+      expect(r.owner).to.equal(f.signerOf(f.members[3]));
+      expect(await f.token.balanceOf(await f.vault.getAddress())).to.equal(await f.vault.accountedBalance());
+    });
+
+    it("missed slot: refused for a committed slot and for evidence older than the window", async () => {
+      const f = await loadFixture(fixture);
+      await (await commit(f, 0n)).tx;
+      await time.increaseTo(await f.slotStart(2n));
+      await expect(f.ledger.reportMissedSlot(f.epoch, 0n)).to.be.revertedWithCustomError(f.ledger, "SlotCommitted");
+      await time.increase(f.system.options.evidenceWindow + 86_400n);
+      await expect(f.ledger.reportMissedSlot(f.epoch, 1n)).to.be.revertedWithCustomError(f.ledger, "EvidenceTooOld");
+    });
+
+    it("equivocation: two different headers for one slot signed by one delegate, punished once", async () => {
+      const f = await loadFixture(fixture);
+      const attester = f.signerOf(f.members[1]);
+      const a = header(f, 0n, { tradeCount: 1n });
+      const b = header(f, 0n, { tradeCount: 2n });
+      const [sa, sb] = [await signHeader(attester, f.domain, a), await signHeader(attester, f.domain, b)];
+      await expect(f.ledger.reportEquivocation(a, sa, a, sa)).to.be.revertedWithCustomError(f.ledger, "NotEquivocation");
+      await expect(f.ledger.reportEquivocation(a, sa, header(f, 1n), sb)).to.be.revertedWithCustomError(f.ledger, "NotEquivocation");
+      const other = await signHeader(f.signerOf(f.members[2]), f.domain, b);
+      await expect(f.ledger.reportEquivocation(a, sa, b, other)).to.be.revertedWithCustomError(f.ledger, "NotEquivocation");
+      const outsiderSig = [await signHeader(f.outsider, f.domain, a), await signHeader(f.outsider, f.domain, b)];
+      await expect(f.ledger.reportEquivocation(a, outsiderSig[0], b, outsiderSig[1])).to.be.revertedWithCustomError(
+        f.ledger,
+        "SignerNotDelegate",
+      );
+      await expect(f.ledger.connect(f.outsider).reportEquivocation(a, sa, b, sb)).to.emit(f.ledger, "OffencePunished");
+      expect(await f.registry.isJailed(f.members[1])).to.equal(true);
+      const c = header(f, 0n, { tradeCount: 3n });
+      await expect(f.ledger.reportEquivocation(a, sa, c, await signHeader(attester, f.domain, c))).to.be.revertedWithCustomError(
+        f.ledger,
+        "EvidenceAlreadyUsed",
+      );
+    });
+
+    it("invalid block: a committed trade with a forged signature, proven by its Merkle proof", async () => {
+      const f = await loadFixture(fixture);
+      const [seller, buyer] = [f.signerOf(f.members[3]), f.signerOf(f.members[4])];
+      const order = (nonce: bigint): TradeOrder => ({ seller: seller.address, buyer: buyer.address, energy: 500n, price: 10n * WAD, nonce });
+      const good: SignedTrade = { order: order(1n), sellerSignature: await signTrade(seller, f.domain, order(1n)), buyerSignature: await signTrade(buyer, f.domain, order(1n)) };
+      const forged: SignedTrade = { order: order(2n), sellerSignature: await signTrade(seller, f.domain, order(2n)), buyerSignature: await signTrade(f.outsider, f.domain, order(2n)) };
+      const digest = (t: TradeOrder) => TypedDataEncoder.hash(f.domain, TRADE_TYPES, t);
+      const tree = tradeTree([good, forged], digest);
+      const { tx, h } = await commit(f, 0n, { tradeRoot: tree.root, tradeCount: 2n, energyTotal: 1000n });
+      await tx;
+      const proofOf = (t: SignedTrade) => tree.getProof([digest(t.order), ethers.keccak256(t.sellerSignature), ethers.keccak256(t.buyerSignature)]);
+      await expect(f.ledger.reportInvalidTrade(h, good.order, good.sellerSignature, good.buyerSignature, proofOf(good))).to.be.revertedWithCustomError(
+        f.ledger,
+        "TradeIsValid",
+      );
+      await expect(f.ledger.reportInvalidTrade(h, forged.order, forged.sellerSignature, forged.buyerSignature, proofOf(good))).to.be.revertedWithCustomError(
+        f.ledger,
+        "TradeNotInBlock",
+      );
+      await expect(f.ledger.reportInvalidTrade({ ...h, tradeCount: 9n }, forged.order, forged.sellerSignature, forged.buyerSignature, proofOf(forged)))
+        .to.be.revertedWithCustomError(f.ledger, "HeaderNotCommitted");
+      await expect(f.ledger.connect(f.outsider).reportInvalidTrade(h, forged.order, forged.sellerSignature, forged.buyerSignature, proofOf(forged)))
+        .to.emit(f.ledger, "OffencePunished");
+      expect(await f.registry.isJailed(f.members[0])).to.equal(true);
+      await expect(f.ledger.reportInvalidTrade(h, forged.order, forged.sellerSignature, forged.buyerSignature, proofOf(forged))).to.be.revertedWithCustomError(
+        f.ledger,
+        "EvidenceAlreadyUsed",
+      );
+    });
+  });
+
+  describe("parameters", () => {
+    it("bounds penalties and rewards, parameter admin only", async () => {
+      const f = await loadFixture(fixture);
+      await expect(f.ledger.connect(f.admin).setPenalty(0, { slashFraction: WAD + 1n, creditPenalty: 0n, jailPeriod: 0n }))
+        .to.be.revertedWithCustomError(f.ledger, "PenaltyOutOfBounds");
+      await expect(f.ledger.connect(f.admin).setPenalty(1, { slashFraction: WAD, creditPenalty: 0n, jailPeriod: 0n })).to.emit(f.ledger, "PenaltySet");
+      const r = { producerReward: 0n, attesterReward: 0n, reporterShare: 0n, evidenceWindow: 30n * 86_400n };
+      await expect(f.ledger.connect(f.admin).setRewards(r))
+        .to.be.revertedWithCustomError(f.ledger, "RewardsOutOfBounds")
+        .withArgs("evidenceWindow", 30n * 86_400n);
+      await expect(f.ledger.connect(f.outsider).setRewards({ ...r, evidenceWindow: 86_400n })).to.be.revertedWithCustomError(
+        f.ledger,
+        "AccessControlUnauthorizedAccount",
+      );
+    });
+  });
+});
