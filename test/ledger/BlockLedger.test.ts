@@ -1,63 +1,13 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { TypedDataEncoder, type Signer } from "ethers";
-import { admitNode, deployed } from "../fixtures";
+import { TypedDataEncoder } from "ethers";
 import { WAD } from "../../src/scoring/params";
-import {
-  TRADE_TYPES,
-  ledgerDomain,
-  signHeader,
-  signTrade,
-  tradeTree,
-  type BlockHeader,
-  type SignedTrade,
-  type TradeOrder,
-} from "../../src/ledger/signing";
-
-const ZERO = ethers.ZeroHash;
+import { TRADE_TYPES, signHeader, signTrade, tradeTree, type SignedTrade, type TradeOrder } from "../../src/ledger/signing";
+import { commit, header, ledgerFixture } from "./helpers";
 
 describe("BlockLedger", () => {
-  // 6 nodes with falling capacity: delegates are nodes 0-2 in order, standbys 3-4.
-  async function fixture() {
-    const f = await deployed({ slotsPerEpoch: 6n });
-    const nodes = f.others.slice(0, 6);
-    for (const [i, n] of nodes.entries()) await admitNode(f.system, f.admin, n, { capacity: BigInt(90_000 - i * 10_000) });
-    const epoch = (await f.election.currentEpoch()) + 2n;
-    await time.increaseTo(await f.election.snapshotOf(epoch));
-    await f.election.openElection(epoch);
-    await f.election.electReference(epoch);
-    const [members] = await f.election.delegatesOf(epoch);
-    const bySigner = new Map(nodes.map((n) => [n.address, n]));
-    const signerOf = (a: string) => bySigner.get(a)!;
-    await f.vault.connect(f.outsider).fundPool(1_000n * WAD);
-    const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await f.ledger.getAddress());
-    const slotStart = async (slot: bigint) => (await f.ledger.slotWindow(epoch, slot))[0];
-    await time.increaseTo(await slotStart(0n));
-    return { ...f, nodes, epoch, members: [...members], signerOf, domain, slotStart };
-  }
-
-  type F = Awaited<ReturnType<typeof fixture>>;
-
-  const header = (f: F, slot: bigint, over: Partial<BlockHeader> = {}): BlockHeader => ({
-    epoch: f.epoch,
-    slot,
-    parentHash: ZERO,
-    tradeRoot: ZERO,
-    tradeCount: 0n,
-    energyTotal: 0n,
-    ...over,
-  });
-
-  async function commit(f: F, slot: bigint, over: Partial<BlockHeader> = {}, signers?: Signer[]) {
-    const producer = await f.election.slotOwner(f.epoch, slot);
-    const owner = f.signerOf(producer);
-    const h = header(f, slot, { parentHash: await f.ledger.head(), ...over });
-    const by = signers ?? [owner, f.signerOf(f.members.find((m) => m !== producer)!)];
-    const sigs = await Promise.all(by.map((s) => signHeader(s, f.domain, h)));
-    return { tx: f.ledger.connect(owner).commitBlock(h, sigs, "0x"), h, owner };
-  }
-
+  const fixture = ledgerFixture;
   describe("commits", () => {
     it("commits a block signed by the producer and a majority, pays producer and attesters", async () => {
       const f = await loadFixture(fixture);
