@@ -4,8 +4,7 @@
 // N comes from GAS_NODES (default "10,100,1000").
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import fs from "node:fs";
-import path from "node:path";
+import { writeReport } from "../src/util/report";
 import { deploySystem } from "../src/deployment/deploySystem";
 import { DelegateElection__factory, GasProbe__factory } from "../typechain-types";
 import { NodeClass, WAD } from "../src/scoring/params";
@@ -91,15 +90,15 @@ async function main() {
     rows.push(...(await measure(n)));
     console.log(`N = ${n}: measured in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  const dir = path.join("results", "gas");
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "election.json"), JSON.stringify(rows, (_, v) => (typeof v === "bigint" ? Number(v) : v), 2) + "\n");
-  const md = [
-    "| N nodes | K | score evaluation (cold) | next evaluation (same tx) | submit | finalize | reference election (O(N)) |",
-    "|---:|---:|---:|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.nodes} | ${r.k} | ${r.scoreEvaluation} | ${r.nextScoreEvaluation} | ${r.submit} | ${r.finalize} | ${r.referenceElection ?? "n/a"} |`),
-  ].join("\n");
-  fs.writeFileSync(path.join(dir, "election.md"), md + "\n");
+  const md = writeReport("gas", "election", rows, [
+    ["N nodes", "nodes"],
+    ["K", "k"],
+    ["score evaluation (cold)", "scoreEvaluation"],
+    ["next evaluation (same tx)", "nextScoreEvaluation"],
+    ["submit", "submit"],
+    ["finalize", "finalize"],
+    ["reference election (O(N))", "referenceElection"],
+  ]);
   console.log(md);
 }
 

@@ -4,8 +4,7 @@
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { TypedDataEncoder, type Wallet } from "ethers";
-import fs from "node:fs";
-import path from "node:path";
+import { writeReport } from "../src/util/report";
 import { deploySystem } from "../src/deployment/deploySystem";
 import { NodeClass, WAD } from "../src/scoring/params";
 import { TRADE_TYPES, ledgerDomain, signHeader, signTrade, tradeTree, type BlockHeader } from "../src/ledger/signing";
@@ -69,15 +68,15 @@ async function measure(k: bigint) {
 
 async function main() {
   const rows = [await measure(3n), await measure(21n)];
-  const dir = path.join("results", "gas");
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "ledger.json"), JSON.stringify(rows, (_, v) => (typeof v === "bigint" ? Number(v) : v), 2) + "\n");
-  const md = [
-    "| K | attestations | commit | missed slot | equivocation | invalid trade | claim |",
-    "|---:|---:|---:|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.k} | ${r.attestations} | ${r.commit} | ${r.missedSlot} | ${r.equivocation} | ${r.invalidTrade} | ${r.claim} |`),
-  ].join("\n");
-  fs.writeFileSync(path.join(dir, "ledger.md"), md + "\n");
+  const md = writeReport("gas", "ledger", rows, [
+    ["K", "k"],
+    ["attestations", "attestations"],
+    ["commit", "commit"],
+    ["missed slot", "missedSlot"],
+    ["equivocation", "equivocation"],
+    ["invalid trade", "invalidTrade"],
+    ["claim", "claim"],
+  ]);
   console.log(md);
 }
 

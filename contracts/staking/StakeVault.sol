@@ -128,23 +128,18 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         if (current != 0 && current < minRemainder) revert RemainderBelowMinimum(msg.sender, current, minRemainder);
         _bonded[msg.sender].push(_now(), SafeCast.toUint208(current));
         totalBonded -= amount;
-        Unbonding storage u = unbonding[msg.sender];
-        u.amount += SafeCast.toUint128(amount);
-        u.releaseAt = SafeCast.toUint48(block.timestamp + unbondingPeriod);
         totalUnbonding += amount;
-        emit WithdrawalRequested(msg.sender, amount, u.amount, u.releaseAt);
+        (uint256 pending, uint256 releaseAt) = _startUnbonding(unbonding[msg.sender], amount);
+        emit WithdrawalRequested(msg.sender, amount, pending, releaseAt);
         _notify(msg.sender, previous, current);
     }
 
     /// @notice Withdraw the caller's unbonded deposit once the unbonding period is over. Works while paused.
     function withdraw() external nonReentrant {
-        Unbonding memory u = unbonding[msg.sender];
-        if (u.amount == 0) revert NothingUnbonding(msg.sender);
-        if (block.timestamp < u.releaseAt) revert UnbondingNotFinished(msg.sender, u.releaseAt, block.timestamp);
-        delete unbonding[msg.sender];
-        totalUnbonding -= u.amount;
-        emit Withdrawn(msg.sender, u.amount);
-        token.safeTransfer(msg.sender, u.amount);
+        uint256 amount = _releaseUnbonded(unbonding);
+        totalUnbonding -= amount;
+        emit Withdrawn(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
     }
 
     // ------------------------------------------------------------------ keeper bonds
@@ -162,21 +157,16 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         uint256 bond = keeperBond[msg.sender];
         if (amount > bond) revert InsufficientBonded(msg.sender, bond, amount);
         keeperBond[msg.sender] = bond - amount;
-        Unbonding storage u = keeperUnbonding[msg.sender];
-        u.amount += SafeCast.toUint128(amount);
-        u.releaseAt = SafeCast.toUint48(block.timestamp + unbondingPeriod);
-        emit KeeperUnbondRequested(msg.sender, amount, u.amount, u.releaseAt);
+        (uint256 pending, uint256 releaseAt) = _startUnbonding(keeperUnbonding[msg.sender], amount);
+        emit KeeperUnbondRequested(msg.sender, amount, pending, releaseAt);
     }
 
     /// @notice Withdraw the caller's unbonded keeper bond after the unbonding period. Works while paused.
     function withdrawKeeperBond() external nonReentrant {
-        Unbonding memory u = keeperUnbonding[msg.sender];
-        if (u.amount == 0) revert NothingUnbonding(msg.sender);
-        if (block.timestamp < u.releaseAt) revert UnbondingNotFinished(msg.sender, u.releaseAt, block.timestamp);
-        delete keeperUnbonding[msg.sender];
-        totalKeeperBonds -= u.amount;
-        emit KeeperBondWithdrawn(msg.sender, u.amount);
-        token.safeTransfer(msg.sender, u.amount);
+        uint256 amount = _releaseUnbonded(keeperUnbonding);
+        totalKeeperBonds -= amount;
+        emit KeeperBondWithdrawn(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
     }
 
     // ------------------------------------------------------------------ pool and rewards
@@ -328,6 +318,22 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         uint256 received = token.balanceOf(address(this)) - before;
         // Fee-on-transfer or rebasing tokens would break conservation: refuse them.
         if (received != amount) revert TokenTransferMismatch(amount, received);
+    }
+
+    /// @dev Adds `amount` to a pending unbonding and restarts its period; returns the new state.
+    function _startUnbonding(Unbonding storage u, uint256 amount) private returns (uint256, uint256) {
+        u.amount += SafeCast.toUint128(amount);
+        u.releaseAt = SafeCast.toUint48(block.timestamp + unbondingPeriod);
+        return (u.amount, u.releaseAt);
+    }
+
+    /// @dev Clears the caller's finished unbonding in `book` and returns its amount.
+    function _releaseUnbonded(mapping(address => Unbonding) storage book) private returns (uint256 amount) {
+        Unbonding memory u = book[msg.sender];
+        if (u.amount == 0) revert NothingUnbonding(msg.sender);
+        if (block.timestamp < u.releaseAt) revert UnbondingNotFinished(msg.sender, u.releaseAt, block.timestamp);
+        delete book[msg.sender];
+        return u.amount;
     }
 
     function _notify(address node, uint256 previous, uint256 current) private {
