@@ -94,6 +94,15 @@ describe("MeterBook", () => {
     await expect(meters.connect(admin).setBackstop("0x0000000000000000000000000000000000000000")).to.be.revertedWithCustomError(meters, "ZeroAddress");
   });
 
+  it("refuses plans and readings for consumers, which have no trading cycle", async () => {
+    const { meters, registry, admin, others } = await loadFixture(fixture);
+    const consumer = others[5];
+    await registry.connect(consumer).register(NodeClass.Consumer, 0n, "");
+    await registry.connect(admin).admit(consumer.address);
+    await expect(meters.connect(consumer).reportPlan(0, 1n)).to.be.revertedWithCustomError(meters, "NotAProducer").withArgs(consumer.address);
+    await expect(meters.connect(admin).reportMeterReading(consumer.address, 0, 1n)).to.be.revertedWithCustomError(meters, "NotAProducer");
+  });
+
   it("stops plans and readings while paused", async () => {
     const { meters, nodes, admin } = await loadFixture(fixture);
     await meters.connect(admin).pause();
