@@ -4,6 +4,7 @@ import { subtask, vars, type HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import path from "node:path";
+import "./tasks/experiments";
 
 const SOLC_VERSION = "0.8.30";
 

@@ -1,0 +1,90 @@
+// Paper 1 section 3, Fig. 2, on the deployed contracts through the keeper code: 10 nodes with the
+// attributes of Table 2 (Table 3 for nodes 5-7 in experiment 2), each run every node casts 10
+// random votes, the keeper scores every node off-chain, submits the best keys and finalizes;
+// the counts of each node among the 3 delegates are the experiment's result.
+//
+// Table 2's credit loss and gain are static attribute values in the paper. On-chain, gain is the
+// clean-record flag (ΔC+ = a = 1) and the time-based loss is reset by every vote, so a node's loss
+// of 1 is applied as the credit penalty of eq. (4)'s ΔC− (an offence record with no jail).
+import { ethers, network } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { deploySystem } from "../deployment/deploySystem";
+import { SnapshotReader } from "../chain/snapshotReader";
+import { bestKeys } from "../election/engine";
+import { TABLE_2, TABLE_3, type Paper1Node } from "../papers/paper1";
+import { castRandomVotes, setUpPaper1Nodes } from "../papers/paper1Setup";
+import { WAD } from "../scoring/params";
+import { SeededRandom } from "../util/random";
+
+export type Paper1Experiment = 1 | 2 | 3;
+
+/** The 10 rows of an experiment: 1 and 3 use Table 2; 2 takes nodes 5-7 from Table 3. */
+export function experimentRows(experiment: Paper1Experiment): Paper1Node[] {
+  return TABLE_2.map((row, i) => {
+    const changed = experiment === 2 ? TABLE_3[i + 1] : undefined;
+    return { ...row, ...(changed ?? {}) };
+  });
+}
+
+export interface Paper1Result {
+  experiment: Paper1Experiment;
+  runs: number;
+  seed: number;
+  /** Times node i + 1 was among the delegates. */
+  counts: number[];
+}
+
+/**
+ * Runs one experiment on a fresh Hardhat network. `onRun` is told after each run (progress bars).
+ */
+export async function runPaper1Experiment(
+  experiment: Paper1Experiment,
+  runs: number,
+  seed: number,
+  onRun: (done: number) => void = () => undefined,
+): Promise<Paper1Result> {
+  if (![1, 2, 3].includes(experiment)) throw new RangeError(`experiment must be 1, 2 or 3, got ${experiment}`);
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
+  await network.provider.send("hardhat_reset");
+  const signers = await ethers.getSigners();
+  const [admin, keeper] = signers;
+  const nodes = signers.slice(2, 12);
+  const system = await deploySystem(admin);
+  const { token, vault, registry, election } = system;
+  const rows = experimentRows(experiment);
+  await setUpPaper1Nodes(system, admin, nodes, rows);
+  const addresses = nodes.map((n) => n.address);
+  if (experiment === 3) {
+    await (await registry.grantRole(await registry.RECORDER_ROLE(), admin.address)).wait();
+    for (const [i, row] of rows.entries()) {
+      if (row.gain > 0n) await (await registry.setCleanRecord(addresses[i], true)).wait();
+      if (row.loss > 0n) {
+        await (await registry.recordOffence(addresses[i], row.loss * WAD, 0n)).wait();
+        await (await registry.connect(nodes[i]).unjail()).wait();
+      }
+    }
+  }
+  await (await token.mint(keeper.address, 10_000n * WAD)).wait();
+  await (await token.connect(keeper).approve(await vault.getAddress(), 2n ** 255n)).wait();
+  await (await vault.connect(keeper).bondKeeper(system.options.keeperMinBond)).wait();
+
+  const rng = new SeededRandom(seed);
+  const reader = new SnapshotReader(registry, vault, election);
+  const k = Number(system.options.delegateCount);
+  const length = k + Number(system.options.standbyCount);
+  const counts = new Array<number>(10).fill(0);
+  for (let run = 0; run < runs; run++) {
+    await castRandomVotes(system, nodes, addresses, rng);
+    const epoch = (await election.currentEpoch()) + 2n;
+    await time.increaseTo(await election.snapshotOf(epoch));
+    await (await election.connect(keeper).openElection(epoch)).wait();
+    const list = bestKeys(await reader.scoreAll(epoch, addresses), length).map((s) => s.node);
+    await (await election.connect(keeper).submit(epoch, list)).wait();
+    await time.increase(system.options.challengePeriod);
+    await (await election.connect(keeper).finalize(epoch, list)).wait();
+    const [members] = await election.delegatesOf(epoch);
+    for (const m of members.slice(0, k)) counts[addresses.indexOf(m)] += 1;
+    onRun(run + 1);
+  }
+  return { experiment, runs, seed, counts };
+}
