@@ -56,6 +56,15 @@ contract BlockLedger is AccessControl, EIP712 {
         uint256 nonce;
     }
 
+    /// @notice Where a trade order stands in a committed block: the header, the hashes of the
+    ///         order's two signatures (the leaf binds them) and the Merkle proof.
+    struct Inclusion {
+        BlockHeader header;
+        bytes32 sellerSignatureHash;
+        bytes32 buyerSignatureHash;
+        bytes32[] proof;
+    }
+
     /// @notice Punishment of one offence kind.
     struct Penalty {
         uint64 slashFraction; // of the deposit (bonded + unbonding), WAD
@@ -86,6 +95,7 @@ contract BlockLedger is AccessControl, EIP712 {
     error HeaderNotCommitted(uint256 epoch, uint256 slot);
     error TradeNotInBlock();
     error TradeIsValid();
+    error NotAReplay();
     error PenaltyOutOfBounds(Offence offence);
     error RewardsOutOfBounds(string field, uint256 value);
 
@@ -218,6 +228,20 @@ contract BlockLedger is AccessControl, EIP712 {
         (, uint256 end) = slotWindow(h.epoch, h.slot);
         address producer = election.slotOwner(h.epoch, h.slot);
         _punish(producer, Offence.InvalidBlock, keccak256(abi.encode("invalid", h.epoch, h.slot)), end);
+    }
+
+    /// @notice Prove that order `order` (its EIP-712 digest), committed in block `first`, was
+    ///         committed again in the later block `later`: the later block's producer is punished
+    ///         for an invalid block, once per block.
+    function reportReplayedTrade(bytes32 order, Inclusion calldata first, Inclusion calldata later) external {
+        BlockHeader calldata a = first.header;
+        BlockHeader calldata b = later.header;
+        if (b.epoch < a.epoch || (b.epoch == a.epoch && b.slot <= a.slot)) revert NotAReplay();
+        _requireInCommittedBlock(a, order, first.sellerSignatureHash, first.buyerSignatureHash, first.proof);
+        _requireInCommittedBlock(b, order, later.sellerSignatureHash, later.buyerSignatureHash, later.proof);
+        (, uint256 end) = slotWindow(b.epoch, b.slot);
+        address producer = election.slotOwner(b.epoch, b.slot);
+        _punish(producer, Offence.InvalidBlock, keccak256(abi.encode("invalid", b.epoch, b.slot)), end);
     }
 
     // ------------------------------------------------------------------ parameters

@@ -167,6 +167,48 @@ describe("BlockLedger", () => {
     });
   });
 
+  describe("replayed orders", () => {
+    it("a signed order committed again in a later block is punished in the later block's producer", async () => {
+      const f = await loadFixture(fixture);
+      const [seller, buyer] = [f.signerOf(f.members[3]), f.signerOf(f.members[4])];
+      const order: TradeOrder = { seller: seller.address, buyer: buyer.address, energy: 500n, price: WAD, nonce: 7n };
+      const trade: SignedTrade = {
+        order,
+        sellerSignature: await signTrade(seller, f.domain, order),
+        buyerSignature: await signTrade(buyer, f.domain, order),
+      };
+      const other: SignedTrade = { ...trade, order: { ...order, nonce: 8n } };
+      const digest = (t: TradeOrder) => TypedDataEncoder.hash(f.domain, TRADE_TYPES, t);
+      const tree1 = tradeTree([trade, other], digest);
+      const tree2 = tradeTree([trade], digest);
+      const leaf = [digest(order), ethers.keccak256(trade.sellerSignature), ethers.keccak256(trade.buyerSignature)];
+      const c1 = await commit(f, 0n, { tradeRoot: tree1.root, tradeCount: 2n });
+      await c1.tx;
+      await time.increaseTo(await f.slotStart(1n));
+      const c2 = await commit(f, 1n, { tradeRoot: tree2.root, tradeCount: 1n });
+      await c2.tx;
+      const inclusion = (h: typeof c1.h, proof: string[]) => ({
+        header: h,
+        sellerSignatureHash: leaf[1],
+        buyerSignatureHash: leaf[2],
+        proof,
+      });
+      const first = inclusion(c1.h, tree1.getProof(leaf));
+      const later = inclusion(c2.h, tree2.getProof(leaf));
+      await expect(f.ledger.reportReplayedTrade(leaf[0], later, first)).to.be.revertedWithCustomError(f.ledger, "NotAReplay");
+      await expect(f.ledger.reportReplayedTrade(digest(other.order), first, later)).to.be.revertedWithCustomError(
+        f.ledger,
+        "TradeNotInBlock",
+      );
+      await expect(f.ledger.connect(f.outsider).reportReplayedTrade(leaf[0], first, later))
+        .to.emit(f.ledger, "OffencePunished")
+        .withArgs(f.members[1], 2, ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["string", "uint256", "uint256"], ["invalid", f.epoch, 1n])), f.outsider.address, (await f.vault.bonded(f.members[1])) / 20n, true);
+      expect(await f.registry.isJailed(f.members[1])).to.equal(true);
+      expect(await f.registry.isJailed(f.members[0])).to.equal(false);
+      await expect(f.ledger.reportReplayedTrade(leaf[0], first, later)).to.be.revertedWithCustomError(f.ledger, "EvidenceAlreadyUsed");
+    });
+  });
+
   describe("parameters", () => {
     it("bounds penalties and rewards, parameter admin only", async () => {
       const f = await loadFixture(fixture);
