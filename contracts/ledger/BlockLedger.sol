@@ -309,7 +309,12 @@ contract BlockLedger is AccessControl, EIP712 {
         bool producerSigned;
         for (uint256 i = 0; i < signatures.length; ++i) {
             address signer = ECDSA.recover(digest, signatures[i]);
-            if (!_isDelegate(epoch, delegates, k, signer) || _contains(attesters, valid, signer)) continue;
+            // an exited delegate no longer validates; a repeated signer counts once
+            if (
+                !_isDelegate(epoch, delegates, k, signer) ||
+                _contains(attesters, valid, signer) ||
+                !registry.isAdmitted(signer)
+            ) continue;
             attesters[valid++] = signer;
             if (signer == producer) producerSigned = true;
         }

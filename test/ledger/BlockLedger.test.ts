@@ -59,6 +59,15 @@ describe("BlockLedger", () => {
       await expect(r.tx).to.be.revertedWithCustomError(f.ledger, "NotEnoughAttestations");
     });
 
+    it("does not count the signature of a delegate that has exited", async () => {
+      const f = await loadFixture(fixture);
+      await f.registry.connect(f.signerOf(f.members[1])).exit();
+      const r = await commit(f, 0n, {}, [f.signerOf(f.members[0]), f.signerOf(f.members[1])]);
+      await expect(r.tx).to.be.revertedWithCustomError(f.ledger, "NotEnoughAttestations").withArgs(1n, 2n);
+      const ok = await commit(f, 0n, {}, [f.signerOf(f.members[0]), f.signerOf(f.members[1]), f.signerOf(f.members[2])]);
+      await expect(ok.tx).to.emit(f.ledger, "BlockCommitted");
+    });
+
     it("sets the clean record (ΔC+) when a delegate produced every block of its epoch", async () => {
       const f = await loadFixture(fixture);
       // delegate 0 owns slots 0 and 3 of 6
