@@ -192,9 +192,8 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
     /// @notice Record a proven offence of `node`: C_F + 1, trust − penalty, credit penalty
     ///         `creditPenalty` (part of ΔC−, capped at 10), clean record lost, jailed for `jailFor` seconds.
     function recordOffence(address node, uint256 creditPenalty, uint256 jailFor) external onlyRole(RECORDER_ROLE) {
-        ScoringParams storage p = _latestParams();
         uint208 t = _trustRecord[node].latest();
-        uint256 trust = DynamicTrustScore.penalized(_memory(p), t.trust());
+        uint256 trust = DynamicTrustScore.penalized(_trustUpdateParams(_latestParams()), t.trust());
         _trustRecord[node].push(_now(), t.withTrust(trust).withOffences(t.offences() + 1));
         uint208 c = _creditRecord[node].latest();
         uint256 penalty = c.offencePenalty() + creditPenalty;
@@ -424,9 +423,16 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         );
     }
 
+    /// @dev Only the fields trust updates read (reward, penalty, decay: two storage slots). Votes
+    ///      and every attester of every block pass here, so no whole-struct copy.
+    function _trustUpdateParams(ScoringParams storage s) private view returns (ScoringParams memory p) {
+        (p.maxTrust, p.trustReward, p.trustPenalty) = (s.maxTrust, s.trustReward, s.trustPenalty);
+        (p.decayRate, p.decayPeriod) = (s.decayRate, s.decayPeriod);
+    }
+
     function _participate(address node, bool correct) private {
         Node storage n = _admitted(node);
-        ScoringParams memory p = _memory(_latestParams());
+        ScoringParams memory p = _trustUpdateParams(_latestParams());
         uint208 t = _trustRecord[node].latest();
         uint256 last = t.lastParticipation();
         if (last < n.admittedAt) last = n.admittedAt;
@@ -458,10 +464,6 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
 
     function _latestParams() private view returns (ScoringParams storage) {
         return _paramsVersions[_paramsVersions.length - 1];
-    }
-
-    function _memory(ScoringParams storage p) private pure returns (ScoringParams memory) {
-        return p;
     }
 
     function _setScoringParams(ScoringParams memory params) private {
