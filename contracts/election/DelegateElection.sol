@@ -209,10 +209,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         for (uint256 i = old.length; i > 0; --i) {
             Allocation memory a = old[i - 1];
             _addVotes(a.candidate, t, -int256(uint256(a.votes)));
-            _weightedVotes[a.candidate].push(
-                t,
-                SafeCast.toUint208(_weightedVotes[a.candidate].latest() - ClassicScore.voteWeight(a.votes, deposit))
-            );
+            _addWeight(a.candidate, t, 0, ClassicScore.voteWeight(a.votes, deposit));
             total -= a.votes;
             old.pop();
         }
@@ -220,10 +217,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
             address c = candidates[i];
             old.push(Allocation(c, uint32(amounts[i])));
             _addVotes(c, t, SafeCast.toInt256(amounts[i]));
-            _weightedVotes[c].push(
-                t,
-                SafeCast.toUint208(_weightedVotes[c].latest() + ClassicScore.voteWeight(amounts[i], deposit))
-            );
+            _addWeight(c, t, ClassicScore.voteWeight(amounts[i], deposit), 0);
             total += amounts[i];
         }
         _totalVotes.push(t, SafeCast.toUint208(total));
@@ -240,9 +234,12 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         uint48 t = _now();
         for (uint256 i = 0; i < list.length; ++i) {
             Allocation memory a = list[i];
-            uint256 w = _weightedVotes[a.candidate].latest();
-            w = w + ClassicScore.voteWeight(a.votes, current) - ClassicScore.voteWeight(a.votes, previous);
-            _weightedVotes[a.candidate].push(t, SafeCast.toUint208(w));
+            _addWeight(
+                a.candidate,
+                t,
+                ClassicScore.voteWeight(a.votes, current),
+                ClassicScore.voteWeight(a.votes, previous)
+            );
         }
     }
 
@@ -616,6 +613,11 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         uint208 packed = _nodeVotes[node].latest();
         uint256 votes = uint256(int256(uint256(packed & VOTES_MASK)) + delta);
         _nodeVotes[node].push(t, (packed & ~VOTES_MASK) | uint208(votes));
+    }
+
+    /// @dev The deposit-weighted tally of `candidate` (classic model) gains `plus` and loses `minus`.
+    function _addWeight(address candidate, uint48 t, uint256 plus, uint256 minus) private {
+        _weightedVotes[candidate].push(t, SafeCast.toUint208(_weightedVotes[candidate].latest() + plus - minus));
     }
 
     function _electable(uint256 epoch, address node) private view returns (bool ok, uint256 key) {
