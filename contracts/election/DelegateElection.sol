@@ -10,6 +10,7 @@ import {StakeVault, IDepositObserver} from "../staking/StakeVault.sol";
 import {ElectionKey, ElectionRule} from "../scoring/ElectionKey.sol";
 import {ScoringModel} from "../scoring/ScoringParams.sol";
 import {ClassicScore} from "../scoring/ClassicScore.sol";
+import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
 
 /// @title DelegateElection
 /// @notice Votes, delegate elections and the slot schedule (SPEC.md section 4, paper 1 2.2.1).
@@ -152,8 +153,10 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     Checkpoints.Trace208 private _totalVotes;
 
     mapping(uint256 epoch => Election) public elections;
-    mapping(uint256 epoch => address[]) private _members;
-    /// @dev key and value: epochs whose set was finalized, to find the set serving a later epoch.
+    /// @dev Keyed by the epochs whose set was finalized; the value packs that epoch (high 48 bits)
+    ///      with the SSTORE2 pointer of its list (low 160 bits, 20 bytes per member), so one lookup
+    ///      finds the set serving any later epoch. A list in contract code costs ~200 gas a byte
+    ///      to write instead of ~22,100 a storage slot, and reads with one EXTCODECOPY.
     Checkpoints.Trace208 private _finalizedEpochs;
     mapping(uint256 epoch => mapping(uint256 index => Handover[])) private _handovers;
     mapping(uint256 epoch => uint256) public standbysUsed;
@@ -206,30 +209,36 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         uint48 t = _now();
         Allocation[] storage old = _allocations[msg.sender];
         uint256 total = _totalVotes.latest();
+        bool classic = scoringModel == ScoringModel.Classic;
         for (uint256 i = old.length; i > 0; --i) {
             Allocation memory a = old[i - 1];
-            _addVotes(a.candidate, t, -int256(uint256(a.votes)));
-            _addWeight(a.candidate, t, 0, ClassicScore.voteWeight(a.votes, deposit));
+            if (classic) _addWeight(a.candidate, t, 0, ClassicScore.voteWeight(a.votes, deposit));
+            else _addVotes(a.candidate, t, -int256(uint256(a.votes)));
             total -= a.votes;
             old.pop();
         }
         for (uint256 i = 0; i < candidates.length; ++i) {
             address c = candidates[i];
             old.push(Allocation(c, uint32(amounts[i])));
-            _addVotes(c, t, SafeCast.toInt256(amounts[i]));
-            _addWeight(c, t, ClassicScore.voteWeight(amounts[i], deposit), 0);
+            if (classic) _addWeight(c, t, ClassicScore.voteWeight(amounts[i], deposit), 0);
+            else _addVotes(c, t, SafeCast.toInt256(amounts[i]));
             total += amounts[i];
         }
-        _totalVotes.push(t, SafeCast.toUint208(total));
-        uint208 own = _nodeVotes[msg.sender].latest();
-        _nodeVotes[msg.sender].push(t, (own & VOTES_MASK) | (uint208(t) << 160));
+        // Each model keeps only the histories its score reads: the classic model the
+        // deposit-weighted tallies; the others the raw votes, their total and the voter's last vote.
+        if (!classic) {
+            _totalVotes.push(t, SafeCast.toUint208(total));
+            uint208 own = _nodeVotes[msg.sender].latest();
+            _nodeVotes[msg.sender].push(t, (own & VOTES_MASK) | (uint208(t) << 160));
+        }
         emit Voted(msg.sender, candidates, amounts);
-        registry.recordParticipation(msg.sender);
+        if (scoringModel == ScoringModel.DynamicTrust) registry.recordParticipation(msg.sender);
     }
 
     /// @notice Vault hook: re-weigh the caller's votes when its deposit changes (classic model).
     function onDepositChanged(address node, uint256 previous, uint256 current) external {
         if (msg.sender != address(vault)) revert OnlyVault(msg.sender);
+        if (scoringModel != ScoringModel.Classic) return; // only the classic score weighs votes by deposit
         Allocation[] storage list = _allocations[node];
         uint48 t = _now();
         for (uint256 i = 0; i < list.length; ++i) {
@@ -362,7 +371,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         Election storage el = elections[epoch];
         if (el.finalized || el.carriedOver) revert AlreadyFinalized(epoch);
         el.carriedOver = true;
-        emit DelegateSetCarriedOver(epoch, _finalizedEpochs.upperLookup(SafeCast.toUint48(epoch)));
+        emit DelegateSetCarriedOver(epoch, _finalizedEpochs.upperLookup(SafeCast.toUint48(epoch)) >> 160);
     }
 
     /// @notice Hand the remaining slots of jailed delegate `node` in the current and the next
@@ -495,9 +504,19 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     /// @notice The list serving epoch `epoch` (its own if finalized, else the latest earlier
     ///         finalized one), the epoch it was elected for, and K' = min(K, its length).
     function delegatesOf(uint256 epoch) public view returns (address[] memory list, uint256 source, uint256 k) {
-        source = elections[epoch].finalized ? epoch : _finalizedEpochs.upperLookup(SafeCast.toUint48(epoch));
-        list = _members[source];
-        k = list.length < delegateCount ? list.length : delegateCount;
+        uint208 entry = _finalizedEpochs.upperLookup(SafeCast.toUint48(epoch));
+        if (entry == 0) return (list, 0, 0);
+        source = entry >> 160;
+        bytes memory packed = SSTORE2.read(address(uint160(entry)));
+        uint256 n = packed.length / 20;
+        list = new address[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                mstore(add(add(list, 0x20), shl(5, i)), shr(96, mload(add(add(packed, 0x20), mul(i, 20)))))
+            }
+        }
+        k = n < delegateCount ? n : delegateCount;
     }
 
     /// @notice Who produces slot `slot` of epoch `epoch`: delegate `slot mod K'`, or the standby
@@ -558,8 +577,17 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         Election storage el = elections[epoch];
         el.finalized = true;
         el.listHash = keccak256(abi.encode(list));
-        _members[epoch] = list;
-        _finalizedEpochs.push(SafeCast.toUint48(epoch), SafeCast.toUint208(epoch));
+        bytes memory packed = new bytes(list.length * 20);
+        for (uint256 i = 0; i < list.length; ++i) {
+            address member = list[i];
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                // 20 bytes of `member` at offset 20·i; the next write overwrites the 12 spilled bytes
+                mstore(add(add(packed, 0x20), mul(i, 20)), shl(96, member))
+            }
+        }
+        address pointer = SSTORE2.write(packed);
+        _finalizedEpochs.push(SafeCast.toUint48(epoch), (uint208(SafeCast.toUint48(epoch)) << 160) | uint160(pointer));
         emit DelegatesFinalized(epoch, list, submitter, reward);
         uint256 k = list.length < delegateCount ? list.length : delegateCount;
         for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], 0);

@@ -179,6 +179,8 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
     // ------------------------------------------------------------------ records (system contracts)
     /// @notice Record that `node` took part in the current consensus round (voted or attested).
     /// @dev Counts once per epoch toward E_i (paper 2 eq. 6); realises the trust decay of eq. (8) first.
+    ///      This and `recordCorrectAction` only check admission under the credit and classic
+    ///      models, whose scores never read the trust record.
     function recordParticipation(address node) external onlyRole(RECORDER_ROLE) {
         _participate(node, false);
     }
@@ -432,6 +434,8 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
 
     function _participate(address node, bool correct) private {
         Node storage n = _admitted(node);
+        // Only the dynamic-trust score reads the trust record; other models skip its upkeep.
+        if (scoringModel != ScoringModel.DynamicTrust) return;
         ScoringParams memory p = _trustUpdateParams(_latestParams());
         uint208 t = _trustRecord[node].latest();
         uint256 last = t.lastParticipation();

@@ -5,13 +5,13 @@ import { populatedElection, sendChallenge } from "./helpers";
 import { admitNode, deployed } from "../fixtures";
 import { bestKeys } from "../../src/election/engine";
 import { applyChallenge, nextChallenge } from "../../src/keeper/watcher";
-import { NodeClass, WAD } from "../../src/scoring/params";
+import { NodeClass, ScoringModel, WAD } from "../../src/scoring/params";
 import { ElectionRule } from "../../src/scoring/electionKey";
 
 describe("DelegateElection", () => {
   describe("votes", () => {
-    const fixture = async () => {
-      const f = await deployed();
+    const setUp = async (model: ScoringModel) => {
+      const f = await deployed({ model });
       const [a, b, consumer] = f.others;
       await admitNode(f.system, f.admin, a);
       await admitNode(f.system, f.admin, b);
@@ -19,6 +19,8 @@ describe("DelegateElection", () => {
       await f.registry.connect(f.admin).admit(consumer.address);
       return { ...f, a, b, consumer };
     };
+    const fixture = () => setUp(ScoringModel.DynamicTrust);
+    const classicFixture = () => setUp(ScoringModel.Classic);
 
     it("splits votes, checkpoints tallies, replaces them on a new vote and counts participation", async () => {
       const { election, registry, a, b, consumer } = await loadFixture(fixture);
@@ -37,7 +39,7 @@ describe("DelegateElection", () => {
     });
 
     it("weighs votes by the voter's deposit and re-weighs when the deposit changes (classic model)", async () => {
-      const { election, vault, a, b } = await loadFixture(fixture);
+      const { election, vault, a, b } = await loadFixture(classicFixture);
       await election.connect(a).vote([b.address], [2n]);
       expect((await election.votesAt(b.address, await time.latest())).weighted).to.equal(2n * 500n * WAD);
       await vault.connect(a).deposit(100n * WAD);

@@ -2,12 +2,13 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { TypedDataEncoder } from "ethers";
-import { WAD } from "../../src/scoring/params";
+import { ScoringModel, WAD } from "../../src/scoring/params";
 import { TRADE_TYPES, signHeader, signTrade, tradeTree, type SignedTrade, type TradeOrder } from "../../src/ledger/signing";
 import { commit, header, ledgerFixture } from "./helpers";
 
 describe("BlockLedger", () => {
-  const fixture = ledgerFixture;
+  const fixture = () => ledgerFixture();
+  const trustFixture = () => ledgerFixture({ model: ScoringModel.DynamicTrust });
   describe("commits", () => {
     it("commits a block signed by the producer and a majority, pays producer and attesters", async () => {
       const f = await loadFixture(fixture);
@@ -21,7 +22,16 @@ describe("BlockLedger", () => {
       expect(await f.ledger.produced(f.epoch, f.members[0])).to.equal(1n);
       expect(await f.vault.rewards(f.members[0])).to.equal(WAD);
       expect(await f.vault.rewards(f.members[1])).to.equal(WAD / 10n);
-      expect((await f.registry.trustRecordAt(f.members[1], await time.latest())).correct).to.equal(1n);
+    });
+
+    it("counts the producer's and attesters' correct actions under the dynamic-trust model (paper 2 eqs. 5, 7)", async () => {
+      const f = await loadFixture(trustFixture);
+      await (await commit(f, 0n)).tx;
+      for (const m of f.members.slice(0, 2)) {
+        const r = await f.registry.trustRecordAt(m, await time.latest());
+        expect([r.correct, r.participated], m).to.deep.equal([1n, 1n]);
+      }
+      expect((await f.registry.trustRecordAt(f.members[2], await time.latest())).correct).to.equal(0n);
     });
 
     it("rejects a commit by another node, outside its slot, on a wrong parent, twice", async () => {

@@ -5,12 +5,13 @@ import type { Signer } from "ethers";
 import { admitNode, deployed } from "../fixtures";
 import { WAD } from "../../src/scoring/params";
 import { ledgerDomain, signHeader, type BlockHeader } from "../../src/ledger/signing";
+import type { SystemOptions } from "../../src/deployment/deploySystem";
 
 const ZERO = ethers.ZeroHash;
 
 // 6 nodes with falling capacity: delegates are nodes 0-2 in order, standbys 3-4.
-export async function ledgerFixture() {
-  const f = await deployed({ slotsPerEpoch: 6n });
+export async function ledgerFixture(overrides: Partial<SystemOptions> = {}) {
+  const f = await deployed({ slotsPerEpoch: 6n, ...overrides });
   const nodes = f.others.slice(0, 6);
   for (const [i, n] of nodes.entries()) await admitNode(f.system, f.admin, n, { capacity: BigInt(90_000 - i * 10_000) });
   const epoch = (await f.election.currentEpoch()) + 2n;

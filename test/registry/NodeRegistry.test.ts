@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { admitNode, deployed } from "../fixtures";
-import { NodeClass, WAD, defaultScoringParams } from "../../src/scoring/params";
+import { NodeClass, ScoringModel, WAD, defaultScoringParams } from "../../src/scoring/params";
 
 describe("NodeRegistry", () => {
   const fixture = () => deployed();
@@ -84,8 +84,9 @@ describe("NodeRegistry", () => {
   });
 
   describe("records written by system contracts", () => {
-    async function withRecorder() {
-      const f = await loadFixture(fixture);
+    const trustFixture = () => deployed({ model: ScoringModel.DynamicTrust });
+    async function withRecorder(model = ScoringModel.DynamicTrust) {
+      const f = await loadFixture(model === ScoringModel.DynamicTrust ? trustFixture : fixture);
       await f.registry.connect(f.admin).grantRole(await f.registry.RECORDER_ROLE(), f.admin.address);
       await admitNode(f.system, f.admin, f.others[0]);
       return { ...f, node: f.others[0] };
@@ -116,6 +117,18 @@ describe("NodeRegistry", () => {
       await registry.connect(admin).recordParticipation(node.address);
       r = await registry.trustRecordAt(node.address, await time.latest());
       expect(r.participated).to.equal(2n);
+    });
+
+    it("keeps no trust record under the credit model, whose score never reads it, but still checks admission", async () => {
+      const { registry, admin, node, outsider } = await withRecorder(ScoringModel.Credit);
+      await registry.connect(admin).recordParticipation(node.address);
+      await registry.connect(admin).recordCorrectAction(node.address);
+      const r = await registry.trustRecordAt(node.address, await time.latest());
+      expect([r.participated, r.correct]).to.deep.equal([0n, 0n]);
+      await expect(registry.connect(admin).recordParticipation(outsider.address)).to.be.revertedWithCustomError(
+        registry,
+        "NotAdmitted",
+      );
     });
 
     it("realises the trust decay of eq. (8) on the next participation", async () => {
