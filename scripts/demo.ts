@@ -44,7 +44,7 @@ async function main() {
   await (await token.connect(keeper).approve(await vault.getAddress(), 2n ** 255n)).wait();
   await (await vault.connect(keeper).bondKeeper(system.options.keeperMinBond)).wait();
   const started = performance.now();
-  const reader = new SnapshotReader(registry, vault, election);
+  const reader = SnapshotReader.of(system);
   const scored = await reader.scoreAll(epoch, addresses);
   const list = bestKeys(scored, Number(system.options.delegateCount + system.options.standbyCount));
   const keeperMs = performance.now() - started;

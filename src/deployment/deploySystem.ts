@@ -7,12 +7,14 @@ import {
   DelegateElection__factory,
   MeterBook__factory,
   NodeRegistry__factory,
+  SnapshotLens__factory,
   StakeVault__factory,
   TestToken__factory,
   type BlockLedger,
   type DelegateElection,
   type MeterBook,
   type NodeRegistry,
+  type SnapshotLens,
   type StakeVault,
   type TestToken,
 } from "../../typechain-types";
@@ -88,6 +90,8 @@ export interface System {
   meters: MeterBook;
   election: DelegateElection;
   ledger: BlockLedger;
+  /** Stateless batch reader for keepers. */
+  lens: SnapshotLens;
   options: SystemOptions;
   /** Gas of each deployment and wiring transaction. */
   gas: Record<string, bigint>;
@@ -99,10 +103,7 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
   validateScoringParams(options.params);
   const adminAddress = await admin.getAddress();
   const gas: Record<string, bigint> = {};
-  const track = async (name: string, tx: { wait(): Promise<{ gasUsed: bigint } | null> }) => {
-    const receipt = await tx.wait();
-    gas[name] = (gas[name] ?? 0n) + (receipt?.gasUsed ?? 0n);
-  };
+  const track = tracker(gas);
 
   const token = options.token
     ? TestToken__factory.connect(options.token, admin)
@@ -129,10 +130,54 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
     await vault.getAddress(),
     options.participationFee,
   );
+  const { election, ledger } = await deployElectionAndLedger({ registry, vault }, admin, options, gas);
+  for (const [name, c] of Object.entries({ vault, registry, meters })) {
+    const receipt = await c.deploymentTransaction()!.wait();
+    gas[`deploy ${name}`] = receipt!.gasUsed;
+  }
+
+  const metersAddress = await meters.getAddress();
+  await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), metersAddress));
+  await track("wire", await vault.setDepositObserver(await election.getAddress()));
+  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), metersAddress));
+  for (const role of ["PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
+    await track("wire", await vault.grantRole(await vault[role](), adminAddress));
+  }
+  for (const role of ["SUPERVISOR_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
+    await track("wire", await registry.grantRole(await registry[role](), adminAddress));
+  }
+  for (const role of ["SUPERVISOR_ROLE", "METER_ORACLE_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
+    await track("wire", await meters.grantRole(await meters[role](), adminAddress));
+  }
+  const lens = await new SnapshotLens__factory(admin).deploy();
+  gas["deploy lens"] = (await lens.deploymentTransaction()!.wait())!.gasUsed;
+  return { token: token as TestToken, vault, registry, meters, election, ledger, lens, options, gas };
+}
+
+function tracker(gas: Record<string, bigint>) {
+  return async (name: string, tx: { wait(): Promise<{ gasUsed: bigint } | null> }) => {
+    const receipt = await tx.wait();
+    gas[name] = (gas[name] ?? 0n) + (receipt?.gasUsed ?? 0n);
+  };
+}
+
+/**
+ * Deploy an election and its block ledger on an existing registry and vault, and grant them their
+ * roles (vault operator, registry recorder, the ledger's scheduler role on the election). Several
+ * pairs may share one registry, e.g. to compare K = 3 and K = 21 on the same nodes; the vault's
+ * deposit observer (used by the classic model only) stays with the first pair.
+ */
+export async function deployElectionAndLedger(
+  core: { registry: NodeRegistry; vault: StakeVault },
+  admin: Signer,
+  options: SystemOptions,
+  gas: Record<string, bigint> = {},
+): Promise<{ election: DelegateElection; ledger: BlockLedger }> {
+  const track = tracker(gas);
   const election = await new DelegateElection__factory(admin).deploy(
-    adminAddress,
-    await registry.getAddress(),
-    await vault.getAddress(),
+    await admin.getAddress(),
+    await core.registry.getAddress(),
+    await core.vault.getAddress(),
     {
       rule: options.rule,
       delegateCount: options.delegateCount,
@@ -146,9 +191,9 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
     },
   );
   const ledger = await new BlockLedger__factory(admin).deploy(
-    adminAddress,
-    await registry.getAddress(),
-    await vault.getAddress(),
+    await admin.getAddress(),
+    await core.registry.getAddress(),
+    await core.vault.getAddress(),
     await election.getAddress(),
     options.penalties,
     {
@@ -158,32 +203,19 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
       evidenceWindow: options.evidenceWindow,
     },
   );
-  for (const [name, c] of Object.entries({ vault, registry, meters, election, ledger })) {
-    const receipt = await c.deploymentTransaction()!.wait();
-    gas[`deploy ${name}`] = receipt!.gasUsed;
+  for (const [name, c] of Object.entries({ election, ledger })) {
+    gas[`deploy ${name}`] = (await c.deploymentTransaction()!.wait())!.gasUsed;
   }
-
-  const electionAddress = await election.getAddress();
-  const metersAddress = await meters.getAddress();
+  const [electionAddress, ledgerAddress] = [await election.getAddress(), await ledger.getAddress()];
+  const { registry, vault } = core;
   await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), electionAddress));
-  await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), metersAddress));
-  const ledgerAddress = await ledger.getAddress();
   await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), ledgerAddress));
+  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), electionAddress));
   await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), ledgerAddress));
   await track("wire", await election.grantRole(await election.SCHEDULER_ROLE(), ledgerAddress));
-  await track("wire", await ledger.grantRole(await ledger.PARAMETER_ADMIN_ROLE(), adminAddress));
-  await track("wire", await vault.setDepositObserver(electionAddress));
-  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), electionAddress));
-  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), metersAddress));
+  await track("wire", await ledger.grantRole(await ledger.PARAMETER_ADMIN_ROLE(), await admin.getAddress()));
   for (const role of ["PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
-    await track("wire", await vault.grantRole(await vault[role](), adminAddress));
-    await track("wire", await election.grantRole(await election[role](), adminAddress));
+    await track("wire", await election.grantRole(await election[role](), await admin.getAddress()));
   }
-  for (const role of ["SUPERVISOR_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
-    await track("wire", await registry.grantRole(await registry[role](), adminAddress));
-  }
-  for (const role of ["SUPERVISOR_ROLE", "METER_ORACLE_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
-    await track("wire", await meters.grantRole(await meters[role](), adminAddress));
-  }
-  return { token: token as TestToken, vault, registry, meters, election, ledger, options, gas };
+  return { election, ledger };
 }

@@ -69,7 +69,7 @@ export async function runPaper1Experiment(
   await (await vault.connect(keeper).bondKeeper(system.options.keeperMinBond)).wait();
 
   const rng = new SeededRandom(seed);
-  const reader = new SnapshotReader(registry, vault, election);
+  const reader = SnapshotReader.of(system);
   const k = Number(system.options.delegateCount);
   const length = k + Number(system.options.standbyCount);
   const counts = new Array<number>(10).fill(0);

@@ -1,3 +1,4 @@
+import { expect } from "chai";
 // Election test helpers: a population of admitted, bonded, voting nodes at an open election.
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
@@ -30,8 +31,10 @@ export async function populatedElection(count: number, seed: number, overrides: 
   await time.increaseTo(await f.election.snapshotOf(epoch));
   await f.election.openElection(epoch);
   await f.vault.connect(f.keeper).bondKeeper(f.system.options.keeperMinBond);
-  const reader = new SnapshotReader(f.registry, f.vault, f.election);
-  const scored = await reader.scoreAll(epoch, addresses);
+  const scored = await SnapshotReader.of(f.system).scoreAll(epoch, addresses);
+  // The lens's paged read and the five calls per node must see the same snapshot.
+  const direct = await new SnapshotReader(f.registry, f.vault, f.election).scoreAll(epoch, addresses);
+  expect(scored, "lens read vs per-node read").to.deep.equal(direct);
   const byNode = new Map<string, Keyed>(scored.map((s) => [s.node.toLowerCase(), s]));
   return { ...f, nodes, addresses, epoch, scored, byNode, maxLength: Number(await f.election.listLength()) };
 }
