@@ -66,7 +66,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         ElectionRule rule;
         uint256 delegateCount; // K
         uint256 standbyCount;
-        uint256 slotsPerEpoch; // S
+        uint256 slotsPerEpoch; // S; when S < K, delegates S..K−1 only validate (attest)
         uint256 votesPerNode;
         uint256 challengePeriod; // seconds
         uint256 keeperMinBond;
@@ -165,7 +165,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         if (c.delegateCount == 0 || c.delegateCount > MAX_DELEGATES)
             revert InvalidConfig("delegateCount", c.delegateCount);
         if (c.standbyCount > MAX_STANDBYS) revert InvalidConfig("standbyCount", c.standbyCount);
-        if (c.slotsPerEpoch < c.delegateCount || c.slotsPerEpoch > 100_000) {
+        if (c.slotsPerEpoch == 0 || c.slotsPerEpoch > 100_000) {
             revert InvalidConfig("slotsPerEpoch", c.slotsPerEpoch);
         }
         if (c.votesPerNode == 0 || c.votesPerNode > MAX_VOTES_PER_NODE)
@@ -254,13 +254,16 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
 
     // ------------------------------------------------------------------ elections
     /// @notice Open the election of epoch `epoch` during epoch `epoch − 1`, fixing its seed.
-    /// @dev seed = keccak256(prevrandao, previous block hash, epoch): unknown before the
-    ///      snapshot, fixed before any submission (submissions come in later transactions).
+    /// @dev seed = keccak256(prevrandao, epoch): the beacon's randomness of the opening block,
+    ///      unknown before the snapshot and fixed before any submission (submissions come in later
+    ///      transactions). The previous block hash would add nothing the previous proposer could
+    ///      not already choose, and leaving it out lets a local chain replay an election exactly
+    ///      (`hardhat_setPrevRandao`), which the experiments use for reproducible seeds.
     function openElection(uint256 epoch) external whenNotPaused {
         _requireElectionEpoch(epoch);
         Election storage el = elections[epoch];
         if (el.seed != bytes32(0)) revert ElectionAlreadyOpen(epoch);
-        el.seed = keccak256(abi.encode(block.prevrandao, blockhash(block.number - 1), epoch));
+        el.seed = keccak256(abi.encode(block.prevrandao, epoch));
         emit ElectionOpened(epoch, el.seed, snapshotOf(epoch));
     }
 
@@ -324,13 +327,15 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         for (uint256 i = 0; i < n; ++i) if (list[i] == node) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         (bool ok, uint256 key) = _electable(epoch, node);
         if (!ok) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
-        if (n == listLength() && !_ranksBefore(epoch, key, node, list[n - 1])) {
+        bool full = n == listLength();
+        if (full && !_ranksBefore(epoch, key, node, list[n - 1])) {
             revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         }
         if (position > 0 && _ranksBefore(epoch, key, node, list[position - 1])) {
             revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         }
-        if (position < n && !_ranksBefore(epoch, key, node, list[position])) {
+        // At position n − 1 of a full list the check above already compared `node` with list[n − 1].
+        if (position < n && !(full && position == n - 1) && !_ranksBefore(epoch, key, node, list[position])) {
             revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         }
         uint256 m = n < listLength() ? n + 1 : n;

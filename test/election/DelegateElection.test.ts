@@ -217,7 +217,9 @@ describe("DelegateElection", () => {
       await expect(F.deploy(admin.address, r, v, { ...base, delegateCount: 0n }))
         .to.be.revertedWithCustomError(F, "InvalidConfig")
         .withArgs("delegateCount", 0n);
-      await expect(F.deploy(admin.address, r, v, { ...base, slotsPerEpoch: 2n })).to.be.revertedWithCustomError(F, "InvalidConfig");
+      await expect(F.deploy(admin.address, r, v, { ...base, slotsPerEpoch: 0n }))
+        .to.be.revertedWithCustomError(F, "InvalidConfig")
+        .withArgs("slotsPerEpoch", 0n);
       await expect(F.deploy(admin.address, r, v, { ...base, challengePeriod: 86_400n })).to.be.revertedWithCustomError(F, "InvalidConfig");
       await expect(election.connect(admin).setKeeperEconomics(10n, 11n, 0n))
         .to.be.revertedWithCustomError(election, "InvalidConfig")
