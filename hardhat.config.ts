@@ -50,11 +50,13 @@ const config: HardhatUserConfig = {
     },
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  // `npm run gas:reporter`: gas of every call across the test suite, written to the report folder.
   gasReporter: {
     enabled: process.env.REPORT_GAS === "true",
     offline: true,
-    outputFile: process.env.REPORT_GAS_FILE,
-    noColors: process.env.REPORT_GAS_FILE !== undefined,
+    outputFile: process.env.REPORT_GAS_FILE ?? "results/gas/gas-reporter.txt",
+    noColors: true,
+    forceTerminalOutput: false,
   },
   paths: { ignition: "deploy" },
   mocha: { timeout: 600_000 },

@@ -1,0 +1,52 @@
+// The floor of each audited operation: gas no implementation can go below on the EVM (cancun):
+// 21,000 for the transaction, its calldata (EIP-2028: 16 per non-zero byte, 4 per zero byte), and
+// the storage the operation must write whatever its design: a new slot costs 22,100 (20,000 +
+// 2,100 cold access), an updated one 5,000. Reads, events, signature checks and hashing are left
+// out, so the floor is a lower bound, not a target.
+import { getBytes } from "ethers";
+
+const NEW = 22_100;
+const UPDATE = 5_000;
+/** CREATE of a data contract (SSTORE2) holding `bytes`: 32,000 + 200 per byte of code. */
+const code = (bytes: number) => 32_000 + 200 * bytes;
+
+/** Storage an operation must write, given K and the length L of the list (or attestations) it carries. */
+export const FLOORS = {
+  register: { why: "the node record", storage: () => NEW },
+  admit: { why: "the node's status", storage: () => UPDATE },
+  deposit: { why: "the deposit, the payer's and the vault's token balances", storage: () => NEW + 2 * UPDATE },
+  reportPlan: { why: "the plan, the fee's two token balances", storage: () => NEW + 2 * UPDATE },
+  reportMeterReading: { why: "the reading", storage: () => NEW },
+  vote: { why: "the voter's allocation and the candidate's tally", storage: () => 2 * NEW },
+  openElection: { why: "the seed", storage: () => NEW },
+  submit: { why: "the list's hash and the submitter", storage: () => 2 * NEW },
+  challengeIneligible: { why: "the list's hash, the submitter's bond, the challenger's reward", storage: () => 2 * UPDATE + NEW },
+  challengeDuplicate: { why: "as challengeIneligible", storage: () => 2 * UPDATE + NEW },
+  challengeOrder: { why: "as challengeIneligible", storage: () => 2 * UPDATE + NEW },
+  challengeExcluded: { why: "as challengeIneligible", storage: () => 2 * UPDATE + NEW },
+  finalize: {
+    why: "the finalized flag, the list (20 bytes a member, as contract code: cheaper than slots), the keeper's reward",
+    storage: (_k: number, l: number) => UPDATE + code(20 * l) + NEW,
+  },
+  referenceElection: { why: "the election record and the list as code", storage: (_k: number, l: number) => NEW + code(20 * l) },
+  commit: {
+    why: "the header and the reward of the producer and each attester (L = attestations)",
+    storage: (_k: number, l: number) => NEW + l * NEW,
+  },
+  reportMissedSlot: { why: "the evidence key, the deposit, the jail, the reporter's reward", storage: () => NEW + 3 * UPDATE },
+  reportEquivocation: { why: "as reportMissedSlot", storage: () => NEW + 3 * UPDATE },
+  reportInvalidTrade: { why: "as reportMissedSlot", storage: () => NEW + 3 * UPDATE },
+  claim: { why: "the reward, the vault's and the claimant's token balances", storage: () => 3 * UPDATE },
+} satisfies Record<string, { why: string; storage: (k: number, l: number) => number }>;
+
+export type Operation = keyof typeof FLOORS;
+
+/** Calldata gas of `data` (EIP-2028). */
+export function calldataGas(data: string): number {
+  return [...getBytes(data)].reduce((sum, b) => sum + (b === 0 ? 4 : 16), 0);
+}
+
+/** The floor of `op` sent with calldata `data`, for K delegates and a list (or attestation count) of length `l`. */
+export function floorOf(op: Operation, data: string, k: number, l: number): number {
+  return 21_000 + calldataGas(data) + FLOORS[op].storage(k, l);
+}

@@ -1,0 +1,105 @@
+// Registers, admits and bonds thousands of nodes on a Hardhat network fast: automining is paused,
+// each phase's transactions are sent at once with explicit nonces and gas (nodes impersonated),
+// then mined in as many blocks as they need at a zero base fee. Used by the gas audit and the
+// consensus-time experiment, where N reaches 10,000. Hardhat (in-process or `hardhat node`) only.
+import { Wallet, keccak256, toUtf8Bytes, type Provider, type Signer } from "ethers";
+
+/** An ethers provider that also takes raw JSON-RPC calls (Hardhat's, or a JsonRpcProvider). */
+export type RpcProvider = Provider & { send(method: string, params: unknown[]): Promise<unknown> };
+import type { System } from "../deployment/deploySystem";
+import { NodeClass, WAD } from "../scoring/params";
+
+export interface PopulateOptions {
+  /** How many nodes to add. */
+  count: number;
+  /** Tag mixed into the private keys, so separate populations get separate accounts. */
+  tag?: string;
+  nodeClass?: (i: number) => NodeClass;
+  /** Capacity in watts of node i. */
+  capacity?: (i: number) => bigint;
+  /** Bonded deposit of node i (0: none). */
+  deposit?: (i: number) => bigint;
+  endpoint?: (i: number) => string;
+  /** Nodes per batch; each phase of a batch is mined before the next. */
+  batch?: number;
+}
+
+const GAS = 1_000_000n;
+
+/** Deterministic wallet number `i` of population `tag`. */
+export function populationWallet(tag: string, i: number, provider: RpcProvider): Wallet {
+  return new Wallet(keccak256(toUtf8Bytes(`energy-dpos/${tag}/${i}`)), provider);
+}
+
+async function mineAll(provider: RpcProvider, hashes: string[]): Promise<void> {
+  for (let pending = hashes; pending.length > 0; ) {
+    await provider.send("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
+    await provider.send("evm_mine", []);
+    const receipts = await Promise.all(pending.map((h) => provider.getTransactionReceipt(h)));
+    for (const r of receipts) if (r && r.status !== 1) throw new Error(`populate: transaction ${r.hash} reverted`);
+    const left = pending.filter((_, i) => receipts[i] === null);
+    if (left.length === pending.length) throw new Error(`populate: ${left.length} transactions were not mined`);
+    pending = left;
+  }
+}
+
+/** Add `count` admitted producer nodes to `system`; `admin` must hold the supervisor role. */
+export async function populate(system: System, admin: Signer, provider: RpcProvider, o: PopulateOptions) {
+  if (!Number.isInteger(o.count) || o.count < 0) throw new RangeError(`populate: count must be a whole number, got ${o.count}`);
+  const tag = o.tag ?? "node";
+  const nodeClass = o.nodeClass ?? (() => NodeClass.MultiHouseholdCommunityPV);
+  const capacity = o.capacity ?? ((i: number) => BigInt(1 + ((i * 7919) % 100_000)));
+  const deposit = o.deposit ?? ((i: number) => BigInt(100 + (i % 900)) * WAD);
+  const endpoint = o.endpoint ?? (() => "");
+  const batch = o.batch ?? 1_000;
+  const adminAddress = await admin.getAddress();
+  const vault = await system.vault.getAddress();
+  const [token, registry] = [system.token.interface, system.registry.interface];
+  const [tokenAddress, registryAddress] = [await system.token.getAddress(), await system.registry.getAddress()];
+  const wallets: Wallet[] = [];
+  await provider.send("evm_setAutomine", [false]);
+  try {
+    for (let from = 0; from < o.count; from += batch) {
+      const ids = Array.from({ length: Math.min(batch, o.count - from) }, (_, j) => from + j);
+      const group = ids.map((i) => populationWallet(tag, i, provider));
+      wallets.push(...group);
+      for (const w of group) {
+        await provider.send("hardhat_setBalance", [w.address, "0x56BC75E2D63100000"]);
+        await provider.send("hardhat_impersonateAccount", [w.address]);
+      }
+      let adminNonce = await provider.getTransactionCount(adminAddress, "pending");
+      const adminSend = (to: string, data: string) =>
+        provider.send("eth_sendTransaction", [
+          { from: adminAddress, to, data, nonce: `0x${(adminNonce++).toString(16)}`, gas: `0x${GAS.toString(16)}`, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x0" },
+        ]) as Promise<string>;
+      const mintTotal = ids.reduce((sum, i) => sum + deposit(i), 0n);
+      // The nodes' own transactions go through impersonation: no local signing, which would
+      // dominate the time at 10,000 nodes.
+      const signed = (w: Wallet, nonce: number, to: string, data: string) =>
+        provider.send("eth_sendTransaction", [
+          { from: w.address, to, data, nonce: `0x${nonce.toString(16)}`, gas: `0x${GAS.toString(16)}`, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x0" },
+        ]) as Promise<string>;
+      // Phase 1: tokens, allowance and registration.
+      const phase1: Promise<string>[] = [];
+      if (mintTotal > 0n) {
+        for (const [j, w] of group.entries()) phase1.push(adminSend(tokenAddress, token.encodeFunctionData("mint", [w.address, deposit(ids[j])])));
+      }
+      for (const [j, w] of group.entries()) {
+        const i = ids[j];
+        phase1.push(signed(w, 0, tokenAddress, token.encodeFunctionData("approve", [vault, 2n ** 255n])));
+        phase1.push(signed(w, 1, registryAddress, registry.encodeFunctionData("register", [nodeClass(i), capacity(i), endpoint(i)])));
+      }
+      await mineAll(provider, await Promise.all(phase1));
+      // Phase 2: admission.
+      await mineAll(provider, await Promise.all(group.map((w) => adminSend(registryAddress, registry.encodeFunctionData("admit", [w.address])))));
+      // Phase 3: deposits.
+      const phase3 = group.flatMap((w, j) =>
+        deposit(ids[j]) > 0n ? [signed(w, 2, vault, system.vault.interface.encodeFunctionData("deposit", [deposit(ids[j])]))] : [],
+      );
+      await mineAll(provider, await Promise.all(phase3));
+    }
+  } finally {
+    await provider.send("evm_setAutomine", [true]);
+  }
+  return wallets;
+}
