@@ -1,0 +1,281 @@
+// Paper 2 section 4, Fig. 4, on the deployed contracts through the keeper code: 6 nodes, initial
+// trust 100, 250 blocks, one producer per block by the score-weighted rule (DT-DPoS).
+//
+// Modelling (the paper is silent on these; README "Reproducing paper 2" says the same):
+// - One block per epoch. All 6 nodes are elected (K = 6, no standbys) and the list is ordered by
+//   the weighted keys −ln(u)/w, so its first entry is one score-weighted draw: the block's
+//   producer. The others validate: they attest the block (paper 2's verifying nodes), which counts
+//   as their correct action and participation (eqs. 5–6).
+// - (a) "Computing power" is availability: node i (1-based) is online in an epoch with
+//   probability 0.95 + 0.01·(i − 1), so node 1 is the weakest (95 %) and node 6 always up. An
+//   offline node neither produces nor attests; an offline producer's slot is reported as missed.
+// - (b) Node 6 is malicious: every block it produces carries a forged trade (a buyer signature
+//   by someone else); the keeper reports it with its Merkle proof, so it is slashed, jailed and
+//   loses trust. Jailed nodes unjail as soon as the jail ends.
+// - Trust decays after T_t = 2 days without participation, so nodes that take part every epoch
+//   do not decay (paper 2 eq. 8 concerns idle nodes); every other parameter is the default.
+// - prevrandao of each election's opening block is keccak256(seed, epoch), so a seed replays exactly.
+import { ethers, network } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { AbiCoder, TypedDataEncoder, keccak256, type Signer } from "ethers";
+import { deploySystem, type System } from "../deployment/deploySystem";
+import { SnapshotReader } from "../chain/snapshotReader";
+import { bestKeys } from "../election/engine";
+import { ElectionRule } from "../scoring/electionKey";
+import { NodeClass, ScoringModel, WAD, defaultScoringParams } from "../scoring/params";
+import {
+  HEADER_TYPES,
+  TRADE_TYPES,
+  ledgerDomain,
+  signHeader,
+  signTrade,
+  tradeTree,
+  type BlockHeader,
+} from "../ledger/signing";
+import { SeededRandom } from "../util/random";
+
+export type Paper2Variant = "a" | "b";
+export const PAPER2_NODES = 6;
+export const PAPER2_BLOCKS = 250;
+
+/** Probability that node `index` (0-based) is online in an epoch, under variant (a). */
+export const availability = (index: number) => 0.95 + 0.01 * index;
+
+export interface Paper2Run {
+  seed: number;
+  /** Times node i + 1 was drawn as the block producer. */
+  counts: number[];
+  /** Proven offences of node i + 1. */
+  offences: number[];
+  /** Blocks committed. */
+  committed: number;
+}
+
+const coder = AbiCoder.defaultAbiCoder();
+
+/** A deployment with the dynamic-trust model and the weighted rule: `k` delegates, one slot an epoch. */
+export async function deployTrustSystem(
+  admin: Signer,
+  k: number,
+  model = ScoringModel.DynamicTrust,
+  rule = ElectionRule.WeightedRandom,
+) {
+  return deploySystem(admin, {
+    model,
+    rule,
+    params: { ...defaultScoringParams(), decayPeriod: 2n * 86_400n },
+    delegateCount: BigInt(k),
+    standbyCount: 0n,
+    slotsPerEpoch: 1n,
+  });
+}
+
+/** Register, admit and bond `nodes`; each casts `votesPerNode` random votes among the others. */
+export async function setUpNodes(system: System, admin: Signer, nodes: Signer[], rng: SeededRandom) {
+  const { token, vault, registry, election } = system;
+  const vaultAddress = await vault.getAddress();
+  const addresses = await Promise.all(nodes.map((n) => n.getAddress()));
+  for (const [i, node] of nodes.entries()) {
+    await (
+      await registry
+        .connect(node)
+        .register(NodeClass.MultiHouseholdCommunityPV, 50_000n, `http://127.0.0.1:${7200 + i}`)
+    ).wait();
+    await (await registry.connect(admin).admit(addresses[i])).wait();
+    await (await token.mint(addresses[i], 10_000n * WAD)).wait();
+    await (await token.connect(node).approve(vaultAddress, 2n ** 255n)).wait();
+    await (await vault.connect(node).deposit(500n * WAD)).wait();
+  }
+  for (const [i, node] of nodes.entries()) {
+    const tally = new Map<string, bigint>();
+    for (let v = 0; v < Number(system.options.votesPerNode); v++) {
+      const others = addresses.filter((_, j) => j !== i);
+      const c = others[rng.below(others.length)];
+      tally.set(c, (tally.get(c) ?? 0n) + 1n);
+    }
+    await (await election.connect(node).vote([...tally.keys()], [...tally.values()])).wait();
+  }
+  return addresses;
+}
+
+/** Open, compute (keeper code), submit and finalize the election of `epoch`; returns the list. */
+export async function electWithKeeper(
+  system: System,
+  keeper: Signer,
+  epoch: bigint,
+  candidates: string[],
+  seed: number,
+  reader = SnapshotReader.of(system),
+): Promise<string[]> {
+  const { election } = system;
+  await network.provider.send("hardhat_setPrevRandao", [
+    keccak256(coder.encode(["uint256", "uint256"], [seed, epoch])),
+  ]);
+  await (await election.connect(keeper).openElection(epoch)).wait();
+  const scored = await reader.scoreAll(epoch, candidates);
+  const list = bestKeys(scored, Number((await election.delegateCount()) + (await election.standbyCount()))).map(
+    (s) => s.node,
+  );
+  await (await election.connect(keeper).submit(epoch, list)).wait();
+  await time.increase(system.options.challengePeriod);
+  await (await election.connect(keeper).finalize(epoch, list)).wait();
+  return list;
+}
+
+/** Bond `keeper` (who also reports offences) and fund the reward pool. */
+export async function prepareKeeper(system: System, keeper: Signer) {
+  const { token, vault } = system;
+  const address = await keeper.getAddress();
+  await (await token.mint(address, 100_000n * WAD)).wait();
+  await (await token.connect(keeper).approve(await vault.getAddress(), 2n ** 255n)).wait();
+  await (await vault.connect(keeper).bondKeeper(system.options.keeperMinBond)).wait();
+  await (await vault.connect(keeper).fundPool(10_000n * WAD)).wait();
+}
+
+/** Who is jailed until when, kept from the offences the run reports; each node unjails when free. */
+export class JailBook {
+  private readonly until = new Map<string, bigint>();
+  constructor(
+    private readonly system: System,
+    private readonly signerOf: Map<string, Signer>,
+  ) {}
+
+  /** Note that `node` was just punished (reads its jail end once). */
+  async punished(node: string) {
+    const c = await this.system.registry.creditRecordAt(node, BigInt(await time.latest()));
+    if (c.jailed) this.until.set(node, c.jailedUntil);
+  }
+
+  isJailed(node: string) {
+    return this.until.has(node);
+  }
+
+  /** Every node whose jail is over unjails (what its own client does). */
+  async release() {
+    if (this.until.size === 0) return;
+    const now = BigInt(await time.latest());
+    for (const [node, end] of [...this.until]) {
+      if (end > now) continue;
+      await (await this.system.registry.connect(this.signerOf.get(node)!).unjail()).wait();
+      this.until.delete(node);
+    }
+  }
+}
+
+/** A block whose single trade carries a forged buyer signature (by `forger`), with its proof. */
+export async function forgedBlock(
+  domain: ReturnType<typeof ledgerDomain>,
+  seller: Signer,
+  buyer: string,
+  forger: Signer,
+  nonce: bigint,
+) {
+  const order = { seller: await seller.getAddress(), buyer, energy: 100n, price: WAD, nonce };
+  const trade = {
+    order,
+    sellerSignature: await signTrade(seller, domain, order),
+    buyerSignature: await signTrade(forger, domain, order),
+  };
+  const digest = TypedDataEncoder.hash(domain, TRADE_TYPES, order);
+  const tree = tradeTree([trade], () => digest);
+  const proof = tree.getProof([
+    digest,
+    ethers.keccak256(trade.sellerSignature),
+    ethers.keccak256(trade.buyerSignature),
+  ]);
+  return { trade, root: tree.root, proof };
+}
+
+/** One run of 250 blocks (or `blocks`) on a fresh Hardhat network. */
+export async function runPaper2(
+  variant: Paper2Variant,
+  seed: number,
+  blocks = PAPER2_BLOCKS,
+  onBlock: (done: number) => void = () => undefined,
+): Promise<Paper2Run> {
+  if (variant !== "a" && variant !== "b") throw new RangeError(`variant must be "a" or "b", got "${variant}"`);
+  if (!Number.isInteger(blocks) || blocks < 1) throw new RangeError(`blocks must be a positive integer, got ${blocks}`);
+  await network.provider.send("hardhat_reset");
+  const signers = await ethers.getSigners();
+  const [admin, keeper] = signers;
+  const nodes = signers.slice(2, 2 + PAPER2_NODES);
+  const rng = new SeededRandom(seed);
+  const system = await deployTrustSystem(admin, PAPER2_NODES);
+  const { election, ledger } = system;
+  const addresses = await setUpNodes(system, admin, nodes, rng);
+  await prepareKeeper(system, keeper);
+  const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await ledger.getAddress());
+  const signerOf = new Map(addresses.map((a, i) => [a, nodes[i]]));
+  const counts = new Array<number>(PAPER2_NODES).fill(0);
+  const offences = new Array<number>(PAPER2_NODES).fill(0);
+  let committed = 0;
+  let missed: bigint | undefined;
+  let head = ethers.ZeroHash;
+  const jail = new JailBook(system, signerOf);
+  const reader = SnapshotReader.of(system);
+
+  let epoch = (await election.currentEpoch()) + 2n;
+  await time.increaseTo(await election.snapshotOf(epoch));
+  for (let b = 0; b < blocks; b++, epoch++) {
+    try {
+      const list = await electWithKeeper(system, keeper, epoch, addresses, seed, reader);
+      await time.increaseTo(await election.epochStart(epoch));
+      if (missed !== undefined) {
+        const producer = await election.slotOwner(missed, 0n);
+        await (await ledger.connect(keeper).reportMissedSlot(missed, 0n)).wait();
+        offences[addresses.indexOf(producer)] += 1;
+        await jail.punished(producer);
+        missed = undefined;
+      }
+      await jail.release();
+      const [members, k] = [list, Math.min(list.length, PAPER2_NODES)];
+      counts[addresses.indexOf(members[0])] += 1;
+      const producer = await election.slotOwner(epoch, 0n);
+      if (producer === ethers.ZeroAddress) continue; // jailed between election and slot, nobody to take over
+      const online = addresses.map((_, i) => variant === "b" || rng.next() < availability(i));
+      const p = addresses.indexOf(producer);
+      if (!online[p]) {
+        missed = epoch;
+        continue;
+      }
+      const malicious = variant === "b" && p === PAPER2_NODES - 1;
+      let h: BlockHeader = {
+        epoch,
+        slot: 0n,
+        parentHash: head,
+        tradeRoot: ethers.ZeroHash,
+        tradeCount: 0n,
+        energyTotal: 0n,
+      };
+      let forged: Awaited<ReturnType<typeof forgedBlock>> | undefined;
+      if (malicious) {
+        forged = await forgedBlock(domain, nodes[p], addresses[(p + 1) % PAPER2_NODES], admin, BigInt(b));
+        h = { ...h, tradeRoot: forged.root, tradeCount: 1n, energyTotal: 100n };
+      }
+      const attesters = members
+        .slice(0, Number(k))
+        .filter((m) => m !== producer && online[addresses.indexOf(m)] && !jail.isJailed(m));
+      if (attesters.length + 1 <= Number(k) / 2) {
+        missed = epoch; // too few validators online: the slot goes unfilled
+        continue;
+      }
+      const signatures = await Promise.all(
+        [producer, ...attesters].map((m) => signHeader(signerOf.get(m)!, domain, h)),
+      );
+      await (await ledger.connect(nodes[p]).commitBlock(h, signatures, "0x")).wait();
+      head = TypedDataEncoder.hash(domain, HEADER_TYPES, h);
+      committed += 1;
+      if (forged) {
+        const t = forged.trade;
+        await (
+          await ledger.connect(keeper).reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof)
+        ).wait();
+        offences[p] += 1;
+        await jail.punished(producer);
+      }
+    } finally {
+      onBlock(b + 1);
+    }
+  }
+  return { seed, counts, offences, committed };
+}
