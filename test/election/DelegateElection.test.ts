@@ -44,6 +44,9 @@ describe("DelegateElection", () => {
       expect((await election.votesAt(b.address, await time.latest())).weighted).to.equal(2n * 500n * WAD);
       await vault.connect(a).deposit(100n * WAD);
       expect((await election.votesAt(b.address, await time.latest())).weighted).to.equal(2n * 600n * WAD);
+      // a new vote replaces the old one in the weighted tallies
+      await election.connect(a).vote([b.address], [5n]);
+      expect((await election.votesAt(b.address, await time.latest())).weighted).to.equal(5n * 600n * WAD);
       await expect(election.onDepositChanged(a.address, 0n, 1n)).to.be.revertedWithCustomError(election, "OnlyVault");
     });
 
