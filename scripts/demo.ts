@@ -14,8 +14,7 @@ import { SnapshotReader } from "../src/chain/snapshotReader";
 import { bestKeys } from "../src/election/engine";
 import { WAD } from "../src/scoring/params";
 import { SeededRandom } from "../src/util/random";
-import { TRADE_TYPES, ledgerDomain, signHeader, signTrade, tradeTree, type BlockHeader } from "../src/ledger/signing";
-import { TypedDataEncoder } from "ethers";
+import { ledgerDomain, orderDigester, signHeader, signTrade, tradeTree, type BlockHeader } from "../src/ledger/signing";
 
 const fmt = (wad: bigint, digits = 3) => (Number(wad) / Number(WAD)).toFixed(digits);
 
@@ -91,7 +90,7 @@ async function main() {
   console.log(`\nEpoch ${epoch}: blocks, one withheld block, a slash and a hand-over`);
   const signerOf = new Map(nodes.map((n, i) => [addresses[i], n]));
   const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await ledger.getAddress());
-  const orderDigest = (o: Parameters<typeof signTrade>[2]) => TypedDataEncoder.hash(domain, TRADE_TYPES, o);
+  const orderDigest = orderDigester(domain);
   await (await vault.connect(keeper).fundPool(100n * WAD)).wait();
   const withholder = list[1].node;
   let commitGas = 0n;

@@ -8,7 +8,7 @@
 // GAS_CELO=false to skip the Celo comparison (N = 400, K = 10 and 100).
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { TypedDataEncoder, type ContractTransactionResponse, type Signer } from "ethers";
+import { type ContractTransactionResponse, type Signer } from "ethers";
 import fs from "node:fs";
 import path from "node:path";
 import { deployElectionAndLedger, deploySystem, defaultSystemOptions } from "../src/deployment/deploySystem";
@@ -16,7 +16,7 @@ import { populate } from "../src/util/populate";
 import { SnapshotReader } from "../src/chain/snapshotReader";
 import { bestKeys } from "../src/election/engine";
 import { NodeClass, WAD } from "../src/scoring/params";
-import { TRADE_TYPES, ledgerDomain, signHeader, signTrade, tradeTree, type BlockHeader } from "../src/ledger/signing";
+import { forgedBlock, ledgerDomain, signHeader, type BlockHeader } from "../src/ledger/signing";
 import type { BlockLedger, DelegateElection } from "../typechain-types";
 import { parseList } from "../src/util/args";
 import { FLOORS, floorOf, type Operation } from "../src/gas/floors";
@@ -36,10 +36,11 @@ interface Measurement {
 const HIGH_GAS = 900_000_000n;
 const REFERENCE_MAX_NODES = 2_000;
 
-async function sent(op: Operation, tx: Promise<ContractTransactionResponse>, k: number, listLength: number): Promise<Cell> {
+/** Gas of `tx` and the floor of `op` for it; `length` is its list length or attestation count. */
+async function sent(op: Operation, tx: Promise<ContractTransactionResponse>, length = 0): Promise<Cell> {
   const t = await tx;
   const receipt = (await t.wait())!;
-  return { gas: Number(receipt.gasUsed), floor: floorOf(op, t.data, k, listLength) };
+  return { gas: Number(receipt.gasUsed), floor: floorOf(op, t.data, length) };
 }
 
 /** Gas of `run` in a state that is rolled back afterwards. */
@@ -54,7 +55,8 @@ async function isolated<T>(run: () => Promise<T>): Promise<T> {
 
 async function measure(n: number, ks: number[], withLedger: boolean): Promise<Measurement[]> {
   await network.provider.send("hardhat_reset");
-  const [admin, reporter, keeper] = await ethers.getSigners();
+  // Accounts 3 and 4 stay unused; 5 is a consumer, 6 the node whose own operations are measured.
+  const [admin, reporter, keeper, , , consumer, fresh] = await ethers.getSigners();
   const system = await deploySystem(admin, { delegateCount: BigInt(ks[0]), slotsPerEpoch: BigInt(2 * Math.max(...ks)) });
   const pairs: { k: number; election: DelegateElection; ledger: BlockLedger }[] = [{ k: ks[0], election: system.election, ledger: system.ledger }];
   for (const k of ks.slice(1)) {
@@ -72,24 +74,21 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
   await vault.fundPool(5_000n * WAD);
   await vault.connect(keeper).bondKeeper(system.options.keeperMinBond);
   // A consumer (never electable) for the "ineligible" challenge.
-  const [consumer] = await ethers.getSigners().then((s) => s.slice(5, 6));
   await registry.connect(consumer).register(NodeClass.Consumer, 0n, "");
   await registry.admit(consumer.address);
 
   // The per-node operations, by one more node and on the populated network.
-  const [fresh] = await ethers.getSigners().then((s) => s.slice(6, 7));
   byAddress.set(fresh.address, fresh);
   await token.mint(fresh.address, 1_000n * WAD);
   await token.connect(fresh).approve(vaultAddress, 2n ** 255n);
-  const k0 = ks[0];
   const perNode: Partial<Record<Operation, Cell>> = {};
-  perNode.register = await sent("register", registry.connect(fresh).register(NodeClass.Wind, 60_000n, "http://127.0.0.1:7000"), k0, 0);
-  perNode.admit = await sent("admit", registry.admit(fresh.address), k0, 0);
-  perNode.deposit = await sent("deposit", vault.connect(fresh).deposit(500n * WAD), k0, 0);
-  perNode.reportPlan = await sent("reportPlan", meters.connect(fresh).reportPlan(0, 1_000n), k0, 0);
-  perNode.vote = await sent("vote", pairs[0].election.connect(fresh).vote([wallets[0].address], [10n]), k0, 0);
+  perNode.register = await sent("register", registry.connect(fresh).register(NodeClass.Wind, 60_000n, "http://127.0.0.1:7000"));
+  perNode.admit = await sent("admit", registry.admit(fresh.address));
+  perNode.deposit = await sent("deposit", vault.connect(fresh).deposit(500n * WAD));
+  perNode.reportPlan = await sent("reportPlan", meters.connect(fresh).reportPlan(0, 1_000n));
+  perNode.vote = await sent("vote", pairs[0].election.connect(fresh).vote([wallets[0].address], [10n]));
   await time.increase(7n * 86_400n);
-  perNode.reportMeterReading = await sent("reportMeterReading", meters.reportMeterReading(fresh.address, 0, 900n), k0, 0);
+  perNode.reportMeterReading = await sent("reportMeterReading", meters.reportMeterReading(fresh.address, 0, 900n));
 
   const epoch = (await system.election.currentEpoch()) + 2n;
   await time.increaseTo(await system.election.snapshotOf(epoch));
@@ -97,7 +96,7 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
   const lists: string[][] = [];
   for (const { k, election } of pairs) {
     const ops: Partial<Record<Operation, Cell>> = { ...perNode };
-    ops.openElection = await sent("openElection", election.openElection(epoch), k, 0);
+    ops.openElection = await sent("openElection", election.openElection(epoch));
     const started = performance.now();
     const everyone = [...wallets.map((w) => w.address), consumer.address, fresh.address];
     const ranked = bestKeys(await new SnapshotReader(registry, vault, election, system.lens).scoreAll(epoch, everyone), Number(await election.listLength()) + 1);
@@ -111,12 +110,12 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
     const wrongThenChallenge = async (op: Operation, wrong: string[], challenge: () => Promise<ContractTransactionResponse>) =>
       isolated(async () => {
         await keeperElection.submit(epoch, wrong);
-        return sent(op, challenge(), k, wrong.length);
+        return sent(op, challenge(), wrong.length);
       });
     // Hardhat keeps an execution trace of every transaction; beyond ~2,000 nodes the O(N) reference
     // election's trace (~30k gas a node) outgrows memory, so there it is extrapolated, not run.
     if (n <= REFERENCE_MAX_NODES) {
-      ops.referenceElection = await isolated(() => sent("referenceElection", election.electReference(epoch, { gasLimit: HIGH_GAS }), k, L));
+      ops.referenceElection = await isolated(() => sent("referenceElection", election.electReference(epoch, { gasLimit: HIGH_GAS }), L));
     }
     const withConsumer = [...right.slice(0, L - 1), consumer.address];
     ops.challengeIneligible = await wrongThenChallenge("challengeIneligible", withConsumer, () => challenger.challengeIneligible(epoch, withConsumer, L - 1));
@@ -129,13 +128,13 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
     ops.challengeExcluded = await wrongThenChallenge("challengeExcluded", withoutLast, () =>
       challenger.challengeExcluded(epoch, withoutLast, right[L - 1], L - 1),
     );
-    ops.submit = await sent("submit", keeperElection.submit(epoch, right), k, L);
+    ops.submit = await sent("submit", keeperElection.submit(epoch, right), L);
     rows.push({ nodes: n, k, listLength: L, keeperSeconds, ops });
     lists.push(right);
   }
   await time.increase(system.options.challengePeriod);
-  for (const [i, { k, election }] of pairs.entries()) {
-    rows[i].ops.finalize = await sent("finalize", election.finalize(epoch, lists[i]), k, lists[i].length);
+  for (const [i, { election }] of pairs.entries()) {
+    rows[i].ops.finalize = await sent("finalize", election.finalize(epoch, lists[i]), lists[i].length);
   }
   if (!withLedger) return rows;
 
@@ -144,43 +143,38 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
   const ledgerState = await Promise.all(pairs.map(async ({ election, ledger }) => ({ members: [...(await election.delegatesOf(epoch))[0]], domain: await domainOf(ledger) })));
   await time.increaseTo((await system.ledger.slotWindow(epoch, 0n))[0]);
   const headers: BlockHeader[] = [];
-  const forgedTrades = [];
+  const forgedTrades: Awaited<ReturnType<typeof forgedBlock>>[] = [];
   for (const [i, { k, ledger }] of pairs.entries()) {
     const { members, domain } = ledgerState[i];
     const signer = (a: string) => byAddress.get(a)!;
-    const [seller, buyer] = [signer(members[1]), signer(members[2])];
-    const order = { seller: await seller.getAddress(), buyer: await buyer.getAddress(), energy: 100n, price: WAD, nonce: 1n };
-    const forged = { order, sellerSignature: await signTrade(seller, domain, order), buyerSignature: await signTrade(reporter, domain, order) };
-    const digest = (t: typeof order) => TypedDataEncoder.hash(domain, TRADE_TYPES, t);
-    const tree = tradeTree([forged, { ...forged, order: { ...order, nonce: 2n } }], digest);
-    const h: BlockHeader = { epoch, slot: 0n, parentHash: ethers.ZeroHash, tradeRoot: tree.root, tradeCount: 2n, energyTotal: 200n };
+    // Two trades whose buyer signatures the reporter forged: the block is committed, then proven invalid.
+    const forged = await forgedBlock(domain, signer(members[1]), members[2], reporter, 1n, 1);
+    const h: BlockHeader = { epoch, slot: 0n, parentHash: ethers.ZeroHash, tradeRoot: forged.root, tradeCount: 2n, energyTotal: 200n };
     const majority = Math.floor(k / 2) + 1;
     const signatures = await Promise.all(members.slice(0, majority).map((m) => signHeader(signer(m), domain, h)));
-    rows[i].ops.commit = await sent("commit", ledger.connect(signer(members[0])).commitBlock(h, signatures, "0x"), k, majority);
+    rows[i].ops.commit = await sent("commit", ledger.connect(signer(members[0])).commitBlock(h, signatures, "0x"), majority);
     headers.push(h);
-    forgedTrades.push({ forged, proof: tree.getProof([digest(order), ethers.keccak256(forged.sellerSignature), ethers.keccak256(forged.buyerSignature)]) });
+    forgedTrades.push(forged);
   }
   await time.increaseTo((await system.ledger.slotWindow(epoch, 2n))[0]);
-  for (const [i, { k, ledger }] of pairs.entries()) {
+  for (const [i, { ledger }] of pairs.entries()) {
     const { members, domain } = ledgerState[i];
     const ops = rows[i].ops;
     const reporting = ledger.connect(reporter);
-    ops.reportMissedSlot = await sent("reportMissedSlot", reporting.reportMissedSlot(epoch, 1n), k, 0);
+    ops.reportMissedSlot = await sent("reportMissedSlot", reporting.reportMissedSlot(epoch, 1n));
     const offender = byAddress.get(members[2])!;
     const a = { ...headers[i], slot: 2n, tradeCount: 1n };
     const b = { ...headers[i], slot: 2n, tradeCount: 3n };
     const [sa, sb] = [await signHeader(offender, domain, a), await signHeader(offender, domain, b)];
-    ops.reportEquivocation = await sent("reportEquivocation", reporting.reportEquivocation(a, sa, b, sb), k, 0);
-    const { forged, proof } = forgedTrades[i];
+    ops.reportEquivocation = await sent("reportEquivocation", reporting.reportEquivocation(a, sa, b, sb));
+    const { trade, proof } = forgedTrades[i];
     ops.reportInvalidTrade = await sent(
       "reportInvalidTrade",
-      reporting.reportInvalidTrade(headers[i], forged.order, forged.sellerSignature, forged.buyerSignature, proof),
-      k,
-      0,
+      reporting.reportInvalidTrade(headers[i], trade.order, trade.sellerSignature, trade.buyerSignature, proof),
     );
   }
   // One claim (the producer of pair 0's block collects everything it earned); it does not depend on K.
-  const claim = await sent("claim", vault.connect(byAddress.get(ledgerState[0].members[0])!).claim(), ks[0], 0);
+  const claim = await sent("claim", vault.connect(byAddress.get(ledgerState[0].members[0])!).claim());
   for (const row of rows) row.ops.claim = claim;
   return rows;
 }

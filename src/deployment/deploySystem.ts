@@ -174,8 +174,9 @@ export async function deployElectionAndLedger(
   gas: Record<string, bigint> = {},
 ): Promise<{ election: DelegateElection; ledger: BlockLedger }> {
   const track = tracker(gas);
+  const adminAddress = await admin.getAddress();
   const election = await new DelegateElection__factory(admin).deploy(
-    await admin.getAddress(),
+    adminAddress,
     await core.registry.getAddress(),
     await core.vault.getAddress(),
     {
@@ -191,7 +192,7 @@ export async function deployElectionAndLedger(
     },
   );
   const ledger = await new BlockLedger__factory(admin).deploy(
-    await admin.getAddress(),
+    adminAddress,
     await core.registry.getAddress(),
     await core.vault.getAddress(),
     await election.getAddress(),
@@ -213,9 +214,9 @@ export async function deployElectionAndLedger(
   await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), electionAddress));
   await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), ledgerAddress));
   await track("wire", await election.grantRole(await election.SCHEDULER_ROLE(), ledgerAddress));
-  await track("wire", await ledger.grantRole(await ledger.PARAMETER_ADMIN_ROLE(), await admin.getAddress()));
+  await track("wire", await ledger.grantRole(await ledger.PARAMETER_ADMIN_ROLE(), adminAddress));
   for (const role of ["PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
-    await track("wire", await election.grantRole(await election[role](), await admin.getAddress()));
+    await track("wire", await election.grantRole(await election[role](), adminAddress));
   }
   return { election, ledger };
 }

@@ -17,21 +17,13 @@
 // - prevrandao of each election's opening block is keccak256(seed, epoch), so a seed replays exactly.
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { AbiCoder, TypedDataEncoder, keccak256, type Signer } from "ethers";
+import { AbiCoder, keccak256, type Signer } from "ethers";
 import { deploySystem, type System } from "../deployment/deploySystem";
 import { SnapshotReader } from "../chain/snapshotReader";
 import { bestKeys } from "../election/engine";
 import { ElectionRule } from "../scoring/electionKey";
 import { NodeClass, ScoringModel, WAD, defaultScoringParams } from "../scoring/params";
-import {
-  HEADER_TYPES,
-  TRADE_TYPES,
-  ledgerDomain,
-  signHeader,
-  signTrade,
-  tradeTree,
-  type BlockHeader,
-} from "../ledger/signing";
+import { forgedBlock, headerDigest, ledgerDomain, signHeader, type BlockHeader } from "../ledger/signing";
 import { SeededRandom } from "../util/random";
 
 export type Paper2Variant = "a" | "b";
@@ -162,30 +154,6 @@ export class JailBook {
   }
 }
 
-/** A block whose single trade carries a forged buyer signature (by `forger`), with its proof. */
-export async function forgedBlock(
-  domain: ReturnType<typeof ledgerDomain>,
-  seller: Signer,
-  buyer: string,
-  forger: Signer,
-  nonce: bigint,
-) {
-  const order = { seller: await seller.getAddress(), buyer, energy: 100n, price: WAD, nonce };
-  const trade = {
-    order,
-    sellerSignature: await signTrade(seller, domain, order),
-    buyerSignature: await signTrade(forger, domain, order),
-  };
-  const digest = TypedDataEncoder.hash(domain, TRADE_TYPES, order);
-  const tree = tradeTree([trade], () => digest);
-  const proof = tree.getProof([
-    digest,
-    ethers.keccak256(trade.sellerSignature),
-    ethers.keccak256(trade.buyerSignature),
-  ]);
-  return { trade, root: tree.root, proof };
-}
-
 /** One run of 250 blocks (or `blocks`) on a fresh Hardhat network. */
 export async function runPaper2(
   variant: Paper2Variant,
@@ -263,7 +231,7 @@ export async function runPaper2(
         [producer, ...attesters].map((m) => signHeader(signerOf.get(m)!, domain, h)),
       );
       await (await ledger.connect(nodes[p]).commitBlock(h, signatures, "0x")).wait();
-      head = TypedDataEncoder.hash(domain, HEADER_TYPES, h);
+      head = headerDigest(domain, h);
       committed += 1;
       if (forged) {
         const t = forged.trade;

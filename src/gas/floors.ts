@@ -10,7 +10,7 @@ const UPDATE = 5_000;
 /** CREATE of a data contract (SSTORE2) holding `bytes`: 32,000 + 200 per byte of code. */
 const code = (bytes: number) => 32_000 + 200 * bytes;
 
-/** Storage an operation must write, given K and the length L of the list (or attestations) it carries. */
+/** Storage an operation must write, given the length L of the list (or the attestations) it carries. */
 export const FLOORS = {
   register: { why: "the node record", storage: () => NEW },
   admit: { why: "the node's status", storage: () => UPDATE },
@@ -26,18 +26,18 @@ export const FLOORS = {
   challengeExcluded: { why: "as challengeIneligible", storage: () => 2 * UPDATE + NEW },
   finalize: {
     why: "the finalized flag, the list (20 bytes a member, as contract code: cheaper than slots), the keeper's reward",
-    storage: (_k: number, l: number) => UPDATE + code(20 * l) + NEW,
+    storage: (l: number) => UPDATE + code(20 * l) + NEW,
   },
-  referenceElection: { why: "the election record and the list as code", storage: (_k: number, l: number) => NEW + code(20 * l) },
+  referenceElection: { why: "the election record and the list as code", storage: (l: number) => NEW + code(20 * l) },
   commit: {
     why: "the header and the reward of the producer and each attester (L = attestations)",
-    storage: (_k: number, l: number) => NEW + l * NEW,
+    storage: (l: number) => NEW + l * NEW,
   },
   reportMissedSlot: { why: "the evidence key, the deposit, the jail, the reporter's reward", storage: () => NEW + 3 * UPDATE },
   reportEquivocation: { why: "as reportMissedSlot", storage: () => NEW + 3 * UPDATE },
   reportInvalidTrade: { why: "as reportMissedSlot", storage: () => NEW + 3 * UPDATE },
   claim: { why: "the reward, the vault's and the claimant's token balances", storage: () => 3 * UPDATE },
-} satisfies Record<string, { why: string; storage: (k: number, l: number) => number }>;
+} satisfies Record<string, { why: string; storage: (l: number) => number }>;
 
 export type Operation = keyof typeof FLOORS;
 
@@ -46,7 +46,7 @@ export function calldataGas(data: string): number {
   return [...getBytes(data)].reduce((sum, b) => sum + (b === 0 ? 4 : 16), 0);
 }
 
-/** The floor of `op` sent with calldata `data`, for K delegates and a list (or attestation count) of length `l`. */
-export function floorOf(op: Operation, data: string, k: number, l: number): number {
-  return 21_000 + calldataGas(data) + FLOORS[op].storage(k, l);
+/** The floor of `op` sent with calldata `data`, carrying a list (or attestation count) of length `l`. */
+export function floorOf(op: Operation, data: string, l: number): number {
+  return 21_000 + calldataGas(data) + FLOORS[op].storage(l);
 }

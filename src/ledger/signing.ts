@@ -1,7 +1,8 @@
 // EIP-712 types of contracts/ledger/BlockLedger.sol and the trade Merkle tree: what delegates sign
 // (block headers), what prosumers sign (trade orders), and how a block's trades become its root.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { keccak256, type Signer, type TypedDataDomain } from "ethers";
+import { TypedDataEncoder, keccak256, type Signer, type TypedDataDomain } from "ethers";
+import { WAD } from "../scoring/params";
 
 export interface BlockHeader {
   epoch: bigint;
@@ -56,10 +57,39 @@ export const signHeader = (signer: Signer, domain: TypedDataDomain, h: BlockHead
 
 export const signTrade = (signer: Signer, domain: TypedDataDomain, t: TradeOrder) => signer.signTypedData(domain, TRADE_TYPES, t);
 
-/** The Merkle tree of a block's trades; leaves bind each order digest to both signatures. */
+/** The EIP-712 digest of block headers under `domain` (the ledger's `headerDigest`). */
+export const headerDigest = (domain: TypedDataDomain, h: BlockHeader) => TypedDataEncoder.hash(domain, HEADER_TYPES, h);
+
+/** The EIP-712 digest function of trade orders under `domain`. */
+export const orderDigester = (domain: TypedDataDomain) => (t: TradeOrder) => TypedDataEncoder.hash(domain, TRADE_TYPES, t);
+
+/** A trade's Merkle leaf, as the ledger checks it: the order digest bound to both signatures. */
+export function tradeLeaf(t: SignedTrade, orderDigest: (t: TradeOrder) => string): string[] {
+  return [orderDigest(t.order), keccak256(t.sellerSignature), keccak256(t.buyerSignature)];
+}
+
+/** The Merkle tree of a block's trades, one {@link tradeLeaf} each. */
 export function tradeTree(trades: SignedTrade[], orderDigest: (t: TradeOrder) => string) {
   return StandardMerkleTree.of(
-    trades.map((t) => [orderDigest(t.order), keccak256(t.sellerSignature), keccak256(t.buyerSignature)]),
+    trades.map((t) => tradeLeaf(t, orderDigest)),
     ["bytes32", "bytes32", "bytes32"],
   );
+}
+
+/**
+ * A block of trades whose first carries a buyer signature made by `forger` instead of the buyer
+ * (an invalid block, SPEC.md section 5), followed by `copies` more such trades with the next
+ * nonces; with the forged trade's Merkle proof.
+ */
+export async function forgedBlock(domain: TypedDataDomain, seller: Signer, buyer: string, forger: Signer, nonce: bigint, copies = 0) {
+  const order: TradeOrder = { seller: await seller.getAddress(), buyer, energy: 100n, price: WAD, nonce };
+  const trade: SignedTrade = {
+    order,
+    sellerSignature: await signTrade(seller, domain, order),
+    buyerSignature: await signTrade(forger, domain, order),
+  };
+  const digest = orderDigester(domain);
+  const trades = [trade, ...Array.from({ length: copies }, (_, i) => ({ ...trade, order: { ...order, nonce: nonce + BigInt(i + 1) } }))];
+  const tree = tradeTree(trades, digest);
+  return { trade, trades, root: tree.root, proof: tree.getProof(tradeLeaf(trade, digest)) };
 }

@@ -68,33 +68,27 @@ export async function populate(system: System, admin: Signer, provider: RpcProvi
         await provider.send("hardhat_impersonateAccount", [w.address]);
       }
       let adminNonce = await provider.getTransactionCount(adminAddress, "pending");
-      const adminSend = (to: string, data: string) =>
+      // Every transaction goes out as eth_sendTransaction with an explicit nonce and gas; the
+      // nodes are impersonated, since local signing would dominate the time at 10,000 nodes.
+      const send = (from: string, nonce: number, to: string, data: string) =>
         provider.send("eth_sendTransaction", [
-          { from: adminAddress, to, data, nonce: `0x${(adminNonce++).toString(16)}`, gas: `0x${GAS.toString(16)}`, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x0" },
+          { from, to, data, nonce: `0x${nonce.toString(16)}`, gas: `0x${GAS.toString(16)}`, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x0" },
         ]) as Promise<string>;
-      const mintTotal = ids.reduce((sum, i) => sum + deposit(i), 0n);
-      // The nodes' own transactions go through impersonation: no local signing, which would
-      // dominate the time at 10,000 nodes.
-      const signed = (w: Wallet, nonce: number, to: string, data: string) =>
-        provider.send("eth_sendTransaction", [
-          { from: w.address, to, data, nonce: `0x${nonce.toString(16)}`, gas: `0x${GAS.toString(16)}`, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x0" },
-        ]) as Promise<string>;
+      const adminSend = (to: string, data: string) => send(adminAddress, adminNonce++, to, data);
       // Phase 1: tokens, allowance and registration.
       const phase1: Promise<string>[] = [];
-      if (mintTotal > 0n) {
-        for (const [j, w] of group.entries()) phase1.push(adminSend(tokenAddress, token.encodeFunctionData("mint", [w.address, deposit(ids[j])])));
-      }
       for (const [j, w] of group.entries()) {
         const i = ids[j];
-        phase1.push(signed(w, 0, tokenAddress, token.encodeFunctionData("approve", [vault, 2n ** 255n])));
-        phase1.push(signed(w, 1, registryAddress, registry.encodeFunctionData("register", [nodeClass(i), capacity(i), endpoint(i)])));
+        if (deposit(i) > 0n) phase1.push(adminSend(tokenAddress, token.encodeFunctionData("mint", [w.address, deposit(i)])));
+        phase1.push(send(w.address, 0, tokenAddress, token.encodeFunctionData("approve", [vault, 2n ** 255n])));
+        phase1.push(send(w.address, 1, registryAddress, registry.encodeFunctionData("register", [nodeClass(i), capacity(i), endpoint(i)])));
       }
       await mineAll(provider, await Promise.all(phase1));
       // Phase 2: admission.
       await mineAll(provider, await Promise.all(group.map((w) => adminSend(registryAddress, registry.encodeFunctionData("admit", [w.address])))));
       // Phase 3: deposits.
       const phase3 = group.flatMap((w, j) =>
-        deposit(ids[j]) > 0n ? [signed(w, 2, vault, system.vault.interface.encodeFunctionData("deposit", [deposit(ids[j])]))] : [],
+        deposit(ids[j]) > 0n ? [send(w.address, 2, vault, system.vault.interface.encodeFunctionData("deposit", [deposit(ids[j])]))] : [],
       );
       await mineAll(provider, await Promise.all(phase3));
     }

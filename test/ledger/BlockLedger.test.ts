@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { TypedDataEncoder } from "ethers";
 import { ScoringModel, WAD } from "../../src/scoring/params";
-import { TRADE_TYPES, signHeader, signTrade, tradeTree, type SignedTrade, type TradeOrder } from "../../src/ledger/signing";
+import { orderDigester, signHeader, signTrade, tradeLeaf, tradeTree, type SignedTrade, type TradeOrder } from "../../src/ledger/signing";
 import { commit, header, ledgerFixture } from "./helpers";
 
 describe("BlockLedger", () => {
@@ -161,11 +160,11 @@ describe("BlockLedger", () => {
       const order = (nonce: bigint): TradeOrder => ({ seller: seller.address, buyer: buyer.address, energy: 500n, price: 10n * WAD, nonce });
       const good: SignedTrade = { order: order(1n), sellerSignature: await signTrade(seller, f.domain, order(1n)), buyerSignature: await signTrade(buyer, f.domain, order(1n)) };
       const forged: SignedTrade = { order: order(2n), sellerSignature: await signTrade(seller, f.domain, order(2n)), buyerSignature: await signTrade(f.outsider, f.domain, order(2n)) };
-      const digest = (t: TradeOrder) => TypedDataEncoder.hash(f.domain, TRADE_TYPES, t);
+      const digest = orderDigester(f.domain);
       const tree = tradeTree([good, forged], digest);
       const { tx, h } = await commit(f, 0n, { tradeRoot: tree.root, tradeCount: 2n, energyTotal: 1000n });
       await tx;
-      const proofOf = (t: SignedTrade) => tree.getProof([digest(t.order), ethers.keccak256(t.sellerSignature), ethers.keccak256(t.buyerSignature)]);
+      const proofOf = (t: SignedTrade) => tree.getProof(tradeLeaf(t, digest));
       await expect(f.ledger.reportInvalidTrade(h, good.order, good.sellerSignature, good.buyerSignature, proofOf(good))).to.be.revertedWithCustomError(
         f.ledger,
         "TradeIsValid",
@@ -197,10 +196,10 @@ describe("BlockLedger", () => {
         buyerSignature: await signTrade(buyer, f.domain, order),
       };
       const other: SignedTrade = { ...trade, order: { ...order, nonce: 8n } };
-      const digest = (t: TradeOrder) => TypedDataEncoder.hash(f.domain, TRADE_TYPES, t);
+      const digest = orderDigester(f.domain);
       const tree1 = tradeTree([trade, other], digest);
       const tree2 = tradeTree([trade], digest);
-      const leaf = [digest(order), ethers.keccak256(trade.sellerSignature), ethers.keccak256(trade.buyerSignature)];
+      const leaf = tradeLeaf(trade, digest);
       const c1 = await commit(f, 0n, { tradeRoot: tree1.root, tradeCount: 2n });
       await c1.tx;
       await time.increaseTo(await f.slotStart(1n));
