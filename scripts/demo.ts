@@ -53,7 +53,7 @@ async function main() {
   }
   const submitted = await (await election.connect(keeper).submit(epoch, list.map((s) => s.node))).wait();
   await time.increase(system.options.challengePeriod);
-  const finalized = await (await election.finalize(epoch, list.map((s) => s.node))).wait();
+  const finalized = await (await election.finalize(epoch)).wait();
 
   console.log(`\nElection of epoch ${epoch} (snapshot ${await election.snapshotOf(epoch)}):\n`);
   const rank = new Map(list.map((s, i) => [s.node, i]));

@@ -118,15 +118,15 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
       ops.referenceElection = await isolated(() => sent("referenceElection", election.electReference(epoch, { gasLimit: HIGH_GAS }), L));
     }
     const withConsumer = [...right.slice(0, L - 1), consumer.address];
-    ops.challengeIneligible = await wrongThenChallenge("challengeIneligible", withConsumer, () => challenger.challengeIneligible(epoch, withConsumer, L - 1));
+    ops.challengeIneligible = await wrongThenChallenge("challengeIneligible", withConsumer, () => challenger.challengeIneligible(epoch, L - 1));
     const withDuplicate = [...right.slice(0, L - 1), right[0]];
-    ops.challengeDuplicate = await wrongThenChallenge("challengeDuplicate", withDuplicate, () => challenger.challengeDuplicate(epoch, withDuplicate, 0, L - 1));
+    ops.challengeDuplicate = await wrongThenChallenge("challengeDuplicate", withDuplicate, () => challenger.challengeDuplicate(epoch, 0, L - 1));
     const swapped = [right[1], right[0], ...right.slice(2)];
-    ops.challengeOrder = await wrongThenChallenge("challengeOrder", swapped, () => challenger.challengeOrder(epoch, swapped, 0));
+    ops.challengeOrder = await wrongThenChallenge("challengeOrder", swapped, () => challenger.challengeOrder(epoch, 0));
     // The last listed node left out: replaced by the next best (full list) or simply missing.
     const withoutLast = spare ? [...right.slice(0, L - 1), spare] : right.slice(0, L - 1);
     ops.challengeExcluded = await wrongThenChallenge("challengeExcluded", withoutLast, () =>
-      challenger.challengeExcluded(epoch, withoutLast, right[L - 1], L - 1),
+      challenger.challengeExcluded(epoch, right[L - 1], L - 1),
     );
     ops.submit = await sent("submit", keeperElection.submit(epoch, right), L);
     rows.push({ nodes: n, k, listLength: L, keeperSeconds, ops });
@@ -134,7 +134,7 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
   }
   await time.increase(system.options.challengePeriod);
   for (const [i, { election }] of pairs.entries()) {
-    rows[i].ops.finalize = await sent("finalize", election.finalize(epoch, lists[i]), lists[i].length);
+    rows[i].ops.finalize = await sent("finalize", election.finalize(epoch), lists[i].length);
   }
   if (!withLedger) return rows;
 

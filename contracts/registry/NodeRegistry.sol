@@ -100,6 +100,9 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
 
     ScoringParams[] private _paramsVersions;
     Checkpoints.Trace208 private _paramsVersionAt;
+    /// @notice When the latest offence was recorded (a node jailed): the election skips its
+    ///         jailed-delegate check when nobody was jailed after an election's snapshot.
+    uint48 public lastJailing;
 
     constructor(
         address admin,
@@ -203,6 +206,7 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         uint256 until = block.timestamp + jailFor;
         if (c.jailedUntil() > until) until = c.jailedUntil();
         _creditRecord[node].push(_now(), c.withOffencePenalty(penalty).withClean(false).withJail(true, until));
+        lastJailing = _now();
         emit OffenceRecorded(node, penalty, trust, until);
     }
 

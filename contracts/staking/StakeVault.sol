@@ -88,11 +88,14 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     mapping(address account => uint256) public rewards;
 
     /// @notice Reward pool: fees and slash proceeds not yet accrued to anyone.
-    uint256 public pool;
+    /// @dev Packed with `totalRewards` in one slot: an accrual moves tokens from one to the other,
+    ///      so it writes one slot instead of two (2^128 − 1 base units is ample for any token).
+    uint128 public pool;
+    /// @notice Accrued rewards not yet claimed, all accounts together.
+    uint128 public totalRewards;
     uint256 public totalBonded;
     uint256 public totalUnbonding;
     uint256 public totalKeeperBonds;
-    uint256 public totalRewards;
 
     constructor(IERC20 token_, address admin, uint256 unbondingPeriod_, uint256 minRemainder_) {
         if (address(token_) == address(0)) revert ZeroAddress("token");
@@ -173,7 +176,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     /// @notice Anyone may add tokens to the reward pool (e.g. a platform bootstrapping rewards).
     function fundPool(uint256 amount) external nonReentrant {
         _pull(msg.sender, amount);
-        pool += amount;
+        pool += SafeCast.toUint128(amount);
         emit PoolFunded(msg.sender, amount, pool);
     }
 
@@ -182,18 +185,18 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     function collectFee(address payer, uint256 amount) external onlyRole(OPERATOR_ROLE) whenNotPaused nonReentrant {
         if (amount == 0) return;
         _pull(payer, amount);
-        pool += amount;
+        pool += SafeCast.toUint128(amount);
         emit FeeCollected(payer, amount, pool);
     }
 
     /// @notice Accrue up to `amount` from the pool to `account`; returns what was accrued.
     /// @dev Never pays more than the pool holds: a short pool pays what it has.
     function accrueReward(address account, uint256 amount) external onlyRole(OPERATOR_ROLE) returns (uint256 paid) {
-        paid = amount < pool ? amount : pool;
+        uint128 available = pool;
+        paid = amount < available ? amount : available;
         if (paid == 0) return 0;
-        pool -= paid;
+        (pool, totalRewards) = (available - uint128(paid), totalRewards + uint128(paid)); // paid ≤ pool
         rewards[account] += paid;
-        totalRewards += paid;
         emit RewardAccrued(account, paid, pool);
     }
 
@@ -202,7 +205,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         amount = rewards[msg.sender];
         if (amount == 0) revert NothingToClaim(msg.sender);
         rewards[msg.sender] = 0;
-        totalRewards -= amount;
+        totalRewards -= uint128(amount); // one account's rewards never exceed the total
         emit RewardClaimed(msg.sender, amount);
         token.safeTransfer(msg.sender, amount);
     }
@@ -232,11 +235,9 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         }
         slashed = fromBonded + fromUnbonding;
         uint256 share = (slashed * reporterShareWad) / 1e18;
-        if (share != 0) {
-            rewards[reporter] += share;
-            totalRewards += share;
-        }
-        pool += slashed - share;
+        if (share != 0) rewards[reporter] += share;
+        // the slash came out of deposits, so both amounts fit wherever deposits did
+        (pool, totalRewards) = (pool + SafeCast.toUint128(slashed - share), totalRewards + SafeCast.toUint128(share));
         emit Slashed(node, slashed, reporter, share);
         if (fromBonded != 0) _notify(node, previous, previous - fromBonded);
     }
@@ -258,7 +259,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         seized = fromBond + fromUnbonding;
         totalKeeperBonds -= seized;
         rewards[beneficiary] += seized;
-        totalRewards += seized;
+        totalRewards += SafeCast.toUint128(seized);
         emit KeeperBondSeized(keeper, seized, beneficiary);
     }
 

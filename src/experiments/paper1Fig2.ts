@@ -81,7 +81,7 @@ export async function runPaper1Experiment(
     const list = bestKeys(await reader.scoreAll(epoch, addresses), length).map((s) => s.node);
     await (await election.connect(keeper).submit(epoch, list)).wait();
     await time.increase(system.options.challengePeriod);
-    await (await election.connect(keeper).finalize(epoch, list)).wait();
+    await (await election.connect(keeper).finalize(epoch)).wait();
     const [members] = await election.delegatesOf(epoch);
     for (const m of members.slice(0, k)) counts[addresses.indexOf(m)] += 1;
     onRun(run + 1);

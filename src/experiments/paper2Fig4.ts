@@ -110,7 +110,7 @@ export async function electWithKeeper(
   );
   await (await election.connect(keeper).submit(epoch, list)).wait();
   await time.increase(system.options.challengePeriod);
-  await (await election.connect(keeper).finalize(epoch, list)).wait();
+  await (await election.connect(keeper).finalize(epoch)).wait();
   return list;
 }
 

@@ -19,16 +19,19 @@ export const FLOORS = {
   reportMeterReading: { why: "the reading", storage: () => NEW },
   vote: { why: "the voter's allocation and the candidate's tally", storage: () => 2 * NEW },
   openElection: { why: "the seed", storage: () => NEW },
-  submit: { why: "the list's hash and the submitter", storage: () => 2 * NEW },
-  challengeIneligible: { why: "the list's hash, the submitter's bond, the challenger's reward", storage: () => 2 * UPDATE + NEW },
-  challengeDuplicate: { why: "as challengeIneligible", storage: () => 2 * UPDATE + NEW },
-  challengeOrder: { why: "as challengeIneligible", storage: () => 2 * UPDATE + NEW },
-  challengeExcluded: { why: "as challengeIneligible", storage: () => 2 * UPDATE + NEW },
-  finalize: {
-    why: "the finalized flag, the list (20 bytes a member, as contract code: cheaper than slots), the keeper's reward",
-    storage: (l: number) => UPDATE + code(20 * l) + NEW,
+  submit: {
+    why: "the submitter and the list (20 bytes each, as contract code: cheaper than slots) and its pointer",
+    storage: (l: number) => NEW + code(20 * (l + 1)),
   },
-  referenceElection: { why: "the election record and the list as code", storage: (l: number) => NEW + code(20 * l) },
+  challengeIneligible: {
+    why: "the submitter and the repaired list as code, its pointer, the submitter's bond, the challenger's reward",
+    storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW,
+  },
+  challengeDuplicate: { why: "as challengeIneligible", storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW },
+  challengeOrder: { why: "as challengeIneligible, the list keeps its length", storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW },
+  challengeExcluded: { why: "as challengeIneligible, the list keeps at least its length", storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW },
+  finalize: { why: "the final mark, the keeper's reward (the list is already stored)", storage: () => UPDATE + NEW },
+  referenceElection: { why: "the election record, the caller and the list as code", storage: (l: number) => NEW + code(20 * (l + 1)) },
   commit: {
     why: "the header and the reward of the producer and each attester (L = attestations)",
     storage: (l: number) => NEW + l * NEW,

@@ -74,15 +74,16 @@ describe("DelegateElection", () => {
       const list = bestKeys(scored, maxLength).map((s) => s.node);
       expect(list).to.deep.equal([...(await election.referenceList(epoch))]);
       await expect(election.connect(keeper).submit(epoch, list)).to.emit(election, "ListSubmitted").withArgs(epoch, keeper.address, list);
-      await expect(election.finalize(epoch, list)).to.be.revertedWithCustomError(election, "ChallengeWindowOpen");
+      expect([...(await election.submittedList(epoch))]).to.deep.equal(list);
+      expect(await election.submitterOf(epoch)).to.equal(keeper.address);
+      await expect(election.finalize(epoch)).to.be.revertedWithCustomError(election, "ChallengeWindowOpen");
       await time.increase(await election.challengePeriod());
       await vault.connect(outsider).fundPool(100n * WAD);
-      await expect(election.finalize(epoch, list.slice(1))).to.be.revertedWithCustomError(election, "ListMismatch");
-      await expect(election.finalize(epoch, list)).to.emit(election, "DelegatesFinalized").withArgs(epoch, list, keeper.address, 10n * WAD);
+      await expect(election.finalize(epoch)).to.emit(election, "DelegatesFinalized").withArgs(epoch, keeper.address, 10n * WAD);
       expect(await vault.rewards(keeper.address)).to.equal(10n * WAD);
       const [members] = await election.delegatesOf(epoch);
       expect([...members]).to.deep.equal(list);
-      await expect(election.finalize(epoch, list)).to.be.revertedWithCustomError(election, "AlreadyFinalized");
+      await expect(election.finalize(epoch)).to.be.revertedWithCustomError(election, "AlreadyFinalized");
       // slot s belongs to delegate s mod K
       for (let s = 0n; s < 6n; s++) expect(await election.slotOwner(epoch, s)).to.equal(list[Number(s % 3n)]);
     });
@@ -106,7 +107,10 @@ describe("DelegateElection", () => {
       const { election, keeper, epoch, scored, maxLength } = await loadFixture(fixture);
       const list = bestKeys(scored, maxLength).map((s) => s.node);
       await election.connect(keeper).submit(epoch, list);
-      await expect(election.connect(keeper).submit(epoch, list)).to.be.revertedWithCustomError(election, "AlreadySubmitted");
+      await expect(election.connect(keeper).submit(epoch, list))
+        .to.be.revertedWithCustomError(election, "AlreadySubmitted")
+        .withArgs(epoch, keeper.address);
+      await expect(election.electReference(epoch)).to.be.revertedWithCustomError(election, "AlreadySubmitted").withArgs(epoch, keeper.address);
       await expect(election.openElection(epoch)).to.be.revertedWithCustomError(election, "ElectionAlreadyOpen");
     });
 
@@ -129,22 +133,23 @@ describe("DelegateElection", () => {
         expect(c.kind).to.equal(kind);
         const repaired = applyChallenge(wrong, c, maxLength);
         const reward = await election.challengeReward();
-        await expect(sendChallenge(election, outsider, epoch, wrong, c))
+        await expect(sendChallenge(election, outsider, epoch, c))
           .to.emit(election, "ListChallenged")
           .withArgs(epoch, ["ineligible", "duplicate", "order", "excluded"].indexOf(kind), outsider.address, reward, repaired);
         expect(await vault.rewards(outsider.address)).to.equal(reward);
+        expect([...(await election.submittedList(epoch))]).to.deep.equal(repaired);
         expect(await vault.keeperBond(keeper.address)).to.equal((await election.keeperMinBond()) - reward);
         // the repaired list is now right where it was wrong: the same challenge fails on it
         const again =
           kind === "ineligible"
-            ? election.challengeIneligible(epoch, repaired, repaired.length - 1)
+            ? election.challengeIneligible(epoch, repaired.length - 1)
             : kind === "duplicate"
-              ? election.challengeDuplicate(epoch, repaired, 0, repaired.length - 1)
+              ? election.challengeDuplicate(epoch, 0, repaired.length - 1)
               : kind === "order"
-                ? election.challengeOrder(epoch, repaired, 0)
-                : election.challengeExcluded(epoch, repaired, right[0], 0);
+                ? election.challengeOrder(epoch, 0)
+                : election.challengeExcluded(epoch, right[0], 0);
         await expect(again).to.be.revertedWithCustomError(election, "ChallengeFailed");
-        await expect(sendChallenge(election, outsider, epoch, wrong, c)).to.be.revertedWithCustomError(election, "ListMismatch");
+        expect(await vault.keeperBond(keeper.address), "a failed challenge seizes nothing").to.equal((await election.keeperMinBond()) - reward);
       });
     }
 
@@ -153,18 +158,41 @@ describe("DelegateElection", () => {
       const right = bestKeys(scored, maxLength).map((s) => s.node);
       await election.connect(keeper).submit(epoch, right);
       const outsiderNode = bestKeys(scored, maxLength + 1)[maxLength].node;
-      await expect(election.challengeIneligible(epoch, right, 0)).to.be.revertedWithCustomError(election, "ChallengeFailed");
-      await expect(election.challengeDuplicate(epoch, right, 0, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
-      for (let i = 0; i + 1 < right.length; i++) {
-        await expect(election.challengeOrder(epoch, right, i)).to.be.revertedWithCustomError(election, "ChallengeFailed");
+      for (let i = 0; i < right.length; i++) {
+        await expect(election.challengeIneligible(epoch, i)).to.be.revertedWithCustomError(election, "ChallengeFailed");
       }
-      await expect(election.challengeExcluded(epoch, right, outsiderNode, right.length)).to.be.revertedWithCustomError(
-        election,
-        "ChallengeFailed",
-      );
-      await expect(election.challengeIneligible(epoch, right, 99)).to.be.revertedWithCustomError(election, "IndexOutOfRange");
+      await expect(election.challengeDuplicate(epoch, 0, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
+      for (let i = 0; i + 1 < right.length; i++) {
+        await expect(election.challengeOrder(epoch, i)).to.be.revertedWithCustomError(election, "ChallengeFailed");
+      }
+      for (let position = 0; position <= right.length; position++) {
+        await expect(election.challengeExcluded(epoch, outsiderNode, position)).to.be.revertedWithCustomError(election, "ChallengeFailed");
+      }
+      await expect(election.challengeIneligible(epoch, 99)).to.be.revertedWithCustomError(election, "IndexOutOfRange");
       await time.increase(await election.challengePeriod());
-      await expect(election.connect(outsider).challengeOrder(epoch, right, 0)).to.be.revertedWithCustomError(election, "ChallengeWindowClosed");
+      await expect(election.connect(outsider).challengeOrder(epoch, 0)).to.be.revertedWithCustomError(election, "ChallengeWindowClosed");
+    });
+
+    it("hands the slots of a delegate jailed after the snapshot to a standby at finalization", async () => {
+      const { election, registry, admin, keeper, epoch, scored, maxLength } = await loadFixture(fixture);
+      const list = bestKeys(scored, maxLength).map((s) => s.node);
+      await election.connect(keeper).submit(epoch, list);
+      await registry.connect(admin).grantRole(await registry.RECORDER_ROLE(), admin.address);
+      await registry.connect(admin).recordOffence(list[1], 0n, 86_400n);
+      expect(await registry.lastJailing()).to.be.greaterThanOrEqual(await election.snapshotOf(epoch));
+      await time.increase(await election.challengePeriod());
+      await expect(election.finalize(epoch)).to.emit(election, "SlotsHandedOver").withArgs(epoch, 1, list[1], list[3], 0);
+      for (let s = 0n; s < 6n; s++) expect(await election.slotOwner(epoch, s)).to.not.equal(list[1]);
+    });
+
+    it("refuses to finalize a list that challenges emptied, so the previous set carries over", async () => {
+      const { election, keeper, outsider, epoch, scored } = await loadFixture(fixture);
+      const ineligibleNode = scored.find((s) => !s.eligible)!.node;
+      await election.connect(keeper).submit(epoch, [ineligibleNode]);
+      await election.connect(outsider).challengeIneligible(epoch, 0);
+      expect(await election.submittedList(epoch)).to.deep.equal([]);
+      await time.increase(await election.challengePeriod());
+      await expect(election.finalize(epoch)).to.be.revertedWithCustomError(election, "NothingToElect").withArgs(epoch);
     });
 
     it("runs the O(N) reference election when nobody submitted", async () => {

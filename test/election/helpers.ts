@@ -39,17 +39,16 @@ export async function populatedElection(count: number, seed: number, overrides: 
   return { ...f, nodes, addresses, epoch, scored, byNode, maxLength: Number(await f.election.listLength()) };
 }
 
-/** Send challenge `c` against `list` from `from`. */
+/** Send challenge `c` against the election's current list from `from`. */
 export async function sendChallenge(
   election: Awaited<ReturnType<typeof populatedElection>>["election"],
   from: Signer,
   epoch: bigint,
-  list: string[],
   c: Challenge,
 ) {
   const e = election.connect(from);
-  if (c.kind === "ineligible") return e.challengeIneligible(epoch, list, c.index);
-  if (c.kind === "duplicate") return e.challengeDuplicate(epoch, list, c.i, c.j);
-  if (c.kind === "order") return e.challengeOrder(epoch, list, c.index);
-  return e.challengeExcluded(epoch, list, c.node, c.position);
+  if (c.kind === "ineligible") return e.challengeIneligible(epoch, c.index);
+  if (c.kind === "duplicate") return e.challengeDuplicate(epoch, c.i, c.j);
+  if (c.kind === "order") return e.challengeOrder(epoch, c.index);
+  return e.challengeExcluded(epoch, c.node, c.position);
 }

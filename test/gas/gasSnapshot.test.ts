@@ -38,9 +38,9 @@ async function measure(): Promise<Record<string, number>> {
   const right = bestKeys(scored, Number(await f.election.listLength())).map((s) => s.node);
   const wrong = [right[1], right[0], ...right.slice(2)];
   g.submitK3 = await used(f.election.connect(f.keeper).submit(epoch, wrong));
-  g.challengeOrder = await used(f.election.connect(f.outsider).challengeOrder(epoch, wrong, 0));
+  g.challengeOrder = await used(f.election.connect(f.outsider).challengeOrder(epoch, 0));
   await time.increase(await f.election.challengePeriod());
-  g.finalizeK3 = await used(f.election.finalize(epoch, right));
+  g.finalizeK3 = await used(f.election.finalize(epoch));
   const probe = await new GasProbe__factory(f.admin).deploy();
   [g.scoreEvaluationCold, g.scoreEvaluationNext] = await probe.scoreGasPair(await f.election.getAddress(), epoch, right[0], right[1]);
   g.claim = await used(f.vault.connect(f.outsider).claim());
