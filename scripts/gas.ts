@@ -34,6 +34,8 @@ interface Measurement {
 }
 
 const HIGH_GAS = 900_000_000n;
+/** The longest list N = 10 allows (10 nodes and the measured node): submitted at every N for a like-for-like row. */
+const SHORT_LIST = 11;
 const REFERENCE_MAX_NODES = 2_000;
 
 /** Gas of `tx` and the floor of `op` for it; `length` is its list length or attestation count. */
@@ -128,6 +130,12 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
     ops.challengeExcluded = await wrongThenChallenge("challengeExcluded", withoutLast, () =>
       challenger.challengeExcluded(epoch, right[L - 1], L - 1),
     );
+    if (L > SHORT_LIST) {
+      const short = right.slice(0, SHORT_LIST);
+      ops.submitShortList = await isolated(() => sent("submitShortList", keeperElection.submit(epoch, short), SHORT_LIST));
+    } else if (L === SHORT_LIST) {
+      ops.submitShortList = await isolated(() => sent("submitShortList", keeperElection.submit(epoch, right), L));
+    }
     ops.submit = await sent("submit", keeperElection.submit(epoch, right), L);
     rows.push({ nodes: n, k, listLength: L, keeperSeconds, ops });
     lists.push(right);
@@ -234,11 +242,14 @@ function report(rows: Measurement[], celo: Measurement[], sizes: number[], ks: n
     const { base, slope } = fit;
     const opt = q.ops.submit!.gas + q.ops.finalize!.gas;
     const crossover = (opt - base) / slope;
+    const smallest = rows.find((r) => r.k === k && r.ops.referenceElection)!;
     out.push(
       `- K = ${k}: the reference election costs ${fmt(Math.round(base))} + ${fmt(Math.round(slope))}·N gas. ` +
-        (crossover < k + 2
-          ? `It is dearer than submission + finalization (${fmt(opt)}) at every N with a full list (N ≥ ${k + 2}): the crossover N = ${crossover.toFixed(1)} lies below the list length.`
-          : `It is cheaper than submission + finalization (${fmt(opt)}) below N ≈ ${Math.floor(crossover)}.`),
+        (crossover < 1
+          ? `Its fixed part alone exceeds submission + finalization (${fmt(opt)}), so it is dearer at every N: there is no crossover (at N = ${fmt(smallest.nodes)} it already costs ${ratio(smallest.ops.referenceElection!.gas, smallest.ops.submit!.gas + smallest.ops.finalize!.gas)}×).`
+          : crossover < k + 2
+            ? `It is dearer than submission + finalization (${fmt(opt)}) at every N with a full list (N ≥ ${k + 2}); the fit crosses at N ≈ ${crossover.toFixed(1)}, below the list length.`
+            : `It is cheaper than submission + finalization (${fmt(opt)}) below N ≈ ${Math.floor(crossover)}.`),
     );
   }
   out.push("");
@@ -255,6 +266,15 @@ function report(rows: Measurement[], celo: Measurement[], sizes: number[], ks: n
         `${fmt(s.gas)} at N = ${fmt(big.nodes)} (list of ${big.listLength}); with a full list its gas varies ${(spread * 100).toFixed(2)} % ` +
         `from N = ${fmt(fullRows[0]?.nodes ?? big.nodes)} to N = ${fmt(big.nodes)}; ${ratio(s.gas, s.floor)}× its floor of ${fmt(s.floor)}.`,
     );
+    const shorts = mine.filter((r) => r.ops.submitShortList);
+    if (shorts.length > 1) {
+      const [a, b] = [shorts[0], shorts.at(-1)!];
+      const gap = Math.abs(b.ops.submitShortList!.gas - a.ops.submitShortList!.gas) / a.ops.submitShortList!.gas;
+      out.push(
+        `  The same list length at both ends: a list of ${SHORT_LIST} costs ${fmt(a.ops.submitShortList!.gas)} at N = ${fmt(a.nodes)} and ` +
+          `${fmt(b.ops.submitShortList!.gas)} at N = ${fmt(b.nodes)} (${(gap * 100).toFixed(2)} % apart): submission gas follows the list's length, never N.`,
+      );
+    }
   }
   out.push("");
 

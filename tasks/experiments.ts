@@ -1,19 +1,20 @@
 // `npx hardhat experiments` (npm run experiments): reproduces paper 1 Fig. 2 and paper 2 Fig. 4 on
-// the contracts and writes counts (CSV, JSON) and markdown reports that set each result beside the
-// paper's claim. Modules are loaded inside the action so the config loads before TypeChain has
+// the contracts, and compares the three scoring models on one malicious delegate; writes counts
+// (CSV, JSON), SVG charts and markdown reports that set each result beside the paper's claim. Modules are loaded inside the action so the config loads before TypeChain has
 // generated types.
 import { task, types } from "hardhat/config";
 
-const CHOICES = ["all", "paper1", "paper2", "1", "2", "3", "2a", "2b"] as const;
+const CHOICES = ["all", "paper1", "paper2", "1", "2", "3", "2a", "2b", "models"] as const;
 
 task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed contracts")
-  .addOptionalParam("experiment", `which: ${CHOICES.join(", ")} (1-3: paper 1; 2a, 2b: paper 2)`, "all", types.string)
+  .addOptionalParam("experiment", `which: ${CHOICES.join(", ")} (1-3: paper 1; 2a, 2b: paper 2; models: the three-model comparison)`, "all", types.string)
   .addOptionalParam("runs", "paper 1: runs per experiment (the paper: 1000)", 1000, types.int)
-  .addOptionalParam("seeds", "paper 2: seeds per variant, each a run of 250 blocks (at least 20 for the claims)", 20, types.int)
+  .addOptionalParam("seeds", "paper 2 and models: seeds per variant or model (at least 20 for the claims)", 20, types.int)
+  .addOptionalParam("epochs", "models: epochs per run", 40, types.int)
   .addOptionalParam("blocks", "paper 2: blocks per run (the paper: 250)", 250, types.int)
   .addOptionalParam("seed", "first seed (same seed, same counts)", 1, types.int)
   .addOptionalParam("out", "folder for the results", "results/experiments", types.string)
-  .setAction(async (args: { experiment: string; runs: number; seeds: number; blocks: number; seed: number; out: string }, hre) => {
+  .setAction(async (args: { experiment: string; runs: number; seeds: number; blocks: number; epochs: number; seed: number; out: string }, hre) => {
     if (!(CHOICES as readonly string[]).includes(args.experiment)) {
       throw new Error(`--experiment must be one of ${CHOICES.join(", ")}, got "${args.experiment}"`);
     }
@@ -23,6 +24,7 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
     whole("runs", args.runs, 100_000);
     whole("seeds", args.seeds, 10_000);
     whole("blocks", args.blocks, 100_000);
+    whole("epochs", args.epochs, 10_000);
     if (!Number.isInteger(args.seed) || args.seed < 0 || args.seed + args.seeds > 0xffffffff) {
       throw new Error(`--seed must be an integer in [0, 2^32 - 1 - seeds], got ${args.seed}`);
     }
@@ -44,7 +46,7 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
         results.push(await runPaper1Experiment(x, args.runs, args.seed, (done) => bar.update(done)));
         bar.stop();
       }
-      console.log(writePaper1Results(args.out, results, (performance.now() - t) / 1000));
+      console.log(await writePaper1Results(args.out, results, (performance.now() - t) / 1000));
     }
     if (paper2.length > 0) {
       const { runPaper2 } = await import("../src/experiments/paper2Fig4");
@@ -61,7 +63,25 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
         bar.stop();
         results.push({ variant: v, blocks: args.blocks, runs });
       }
-      console.log(writePaper2Results(args.out, results, (performance.now() - t) / 1000));
+      console.log(await writePaper2Results(args.out, results, (performance.now() - t) / 1000));
+    }
+    if (e === "all" || e === "models") {
+      const { runModelComparison } = await import("../src/experiments/modelComparison");
+      const { writeModelComparison } = await import("../src/experiments/modelComparisonReport");
+      const { ScoringModel } = await import("../src/scoring/params");
+      const t = performance.now();
+      const models = [ScoringModel.Classic, ScoringModel.Credit, ScoringModel.DynamicTrust];
+      const bar = new SingleBar({ format: "three models, one malicious delegate [{bar}] {value}/{total} epochs | {eta_formatted} left" }, Presets.shades_classic);
+      bar.start(models.length * args.seeds * args.epochs, 0);
+      const runs = [];
+      for (const [m, model] of models.entries()) {
+        for (let s = 0; s < args.seeds; s++) {
+          const before = (m * args.seeds + s) * args.epochs;
+          runs.push(await runModelComparison(model, args.seed + s, args.epochs, (done) => bar.update(before + done)));
+        }
+      }
+      bar.stop();
+      console.log(await writeModelComparison(args.out, runs, (performance.now() - t) / 1000));
     }
     console.log(`experiments finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   });

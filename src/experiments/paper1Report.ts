@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Paper1Result } from "./paper1Fig2";
+import { writeBarChart } from "./charts";
 
 interface Claim {
   text: string;
@@ -36,7 +37,7 @@ export function paper1Claims(byExperiment: Map<number, Paper1Result>): Claim[] {
   return claims;
 }
 
-export function writePaper1Results(folder: string, results: Paper1Result[], seconds: number): string {
+export async function writePaper1Results(folder: string, results: Paper1Result[], seconds: number): Promise<string> {
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, "paper1-fig2.json"), JSON.stringify({ seconds, results }, null, 2) + "\n");
   const csv = ["experiment,runs,seed,node,count", ...results.flatMap((r) => r.counts.map((n, i) => `${r.experiment},${r.runs},${r.seed},${i + 1},${n}`))];
@@ -51,10 +52,18 @@ export function writePaper1Results(folder: string, results: Paper1Result[], seco
     `|---:|${results.map(() => "---:").join("|")}|`,
     ...Array.from({ length: 10 }, (_, i) => `| ${i + 1} | ${results.map((r) => r.counts[i]).join(" | ")} |`),
     "",
+    "![counts per node](paper1-fig2.svg)",
+    "",
     "| the paper's claim | holds here |",
     "|---|---|",
     ...paper1Claims(byExperiment).map((c) => `| ${c.text} | ${c.holds ? "yes" : "**no**"} |`),
   ].join("\n");
   fs.writeFileSync(path.join(folder, "paper1-fig2.md"), md + "\n");
+  await writeBarChart(
+    path.join(folder, "paper1-fig2.svg"),
+    `Paper 1 Fig. 2: times elected among 3 delegates in ${results[0]?.runs} runs`,
+    "times elected",
+    results.flatMap((r) => r.counts.map((value, i) => ({ node: i + 1, series: `experiment ${r.experiment}`, value }))),
+  );
   return md;
 }

@@ -18,7 +18,7 @@
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, keccak256, type Signer } from "ethers";
-import { deploySystem, type System } from "../deployment/deploySystem";
+import { deploySystem, type System, type SystemOptions } from "../deployment/deploySystem";
 import { SnapshotReader } from "../chain/snapshotReader";
 import { bestKeys } from "../election/engine";
 import { ElectionRule } from "../scoring/electionKey";
@@ -46,19 +46,15 @@ export interface Paper2Run {
 const coder = AbiCoder.defaultAbiCoder();
 
 /** A deployment with the dynamic-trust model and the weighted rule: `k` delegates, one slot an epoch. */
-export async function deployTrustSystem(
-  admin: Signer,
-  k: number,
-  model = ScoringModel.DynamicTrust,
-  rule = ElectionRule.WeightedRandom,
-) {
+export async function deployTrustSystem(admin: Signer, k: number, overrides: Partial<SystemOptions> = {}) {
   return deploySystem(admin, {
-    model,
-    rule,
+    model: ScoringModel.DynamicTrust,
+    rule: ElectionRule.WeightedRandom,
     params: { ...defaultScoringParams(), decayPeriod: 2n * 86_400n },
     delegateCount: BigInt(k),
     standbyCount: 0n,
     slotsPerEpoch: 1n,
+    ...overrides,
   });
 }
 
@@ -160,6 +156,7 @@ export async function runPaper2(
   seed: number,
   blocks = PAPER2_BLOCKS,
   onBlock: (done: number) => void = () => undefined,
+  overrides: Partial<SystemOptions> = {},
 ): Promise<Paper2Run> {
   if (variant !== "a" && variant !== "b") throw new RangeError(`variant must be "a" or "b", got "${variant}"`);
   if (!Number.isInteger(blocks) || blocks < 1) throw new RangeError(`blocks must be a positive integer, got ${blocks}`);
@@ -168,7 +165,7 @@ export async function runPaper2(
   const [admin, keeper] = signers;
   const nodes = signers.slice(2, 2 + PAPER2_NODES);
   const rng = new SeededRandom(seed);
-  const system = await deployTrustSystem(admin, PAPER2_NODES);
+  const system = await deployTrustSystem(admin, PAPER2_NODES, overrides);
   const { election, ledger } = system;
   const addresses = await setUpNodes(system, admin, nodes, rng);
   await prepareKeeper(system, keeper);

@@ -23,6 +23,10 @@ export const FLOORS = {
     why: "the submitter and the list (20 bytes each, as contract code: cheaper than slots) and its pointer",
     storage: (l: number) => NEW + code(20 * (l + 1)),
   },
+  submitShortList: {
+    why: "as submit, for a list of 11 (all that N = 10 allows): the same list at every N",
+    storage: (l: number) => NEW + code(20 * (l + 1)),
+  },
   challengeIneligible: {
     why: "the submitter and the repaired list as code, its pointer, the submitter's bond, the challenger's reward",
     storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW,

@@ -1,0 +1,64 @@
+// SVG charts of the experiments' counts: a grouped bar chart (one group a node, one bar a series:
+// an experiment, a variant or a model), compiled from vega-lite and rendered headless by vega.
+import fs from "node:fs";
+import type { TopLevelSpec } from "vega-lite";
+
+// vega and vega-lite are ES modules with top-level await, which `require` cannot load; TypeScript
+// compiles `import()` to `require` under CommonJS, so the native dynamic import is kept in a Function.
+const importModule = new Function("specifier", "return import(specifier)") as <T>(specifier: string) => Promise<T>;
+
+export interface Bar {
+  node: number;
+  series: string;
+  value: number;
+  /** Standard deviation over repeated runs, drawn as an error bar when given. */
+  sd?: number;
+}
+
+/** An SVG grouped bar chart of `bars`; `yTitle` names the value axis. */
+export async function barChartSvg(title: string, yTitle: string, bars: Bar[]): Promise<string> {
+  const data = bars.map((b) => ({ ...b, low: b.value - (b.sd ?? 0), high: b.value + (b.sd ?? 0) }));
+  const x = { field: "node", type: "ordinal", title: "node" } as const;
+  const xOffset = { field: "series" } as const;
+  const spec: TopLevelSpec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: 520,
+    height: 260,
+    data: { values: data },
+    layer: [
+      {
+        mark: "bar",
+        encoding: {
+          x,
+          xOffset,
+          y: { field: "value", type: "quantitative", title: yTitle },
+          color: { field: "series", type: "nominal", title: null },
+          tooltip: [{ field: "series" }, { field: "node" }, { field: "value" }],
+        },
+      },
+      ...(bars.some((b) => b.sd !== undefined)
+        ? [
+            {
+              mark: { type: "rule", color: "black" },
+              encoding: { x, xOffset, y: { field: "low", type: "quantitative" }, y2: { field: "high" } },
+            } as const,
+          ]
+        : []),
+    ],
+  };
+  const vega = await importModule<typeof import("vega")>("vega");
+  const { compile } = await importModule<typeof import("vega-lite")>("vega-lite");
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Writes the chart to `file` and returns its path. */
+export async function writeBarChart(file: string, title: string, yTitle: string, bars: Bar[]): Promise<string> {
+  fs.writeFileSync(file, await barChartSvg(title, yTitle, bars));
+  return file;
+}
