@@ -15,16 +15,18 @@ export interface Bar {
   sd?: number;
 }
 
-/** An SVG grouped bar chart of `bars`; `yTitle` names the value axis. */
-export async function barChartSvg(title: string, yTitle: string, bars: Bar[]): Promise<string> {
-  const data = bars.map((b) => ({ ...b, low: b.value - (b.sd ?? 0), high: b.value + (b.sd ?? 0) }));
-  const x = { field: "node", type: "ordinal", title: "node" } as const;
+/** An SVG grouped bar chart of `bars`; `yTitle` names the value axis, `xTitle` the groups. */
+export async function barChartSvg(title: string, yTitle: string, bars: Bar[], xTitle = "node"): Promise<string> {
+  // counts cannot go below zero, so neither does an error bar
+  const data = bars.map((b) => ({ ...b, low: Math.max(0, b.value - (b.sd ?? 0)), high: b.value + (b.sd ?? 0) }));
+  const x = { field: "node", type: "ordinal", title: xTitle } as const;
   const xOffset = { field: "series" } as const;
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
     width: 520,
     height: 260,
+    config: { legend: { labelLimit: 400 }, axisX: { labelAngle: 0 } },
     data: { values: data },
     layer: [
       {
@@ -58,7 +60,7 @@ export async function barChartSvg(title: string, yTitle: string, bars: Bar[]): P
 }
 
 /** Writes the chart to `file` and returns its path. */
-export async function writeBarChart(file: string, title: string, yTitle: string, bars: Bar[]): Promise<string> {
-  fs.writeFileSync(file, await barChartSvg(title, yTitle, bars));
+export async function writeBarChart(file: string, title: string, yTitle: string, bars: Bar[], xTitle = "node"): Promise<string> {
+  fs.writeFileSync(file, await barChartSvg(title, yTitle, bars, xTitle));
   return file;
 }

@@ -35,16 +35,20 @@ export interface Paper1Result {
 }
 
 /**
- * Runs one experiment on a fresh Hardhat network. `onRun` is told after each run (progress bars).
+ * Runs `runs` runs of one experiment, numbered from `firstRun`, on a fresh Hardhat network. Each
+ * run draws its votes from its own generator (`SeededRandom.forRun(seed, run)`), so runs 0-499 here
+ * and 500-999 elsewhere count the same as 0-999 in one go. `onRun` is told after each run.
  */
 export async function runPaper1Experiment(
   experiment: Paper1Experiment,
   runs: number,
   seed: number,
   onRun: (done: number) => void = () => undefined,
+  firstRun = 0,
 ): Promise<Paper1Result> {
   if (![1, 2, 3].includes(experiment)) throw new RangeError(`experiment must be 1, 2 or 3, got ${experiment}`);
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
+  if (!Number.isInteger(firstRun) || firstRun < 0) throw new RangeError(`firstRun must be a whole number, got ${firstRun}`);
   await network.provider.send("hardhat_reset");
   const signers = await ethers.getSigners();
   const [admin, keeper] = signers;
@@ -68,13 +72,12 @@ export async function runPaper1Experiment(
   await (await token.connect(keeper).approve(await vault.getAddress(), 2n ** 255n)).wait();
   await (await vault.connect(keeper).bondKeeper(system.options.keeperMinBond)).wait();
 
-  const rng = new SeededRandom(seed);
   const reader = SnapshotReader.of(system);
   const k = Number(system.options.delegateCount);
   const length = k + Number(system.options.standbyCount);
   const counts = new Array<number>(10).fill(0);
   for (let run = 0; run < runs; run++) {
-    await castRandomVotes(system, nodes, addresses, rng);
+    await castRandomVotes(system, nodes, addresses, SeededRandom.forRun(seed, firstRun + run));
     const epoch = (await election.currentEpoch()) + 2n;
     await time.increaseTo(await election.snapshotOf(epoch));
     await (await election.connect(keeper).openElection(epoch)).wait();

@@ -31,7 +31,8 @@ export function populationWallet(tag: string, i: number, provider: RpcProvider):
   return new Wallet(keccak256(toUtf8Bytes(`energy-dpos/${tag}/${i}`)), provider);
 }
 
-async function mineAll(provider: RpcProvider, hashes: string[]): Promise<void> {
+/** Mine blocks until every transaction of `hashes` is in one; throws on a revert or a transaction left out. */
+export async function mineAll(provider: RpcProvider, hashes: string[]): Promise<void> {
   for (let pending = hashes; pending.length > 0; ) {
     await provider.send("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
     await provider.send("evm_mine", []);

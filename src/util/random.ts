@@ -10,6 +10,14 @@ export class SeededRandom {
     this.state = seed;
   }
 
+  /**
+   * The generator of run `run` of an experiment seeded `seed`: runs draw independently of each
+   * other, so any split of the runs over worker processes gives the same counts.
+   */
+  static forRun(seed: number, run: number): SeededRandom {
+    return new SeededRandom((Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(run + 1, 0xc2b2ae35)) >>> 0);
+  }
+
   /** A float in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

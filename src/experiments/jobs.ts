@@ -1,0 +1,106 @@
+// The experiments cut into independent jobs (a chunk of paper 1 runs, one paper 2 seed, one model
+// seed, one consensus-time size), so `npm run experiments` can share them among worker processes,
+// one a core: every job starts from a fresh Hardhat network and its own seed, so the results do not
+// depend on how the jobs were shared. Costs are measured seconds a unit on this machine, used only
+// to balance the workers.
+import { runPaper1Experiment, type Paper1Experiment, type Paper1Result } from "./paper1Fig2";
+import { runPaper2, type Paper2Run, type Paper2Variant } from "./paper2Fig4";
+import { runModelComparison, type ComparisonRun } from "./modelComparison";
+import { measureConsensusTime, type ConsensusTime } from "./consensusTime";
+import { ScoringModel } from "../scoring/params";
+
+export type Job =
+  | { kind: "paper1"; experiment: Paper1Experiment; firstRun: number; runs: number; seed: number }
+  | { kind: "paper2"; variant: Paper2Variant; seed: number; blocks: number }
+  | { kind: "models"; model: ScoringModel; seed: number; epochs: number }
+  | { kind: "time"; nodes: number; seed: number };
+
+export type JobResult =
+  | { kind: "paper1"; job: Job; result: Paper1Result }
+  | { kind: "paper2"; job: Job; result: Paper2Run }
+  | { kind: "models"; job: Job; result: ComparisonRun }
+  | { kind: "time"; job: Job; result: ConsensusTime };
+
+export interface Plan {
+  paper1: Paper1Experiment[];
+  runs: number;
+  paper2: Paper2Variant[];
+  seeds: number;
+  blocks: number;
+  models: boolean;
+  epochs: number;
+  timeNodes: number[];
+  seed: number;
+}
+
+/** Paper 1 runs per job: small enough to balance two workers, large enough to amortise a deployment. */
+const PAPER1_CHUNK = 250;
+
+export function planJobs(p: Plan): Job[] {
+  const jobs: Job[] = [];
+  for (const experiment of p.paper1) {
+    for (let first = 0; first < p.runs; first += PAPER1_CHUNK) {
+      jobs.push({ kind: "paper1", experiment, firstRun: first, runs: Math.min(PAPER1_CHUNK, p.runs - first), seed: p.seed });
+    }
+  }
+  for (const variant of p.paper2) for (let s = 0; s < p.seeds; s++) jobs.push({ kind: "paper2", variant, seed: p.seed + s, blocks: p.blocks });
+  if (p.models) {
+    for (const model of [ScoringModel.Classic, ScoringModel.Credit, ScoringModel.DynamicTrust]) {
+      for (let s = 0; s < p.seeds; s++) jobs.push({ kind: "models", model, seed: p.seed + s, epochs: p.epochs });
+    }
+  }
+  for (const nodes of p.timeNodes) jobs.push({ kind: "time", nodes, seed: p.seed });
+  return jobs;
+}
+
+/** Progress units of a job (runs, blocks, epochs, or one per consensus-time size). */
+export function unitsOf(job: Job): number {
+  if (job.kind === "paper1") return job.runs;
+  if (job.kind === "paper2") return job.blocks;
+  if (job.kind === "models") return job.epochs;
+  return 1;
+}
+
+/** Estimated seconds of a job on this machine (balancing only). */
+export function costOf(job: Job): number {
+  if (job.kind === "paper1") return 1 + 0.12 * job.runs;
+  if (job.kind === "paper2") return 1 + 0.07 * job.blocks;
+  if (job.kind === "models") return 1 + 0.09 * job.epochs;
+  return 2 + 0.02 * job.nodes;
+}
+
+/** Shares `jobs` among `workers`, longest first, each to the least loaded worker. */
+export function assign(jobs: Job[], workers: number): Job[][] {
+  const shares: Job[][] = Array.from({ length: workers }, () => []);
+  const load = new Array<number>(workers).fill(0);
+  for (const job of [...jobs].sort((a, b) => costOf(b) - costOf(a))) {
+    const w = load.indexOf(Math.min(...load));
+    shares[w].push(job);
+    load[w] += costOf(job);
+  }
+  return shares.filter((s) => s.length > 0);
+}
+
+/** Runs one job; `onUnit` is told of each unit done. */
+export async function runJob(job: Job, onUnit: (done: number) => void): Promise<JobResult> {
+  if (job.kind === "paper1") {
+    return { kind: job.kind, job, result: await runPaper1Experiment(job.experiment, job.runs, job.seed, onUnit, job.firstRun) };
+  }
+  if (job.kind === "paper2") return { kind: job.kind, job, result: await runPaper2(job.variant, job.seed, job.blocks, onUnit) };
+  if (job.kind === "models") return { kind: job.kind, job, result: await runModelComparison(job.model, job.seed, job.epochs, onUnit) };
+  const result = await measureConsensusTime(job.nodes, job.seed);
+  onUnit(1);
+  return { kind: job.kind, job, result };
+}
+
+/** Paper 1 results per experiment, the chunks' counts added up. */
+export function mergePaper1(results: JobResult[], runs: number, seed: number): Paper1Result[] {
+  const byExperiment = new Map<Paper1Experiment, number[]>();
+  for (const r of results) {
+    if (r.kind !== "paper1") continue;
+    const counts = byExperiment.get(r.result.experiment) ?? new Array<number>(r.result.counts.length).fill(0);
+    r.result.counts.forEach((n, i) => (counts[i] += n));
+    byExperiment.set(r.result.experiment, counts);
+  }
+  return [...byExperiment.entries()].sort(([a], [b]) => a - b).map(([experiment, counts]) => ({ experiment, runs, seed, counts }));
+}
