@@ -1,14 +1,13 @@
 // `npx hardhat experiments` (npm run experiments): reproduces paper 1 Fig. 2 and paper 2 Fig. 4 on
 // the contracts, compares the three scoring models on one malicious delegate, and measures the
 // consensus time for growing N; writes counts (CSV, JSON), SVG charts and markdown reports that set
-// each result beside the paper's claim. The work is cut into independent jobs shared among worker
-// processes (one a core), each a `hardhat experiments --worker-jobs FILE` with its own in-process
-// network. Modules are loaded inside the action so the config loads before TypeChain has run.
+// each result beside the paper's claim. The work is cut into independent jobs that worker processes
+// (one a core, each a `hardhat experiments --worker` with its own in-process network) take one at a
+// time, longest first, over an IPC channel, so the workers finish together. Modules are loaded
+// inside the action so the config loads before TypeChain has run.
 import { task, types } from "hardhat/config";
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 
 const CHOICES = ["all", "paper1", "paper2", "1", "2", "3", "2a", "2b", "models", "time"] as const;
 
@@ -22,7 +21,7 @@ interface Args {
   seed: number;
   workers: number;
   out: string;
-  workerJobs: string;
+  worker: boolean;
 }
 
 task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed contracts, compare the models, time the consensus")
@@ -35,23 +34,26 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
   .addOptionalParam("seed", "first seed (same seed, same counts)", 1, types.int)
   .addOptionalParam("workers", "worker processes (default: one a core)", Math.max(1, os.availableParallelism()), types.int)
   .addOptionalParam("out", "folder for the results", "results/experiments", types.string)
-  .addOptionalParam("workerJobs", "internal: run the jobs in this file and write FILE.out.json", "", types.string)
+  .addFlag("worker", "internal: take jobs from the parent process over IPC")
   .setAction(async (args: Args, hre) => {
     if (hre.network.name !== "hardhat") throw new Error(`experiments run on the embedded hardhat network, not "${hre.network.name}"`);
     const jobsModule = await import("../src/experiments/jobs");
-    if (args.workerJobs !== "") {
-      const jobs = JSON.parse(fs.readFileSync(args.workerJobs, "utf8")) as import("../src/experiments/jobs").Job[];
-      const results = [];
-      for (const job of jobs) {
-        let reported = 0;
-        results.push(
-          await jobsModule.runJob(job, (done) => {
-            console.log(`progress ${done - reported}`);
-            reported = done;
-          }),
-        );
-      }
-      fs.writeFileSync(`${args.workerJobs}.out.json`, JSON.stringify(results));
+    if (args.worker) {
+      if (!process.send) throw new Error("--worker is internal: it needs the IPC channel of `npm run experiments`");
+      const send = process.send.bind(process);
+      await new Promise<void>((resolve, reject) => {
+        process.on("message", (message: { job?: import("../src/experiments/jobs").Job }) => {
+          if (!message.job) return resolve();
+          let reported = 0;
+          jobsModule
+            .runJob(message.job, (done) => {
+              send({ progress: done - reported });
+              reported = done;
+            })
+            .then((result) => send({ result }), reject);
+        });
+        send({ ready: true });
+      });
       return;
     }
 
@@ -91,44 +93,38 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
     const bar = new SingleBar({ format: "experiments [{bar}] {percentage}% | {value}/{total} runs, blocks, epochs and sizes | {eta_formatted} left" }, Presets.shades_classic);
     bar.start(jobs.reduce((s, j) => s + jobsModule.unitsOf(j), 0), 0);
     const started = performance.now();
-    const shares = jobsModule.assign(jobs, args.workers);
-    let results: import("../src/experiments/jobs").JobResult[];
-    if (shares.length === 1) {
-      results = [];
-      for (const job of shares[0]) {
+    const queue = jobsModule.longestFirst(jobs);
+    const workers = Math.min(args.workers, jobs.length);
+    let results: import("../src/experiments/jobs").JobResult[] = [];
+    if (workers === 1) {
+      for (const job of queue) {
         let reported = 0;
         results.push(await jobsModule.runJob(job, (done) => (bar.increment(done - reported), (reported = done))));
       }
     } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "experiments-"));
       const cli = require.resolve("hardhat/internal/cli/cli.js");
-      results = (
-        await Promise.all(
-          shares.map((share, w) => {
-            const file = path.join(dir, `worker-${w}.json`);
-            fs.writeFileSync(file, JSON.stringify(share));
-            return new Promise<import("../src/experiments/jobs").JobResult[]>((resolve, reject) => {
-              const child = spawn(process.execPath, [cli, "experiments", "--worker-jobs", file], { stdio: ["ignore", "pipe", "inherit"] });
-              let buffered = "";
-              child.stdout.on("data", (chunk: Buffer) => {
-                buffered += chunk.toString();
-                const lines = buffered.split("\n");
-                buffered = lines.pop()!;
-                for (const line of lines) if (line.startsWith("progress ")) bar.increment(Number(line.slice(9)));
+      await Promise.all(
+        Array.from(
+          { length: workers },
+          (_, w) =>
+            new Promise<void>((resolve, reject) => {
+              const child = spawn(process.execPath, [cli, "experiments", "--worker"], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+              const next = () => child.send({ job: queue.shift() });
+              child.on("message", (m: { ready?: boolean; progress?: number; result?: import("../src/experiments/jobs").JobResult }) => {
+                if (m.progress) bar.increment(m.progress);
+                if (m.result) results.push(m.result);
+                if (m.ready || m.result) next();
               });
               child.on("error", reject);
-              child.on("exit", (code) =>
-                code === 0 ? resolve(JSON.parse(fs.readFileSync(`${file}.out.json`, "utf8"))) : reject(new Error(`experiment worker ${w} exited with ${code}`)),
-              );
-            });
-          }),
-        )
-      ).flat();
-      fs.rmSync(dir, { recursive: true, force: true });
+              child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`experiment worker ${w} exited with ${code}`))));
+            }),
+        ),
+      );
+      results = results.filter((r) => r !== undefined);
     }
     bar.stop();
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${jobs.length} jobs on ${shares.length} worker(s) in ${seconds.toFixed(0)} s`);
+    console.log(`${jobs.length} jobs on ${workers} worker(s) in ${seconds.toFixed(0)} s`);
 
     if (plan.paper1.length > 0) {
       const { writePaper1Results } = await import("../src/experiments/paper1Report");

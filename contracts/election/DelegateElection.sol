@@ -385,13 +385,20 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         _finalize(epoch, pointer, msg.sender, 0);
     }
 
-    /// @notice Record that epoch `epoch` started without a finalized set: the latest earlier set serves.
+    /// @notice Record that epoch `epoch` started without a finalized set: the latest earlier set
+    ///         serves. In the current epoch, the slots of members jailed meanwhile pass to standbys
+    ///         from the current slot on (their earlier hand-overs belonged to the earlier epoch).
+    /// @dev Loops over the K delegates of the carried set only (K ≤ MAX_DELEGATES), never over nodes.
     function carryOver(uint256 epoch) external {
         if (block.timestamp < epochStart(epoch)) revert EpochNotStarted(epoch);
         Election storage el = elections[epoch];
         if (el.finalized || el.carriedOver) revert AlreadyFinalized(epoch);
         el.carriedOver = true;
-        emit DelegateSetCarriedOver(epoch, _finalizedEpochs.upperLookup(SafeCast.toUint48(epoch)) >> 160);
+        (address[] memory list, uint256 source, uint256 k) = delegatesOf(epoch);
+        emit DelegateSetCarriedOver(epoch, source);
+        if (epoch != currentEpoch()) return; // a past epoch schedules nothing any more
+        uint256 fromSlot = _slotAt(block.timestamp);
+        for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], fromSlot);
     }
 
     /// @notice Hand the remaining slots of jailed delegate `node` in the current and the next

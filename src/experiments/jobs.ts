@@ -2,7 +2,7 @@
 // seed, one consensus-time size), so `npm run experiments` can share them among worker processes,
 // one a core: every job starts from a fresh Hardhat network and its own seed, so the results do not
 // depend on how the jobs were shared. Costs are measured seconds a unit on this machine, used only
-// to balance the workers.
+// to hand out the longest jobs first.
 import { runPaper1Experiment, type Paper1Experiment, type Paper1Result } from "./paper1Fig2";
 import { runPaper2, type Paper2Run, type Paper2Variant } from "./paper2Fig4";
 import { runModelComparison, type ComparisonRun } from "./modelComparison";
@@ -61,7 +61,7 @@ export function unitsOf(job: Job): number {
   return 1;
 }
 
-/** Estimated seconds of a job on this machine (balancing only). */
+/** Estimated seconds of a job on this machine (ordering only). */
 export function costOf(job: Job): number {
   if (job.kind === "paper1") return 1 + 0.12 * job.runs;
   if (job.kind === "paper2") return 1 + 0.07 * job.blocks;
@@ -69,16 +69,9 @@ export function costOf(job: Job): number {
   return 2 + 0.02 * job.nodes;
 }
 
-/** Shares `jobs` among `workers`, longest first, each to the least loaded worker. */
-export function assign(jobs: Job[], workers: number): Job[][] {
-  const shares: Job[][] = Array.from({ length: workers }, () => []);
-  const load = new Array<number>(workers).fill(0);
-  for (const job of [...jobs].sort((a, b) => costOf(b) - costOf(a))) {
-    const w = load.indexOf(Math.min(...load));
-    shares[w].push(job);
-    load[w] += costOf(job);
-  }
-  return shares.filter((s) => s.length > 0);
+/** The jobs longest first: workers that take them in this order finish within one short job of each other. */
+export function longestFirst(jobs: Job[]): Job[] {
+  return [...jobs].sort((a, b) => costOf(b) - costOf(a));
 }
 
 /** Runs one job; `onUnit` is told of each unit done. */

@@ -12,14 +12,14 @@
 //   as soon as its jail ends. Votes never change: the model alone must keep it out.
 // - Each epoch's election is held at its snapshot (start of the previous epoch) by the keeper code.
 import { ethers } from "hardhat";
-import { network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ElectionRule } from "../scoring/electionKey";
-import { NodeClass, ScoringModel, WAD } from "../scoring/params";
+import { ScoringModel } from "../scoring/params";
 import { forgedBlock, ledgerDomain, signHeader, type BlockHeader } from "../ledger/signing";
 import { SeededRandom } from "../util/random";
 import { SnapshotReader } from "../chain/snapshotReader";
-import { JailBook, deployTrustSystem, electWithKeeper, prepareKeeper } from "./paper2Fig4";
+import { JailBook, deployTrustSystem, electWithKeeper, prepareKeeper, registerNodes } from "./paper2Fig4";
+import { freshNetwork } from "../util/freshNetwork";
 
 export const COMPARISON_NODES = 6;
 export const COMPARISON_DELEGATES = 3;
@@ -52,26 +52,20 @@ export async function runModelComparison(
 ): Promise<ComparisonRun> {
   if (!Object.values(ScoringModel).includes(model)) throw new RangeError(`unknown scoring model ${model}`);
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
-  await network.provider.send("hardhat_reset");
   const signers = await ethers.getSigners();
   const [admin, keeper] = signers;
   const nodes = signers.slice(2, 2 + COMPARISON_NODES);
   const rng = new SeededRandom(seed);
-  const system = await deployTrustSystem(admin, COMPARISON_DELEGATES, {
-    model,
-    rule: ElectionRule.TopK,
-    standbyCount: 1n,
-    slotsPerEpoch: BigInt(COMPARISON_DELEGATES),
+  const { system, addresses } = await freshNetwork(async () => {
+    const system = await deployTrustSystem(admin, COMPARISON_DELEGATES, {
+      model,
+      rule: ElectionRule.TopK,
+      standbyCount: 1n,
+      slotsPerEpoch: BigInt(COMPARISON_DELEGATES),
+    });
+    return { system, addresses: await registerNodes(system, admin, nodes, 7300) };
   });
-  const { registry, vault, token, election, ledger } = system;
-  const addresses = await Promise.all(nodes.map((n) => n.getAddress()));
-  for (const [i, node] of nodes.entries()) {
-    await (await registry.connect(node).register(NodeClass.MultiHouseholdCommunityPV, 50_000n, `http://127.0.0.1:${7300 + i}`)).wait();
-    await (await registry.connect(admin).admit(addresses[i])).wait();
-    await (await token.mint(addresses[i], 10_000n * WAD)).wait();
-    await (await token.connect(node).approve(await vault.getAddress(), 2n ** 255n)).wait();
-    await (await vault.connect(node).deposit(500n * WAD)).wait();
-  }
+  const { election, ledger } = system;
   const offender = addresses[0];
   for (const [i, node] of nodes.entries()) {
     const tally = new Map<string, bigint>();

@@ -6,7 +6,7 @@
 // Table 2's credit loss and gain are static attribute values in the paper. On-chain, gain is the
 // clean-record flag (ΔC+ = a = 1) and the time-based loss is reset by every vote, so a node's loss
 // of 1 is applied as the credit penalty of eq. (4)'s ΔC− (an offence record with no jail).
-import { ethers, network } from "hardhat";
+import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deploySystem } from "../deployment/deploySystem";
 import { SnapshotReader } from "../chain/snapshotReader";
@@ -15,6 +15,7 @@ import { TABLE_2, TABLE_3, type Paper1Node } from "../papers/paper1";
 import { castRandomVotes, setUpPaper1Nodes } from "../papers/paper1Setup";
 import { WAD } from "../scoring/params";
 import { SeededRandom } from "../util/random";
+import { freshNetwork } from "../util/freshNetwork";
 
 export type Paper1Experiment = 1 | 2 | 3;
 
@@ -49,28 +50,31 @@ export async function runPaper1Experiment(
   if (![1, 2, 3].includes(experiment)) throw new RangeError(`experiment must be 1, 2 or 3, got ${experiment}`);
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
   if (!Number.isInteger(firstRun) || firstRun < 0) throw new RangeError(`firstRun must be a whole number, got ${firstRun}`);
-  await network.provider.send("hardhat_reset");
   const signers = await ethers.getSigners();
   const [admin, keeper] = signers;
   const nodes = signers.slice(2, 12);
-  const system = await deploySystem(admin);
-  const { token, vault, registry, election } = system;
-  const rows = experimentRows(experiment);
-  await setUpPaper1Nodes(system, admin, nodes, rows);
   const addresses = nodes.map((n) => n.address);
-  if (experiment === 3) {
-    await (await registry.grantRole(await registry.RECORDER_ROLE(), admin.address)).wait();
-    for (const [i, row] of rows.entries()) {
-      if (row.gain > 0n) await (await registry.setCleanRecord(addresses[i], true)).wait();
-      if (row.loss > 0n) {
-        await (await registry.recordOffence(addresses[i], row.loss * WAD, 0n)).wait();
-        await (await registry.connect(nodes[i]).unjail()).wait();
+  const system = await freshNetwork(async () => {
+    const system = await deploySystem(admin);
+    const { token, vault, registry } = system;
+    const rows = experimentRows(experiment);
+    await setUpPaper1Nodes(system, admin, nodes, rows);
+    if (experiment === 3) {
+      await (await registry.grantRole(await registry.RECORDER_ROLE(), admin.address)).wait();
+      for (const [i, row] of rows.entries()) {
+        if (row.gain > 0n) await (await registry.setCleanRecord(addresses[i], true)).wait();
+        if (row.loss > 0n) {
+          await (await registry.recordOffence(addresses[i], row.loss * WAD, 0n)).wait();
+          await (await registry.connect(nodes[i]).unjail()).wait();
+        }
       }
     }
-  }
-  await (await token.mint(keeper.address, 10_000n * WAD)).wait();
-  await (await token.connect(keeper).approve(await vault.getAddress(), 2n ** 255n)).wait();
-  await (await vault.connect(keeper).bondKeeper(system.options.keeperMinBond)).wait();
+    await (await token.mint(keeper.address, 10_000n * WAD)).wait();
+    await (await token.connect(keeper).approve(await vault.getAddress(), 2n ** 255n)).wait();
+    await (await vault.connect(keeper).bondKeeper(system.options.keeperMinBond)).wait();
+    return system;
+  });
+  const { election } = system;
 
   const reader = SnapshotReader.of(system);
   const k = Number(system.options.delegateCount);

@@ -25,6 +25,7 @@ import { ElectionRule } from "../scoring/electionKey";
 import { NodeClass, ScoringModel, WAD, defaultScoringParams } from "../scoring/params";
 import { forgedBlock, headerDigest, ledgerDomain, signHeader, type BlockHeader } from "../ledger/signing";
 import { SeededRandom } from "../util/random";
+import { freshNetwork } from "../util/freshNetwork";
 
 export type Paper2Variant = "a" | "b";
 export const PAPER2_NODES = 6;
@@ -58,22 +59,26 @@ export async function deployTrustSystem(admin: Signer, k: number, overrides: Par
   });
 }
 
-/** Register, admit and bond `nodes`; each casts `votesPerNode` random votes among the others. */
-export async function setUpNodes(system: System, admin: Signer, nodes: Signer[], rng: SeededRandom) {
-  const { token, vault, registry, election } = system;
+/** Register, admit and bond `nodes` (one class and capacity, 500 tokens each); their endpoints from `port`. */
+export async function registerNodes(system: System, admin: Signer, nodes: Signer[], port: number) {
+  const { token, vault, registry } = system;
   const vaultAddress = await vault.getAddress();
   const addresses = await Promise.all(nodes.map((n) => n.getAddress()));
   for (const [i, node] of nodes.entries()) {
     await (
-      await registry
-        .connect(node)
-        .register(NodeClass.MultiHouseholdCommunityPV, 50_000n, `http://127.0.0.1:${7200 + i}`)
+      await registry.connect(node).register(NodeClass.MultiHouseholdCommunityPV, 50_000n, `http://127.0.0.1:${port + i}`)
     ).wait();
     await (await registry.connect(admin).admit(addresses[i])).wait();
     await (await token.mint(addresses[i], 10_000n * WAD)).wait();
     await (await token.connect(node).approve(vaultAddress, 2n ** 255n)).wait();
     await (await vault.connect(node).deposit(500n * WAD)).wait();
   }
+  return addresses;
+}
+
+/** Each node casts `votesPerNode` random votes among the others. */
+export async function castVotesAmongOthers(system: System, nodes: Signer[], addresses: string[], rng: SeededRandom) {
+  const { election } = system;
   for (const [i, node] of nodes.entries()) {
     const tally = new Map<string, bigint>();
     for (let v = 0; v < Number(system.options.votesPerNode); v++) {
@@ -83,8 +88,8 @@ export async function setUpNodes(system: System, admin: Signer, nodes: Signer[],
     }
     await (await election.connect(node).vote([...tally.keys()], [...tally.values()])).wait();
   }
-  return addresses;
 }
+
 
 /** Open, compute (keeper code), submit and finalize the election of `epoch`; returns the list. */
 export async function electWithKeeper(
@@ -101,9 +106,7 @@ export async function electWithKeeper(
   ]);
   await (await election.connect(keeper).openElection(epoch)).wait();
   const scored = await reader.scoreAll(epoch, candidates);
-  const list = bestKeys(scored, Number((await election.delegateCount()) + (await election.standbyCount()))).map(
-    (s) => s.node,
-  );
+  const list = bestKeys(scored, Number(system.options.delegateCount + system.options.standbyCount)).map((s) => s.node);
   await (await election.connect(keeper).submit(epoch, list)).wait();
   await time.increase(system.options.challengePeriod);
   await (await election.connect(keeper).finalize(epoch)).wait();
@@ -160,14 +163,16 @@ export async function runPaper2(
 ): Promise<Paper2Run> {
   if (variant !== "a" && variant !== "b") throw new RangeError(`variant must be "a" or "b", got "${variant}"`);
   if (!Number.isInteger(blocks) || blocks < 1) throw new RangeError(`blocks must be a positive integer, got ${blocks}`);
-  await network.provider.send("hardhat_reset");
   const signers = await ethers.getSigners();
   const [admin, keeper] = signers;
   const nodes = signers.slice(2, 2 + PAPER2_NODES);
   const rng = new SeededRandom(seed);
-  const system = await deployTrustSystem(admin, PAPER2_NODES, overrides);
+  const { system, addresses } = await freshNetwork(async () => {
+    const system = await deployTrustSystem(admin, PAPER2_NODES, overrides);
+    return { system, addresses: await registerNodes(system, admin, nodes, 7200) };
+  });
   const { election, ledger } = system;
-  const addresses = await setUpNodes(system, admin, nodes, rng);
+  await castVotesAmongOthers(system, nodes, addresses, rng);
   await prepareKeeper(system, keeper);
   const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await ledger.getAddress());
   const signerOf = new Map(addresses.map((a, i) => [a, nodes[i]]));

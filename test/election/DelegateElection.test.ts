@@ -214,6 +214,25 @@ describe("DelegateElection", () => {
       await expect(election.carryOver(epoch + 5n)).to.be.revertedWithCustomError(election, "EpochNotStarted");
     });
 
+    it("a carried-over set does not schedule a delegate jailed in the earlier epoch", async () => {
+      const { election, registry, admin, epoch } = await loadFixture(fixture);
+      await election.electReference(epoch);
+      const [members] = await election.delegatesOf(epoch);
+      await time.increaseTo(await election.epochStart(epoch));
+      await registry.connect(admin).grantRole(await registry.RECORDER_ROLE(), admin.address);
+      await registry.connect(admin).recordOffence(members[0], 0n, 30n * 86_400n);
+      await election.handOver(members[0]);
+      // nothing elected for epoch + 1: the set carries over, and its jailed member loses its slots again
+      await time.increaseTo((await election.epochStart(epoch + 1n)) + 3n * (await election.slotDuration()));
+      expect(await election.slotOwner(epoch + 1n, 3n)).to.equal(members[0]);
+      await expect(election.carryOver(epoch + 1n))
+        .to.emit(election, "SlotsHandedOver")
+        .withArgs(epoch + 1n, 0, members[0], members[3], 3);
+      const slots = await election.slotsPerEpoch();
+      for (let s = 3n; s < slots; s++) expect(await election.slotOwner(epoch + 1n, s), `slot ${s}`).to.not.equal(members[0]);
+      expect(await election.slotOwner(epoch + 1n, 0n), "past slots keep their owner").to.equal(members[0]);
+    });
+
     it("hands a jailed delegate's remaining slots to the next standby at once", async () => {
       const { election, registry, admin, epoch } = await loadFixture(fixture);
       await election.electReference(epoch);

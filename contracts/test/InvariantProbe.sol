@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {StakeVault} from "../staking/StakeVault.sol";
+import {NodeRegistry} from "../registry/NodeRegistry.sol";
+import {DelegateElection} from "../election/DelegateElection.sol";
+
+/// @title InvariantProbe
+/// @notice Test helper (never deployed outside tests): everything the system invariants of SPEC.md
+///         section 9 read, in one call, so the stateful property tests can check them after every step.
+contract InvariantProbe {
+    struct State {
+        uint256 vaultBalance; // token balance of the vault
+        uint256 accounted; // bonded + unbonding + keeper bonds + pool + unclaimed rewards
+        uint256[] stakes; // per node: bonded + unbonding
+        bool[] jailed; // per node
+        uint256[] keeperBonds; // per keeper: bonded + unbonding
+        uint256 epoch; // the current epoch
+        // who holds each delegate index of the current epoch now, then of the next epoch if its set
+        // is finalized: every slot still to come belongs to its index's latest holder (a hand-over
+        // always starts at the current slot or later), so none of them may be jailed
+        address[] owners;
+    }
+
+    /// @notice The state the invariants read, for `nodes` and `keepers`.
+    function read(
+        StakeVault vault,
+        NodeRegistry registry,
+        DelegateElection election,
+        address[] calldata nodes,
+        address[] calldata keepers
+    ) external view returns (State memory s) {
+        s.vaultBalance = IERC20(vault.token()).balanceOf(address(vault));
+        s.accounted = vault.accountedBalance();
+        s.stakes = new uint256[](nodes.length);
+        s.jailed = new bool[](nodes.length);
+        for (uint256 i = 0; i < nodes.length; ++i) {
+            (uint128 unbonding, ) = vault.unbonding(nodes[i]);
+            s.stakes[i] = vault.bonded(nodes[i]) + unbonding;
+            s.jailed[i] = registry.isJailed(nodes[i]);
+        }
+        s.keeperBonds = new uint256[](keepers.length);
+        for (uint256 i = 0; i < keepers.length; ++i) {
+            (uint128 unbonding, ) = vault.keeperUnbonding(keepers[i]);
+            s.keeperBonds[i] = vault.keeperBond(keepers[i]) + unbonding;
+        }
+        s.epoch = election.currentEpoch();
+        (, , , , bool nextFinal, ) = election.elections(s.epoch + 1);
+        (, , uint256 k) = election.delegatesOf(s.epoch);
+        (, , uint256 kNext) = nextFinal ? election.delegatesOf(s.epoch + 1) : (new address[](0), 0, 0);
+        s.owners = new address[](k + kNext);
+        for (uint256 i = 0; i < k; ++i) (s.owners[i], ) = election.indexOwner(s.epoch, i);
+        for (uint256 i = 0; i < kNext; ++i) (s.owners[k + i], ) = election.indexOwner(s.epoch + 1, i);
+    }
+}
