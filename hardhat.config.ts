@@ -3,6 +3,7 @@
 import { subtask, vars, type HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import os from "node:os";
 import path from "node:path";
 import "./tasks/experiments";
 
@@ -59,7 +60,8 @@ const config: HardhatUserConfig = {
     forceTerminalOutput: false,
   },
   paths: { ignition: "deploy" },
-  mocha: { timeout: 600_000 },
+  // `npm test` runs the test files on every core (`--parallel`); each worker has its own network.
+  mocha: { timeout: 600_000, jobs: Math.max(1, os.availableParallelism()) },
 };
 
 export default config;

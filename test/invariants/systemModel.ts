@@ -1,5 +1,6 @@
-// Stateful property test of the whole system (SPEC.md section 9): fast-check draws sequences of at
-// least 50 steps of every action, by honest and malicious actors, and after every step the
+// Stateful property test of the whole system (SPEC.md section 9), shared by the two halves in
+// systemProperty.*.test.ts (mocha runs test files on both cores): fast-check draws sequences of
+// 50 steps of every action, by honest and malicious actors, and after every step the
 // invariants are checked against a model of what may move:
 //   1. the vault holds exactly bonded + unbonding + keeper bonds + pool + unclaimed rewards;
 //   2. a finalized delegate set is exactly the reference election's (the K best keys);
@@ -21,6 +22,7 @@ import { SnapshotReader } from "../../src/chain/snapshotReader";
 import { nextChallenge } from "../../src/keeper/watcher";
 import type { Keyed } from "../../src/election/engine";
 
+/** Sequences in all, shared by the two test files. */
 const SEQUENCES = Number(process.env.PROPERTY_SEQUENCES ?? 1000);
 const STEPS = 50;
 const NODES = 6;
@@ -34,7 +36,8 @@ interface Step {
 async function world() {
   const f = await deployed({ slotsPerEpoch: 6n });
   const nodes = f.others.slice(0, NODES);
-  for (const [i, n] of nodes.entries()) await admitNode(f.system, f.admin, n, { capacity: BigInt(90_000 - i * 10_000) });
+  for (const [i, n] of nodes.entries())
+    await admitNode(f.system, f.admin, n, { capacity: BigInt(90_000 - i * 10_000) });
   const consumer = f.others[NODES];
   await admitNode(f.system, f.admin, consumer, { nodeClass: NodeClass.Consumer });
   const intruder = f.others[NODES + 1]; // registered, never admitted
@@ -107,7 +110,8 @@ function account(w: World, m: Model, receipt: ContractTransactionReceipt | null)
 async function checkInvariants(w: World, m: Model) {
   const s = await readState(w);
   expect(s.vaultBalance, "conservation").to.equal(s.accounted);
-  for (const [i, node] of w.addresses.entries()) expect(s.stakes[i], `stake of node ${i + 1}`).to.equal(m.stakes.get(node));
+  for (const [i, node] of w.addresses.entries())
+    expect(s.stakes[i], `stake of node ${i + 1}`).to.equal(m.stakes.get(node));
   expect(s.keeperBonds[0], "keeper bond").to.equal(m.keeperStake);
   const jailed = new Set(w.addresses.filter((_, i) => s.jailed[i]));
   for (const owner of s.owners) expect(jailed.has(owner), `jailed ${owner} scheduled`).to.equal(false);
@@ -115,7 +119,8 @@ async function checkInvariants(w: World, m: Model) {
 
 async function currentSlot(w: World) {
   const epoch = await w.election.currentEpoch();
-  const slot = (BigInt(await time.latest()) + 1n - (await w.election.epochStart(epoch))) / (await w.election.slotDuration());
+  const slot =
+    (BigInt(await time.latest()) + 1n - (await w.election.epochStart(epoch))) / (await w.election.slotDuration());
   return { epoch, slot };
 }
 
@@ -171,7 +176,9 @@ async function electionStep(w: World, m: Model, step: Step) {
   const receipt = await attempt(() => w.election.finalize(target));
   if (receipt) {
     const [members] = await w.election.delegatesOf(target);
-    expect([...members], "finalized set vs reference election").to.deep.equal([...(await w.election.referenceList(target))]);
+    expect([...members], "finalized set vs reference election").to.deep.equal([
+      ...(await w.election.referenceList(target)),
+    ]);
   }
   return receipt;
 }
@@ -179,7 +186,14 @@ async function electionStep(w: World, m: Model, step: Step) {
 /** A malicious or unauthorised move that must revert. */
 async function adversaryStep(w: World, m: Model, step: Step) {
   const { epoch, slot } = await currentSlot(w);
-  const h: BlockHeader = { epoch, slot, parentHash: await w.ledger.head(), tradeRoot: ethers.ZeroHash, tradeCount: 0n, energyTotal: 0n };
+  const h: BlockHeader = {
+    epoch,
+    slot,
+    parentHash: await w.ledger.head(),
+    tradeRoot: ethers.ZeroHash,
+    tradeCount: 0n,
+    energyTotal: 0n,
+  };
   const moves: (() => Promise<unknown>)[] = [
     () => w.election.connect(w.intruder).vote([w.addresses[0]], [1n]),
     async () => w.ledger.connect(w.intruder).commitBlock(h, [await signHeader(w.intruder, w.domain, h)], "0x"),
@@ -192,7 +206,12 @@ async function adversaryStep(w: World, m: Model, step: Step) {
       const other = { ...h, tradeCount: 1n };
       return w.ledger
         .connect(w.intruder)
-        .reportEquivocation(h, await signHeader(w.intruder, w.domain, h), other, await signHeader(w.intruder, w.domain, other));
+        .reportEquivocation(
+          h,
+          await signHeader(w.intruder, w.domain, h),
+          other,
+          await signHeader(w.intruder, w.domain, other),
+        );
     },
     async () => (m.lastEvidence ? m.lastEvidence() : w.election.connect(w.intruder).finalize(0n)),
   ];
@@ -234,7 +253,14 @@ async function runStep(w: World, m: Model, step: Step) {
     const { epoch, slot } = await currentSlot(w);
     const owner = await w.election.slotOwner(epoch, slot);
     if (owner === ethers.ZeroAddress) return;
-    const h: BlockHeader = { epoch, slot, parentHash: await w.ledger.head(), tradeRoot: ethers.ZeroHash, tradeCount: 0n, energyTotal: 0n };
+    const h: BlockHeader = {
+      epoch,
+      slot,
+      parentHash: await w.ledger.head(),
+      tradeRoot: ethers.ZeroHash,
+      tradeCount: 0n,
+      energyTotal: 0n,
+    };
     const signatures = await attest(w, epoch, owner, h);
     await attempt(() => w.ledger.connect(w.signerOf.get(owner)!).commitBlock(h, signatures, "0x"));
   } else if (kind === 13) {
@@ -243,7 +269,14 @@ async function runStep(w: World, m: Model, step: Step) {
     const [list, , k] = await w.election.delegatesOf(epoch);
     if (k === 0n) return;
     const signer = w.signerOf.get(list[step.b % Number(k)])!;
-    const a: BlockHeader = { epoch, slot, parentHash: ethers.ZeroHash, tradeRoot: ethers.ZeroHash, tradeCount: 1n, energyTotal: 0n };
+    const a: BlockHeader = {
+      epoch,
+      slot,
+      parentHash: ethers.ZeroHash,
+      tradeRoot: ethers.ZeroHash,
+      tradeCount: 1n,
+      energyTotal: 0n,
+    };
     const b = { ...a, tradeCount: 2n };
     const [sa, sb] = [await signHeader(signer, w.domain, a), await signHeader(signer, w.domain, b)];
     const report = () => w.ledger.connect(w.outsider).reportEquivocation(a, sa, b, sb);
@@ -255,12 +288,26 @@ async function runStep(w: World, m: Model, step: Step) {
     const { epoch, slot } = await currentSlot(w);
     const owner = await w.election.slotOwner(epoch, slot);
     if (owner === ethers.ZeroAddress) return;
-    const forged = await forgedBlock(w.domain, w.signerOf.get(owner)!, w.addresses[(step.b + 1) % NODES], w.intruder, m.nonce++);
-    const h: BlockHeader = { epoch, slot, parentHash: await w.ledger.head(), tradeRoot: forged.root, tradeCount: 1n, energyTotal: 100n };
+    const forged = await forgedBlock(
+      w.domain,
+      w.signerOf.get(owner)!,
+      w.addresses[(step.b + 1) % NODES],
+      w.intruder,
+      m.nonce++,
+    );
+    const h: BlockHeader = {
+      epoch,
+      slot,
+      parentHash: await w.ledger.head(),
+      tradeRoot: forged.root,
+      tradeCount: 1n,
+      energyTotal: 100n,
+    };
     const signatures = await attest(w, epoch, owner, h);
     if (!(await attempt(() => w.ledger.connect(w.signerOf.get(owner)!).commitBlock(h, signatures, "0x")))) return;
     const t = forged.trade;
-    const report = () => w.ledger.connect(w.outsider).reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof);
+    const report = () =>
+      w.ledger.connect(w.outsider).reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof);
     const receipt = await attempt(report);
     expect(receipt, "a committed forged trade is provable").to.not.equal(null);
     m.lastEvidence = report;
@@ -281,39 +328,44 @@ async function runStep(w: World, m: Model, step: Step) {
   }
 }
 
-describe("system invariants under random sequences of every action (fast-check)", () => {
-  it(`hold after every step of ${SEQUENCES} sequences of at least ${STEPS} steps`, async () => {
-    const w = await world();
-    const initial = await readState(w);
-    let snapshot = await network.provider.send("evm_snapshot");
-    const counts = { steps: 0, punished: 0 };
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.record({ kind: fc.nat({ max: 19 }), a: fc.nat({ max: 1_000 }), b: fc.nat({ max: 1_000_000 }) }), {
-          minLength: STEPS,
-          maxLength: STEPS + 10,
-        }),
-        async (steps) => {
-          await network.provider.send("evm_revert", [snapshot]);
-          snapshot = await network.provider.send("evm_snapshot");
-          const m: Model = {
-            stakes: new Map(w.addresses.map((a, i) => [a, initial.stakes[i]])),
-            keeperStake: initial.keeperBonds[0],
-            evidence: new Set(),
-            nonce: 0n,
-          };
-          for (const step of steps) {
-            await runStep(w, m, step);
-            await checkInvariants(w, m);
-            counts.steps += 1;
-          }
-          counts.punished += m.evidence.size;
-        },
-      ),
-      { numRuns: SEQUENCES, seed: 20261124, endOnFailure: true },
-    );
-    // the sequences exercised what they claim to
-    expect(counts.steps).to.be.at.least(SEQUENCES * STEPS);
-    expect(counts.punished).to.be.greaterThan(0);
+/** Declares the property test of `half` (0 or 1) of the sequences, drawn from `seed`. */
+export function systemProperty(half: 0 | 1, seed: number) {
+  const sequences = half === 0 ? Math.ceil(SEQUENCES / 2) : Math.floor(SEQUENCES / 2);
+  describe(`system invariants under random sequences of every action (fast-check), half ${half + 1}`, () => {
+    it(`hold after every step of ${sequences} sequences of ${STEPS} steps`, async function () {
+      this.timeout(60 * 60 * 1000); // about 7 minutes here; never cut off mid-run
+      const w = await world();
+      const initial = await readState(w);
+      let snapshot = await network.provider.send("evm_snapshot");
+      const counts = { steps: 0, punished: 0 };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ kind: fc.nat({ max: 19 }), a: fc.nat({ max: 1_000 }), b: fc.nat({ max: 1_000_000 }) }), {
+            minLength: STEPS,
+            maxLength: STEPS,
+          }),
+          async (steps) => {
+            await network.provider.send("evm_revert", [snapshot]);
+            snapshot = await network.provider.send("evm_snapshot");
+            const m: Model = {
+              stakes: new Map(w.addresses.map((a, i) => [a, initial.stakes[i]])),
+              keeperStake: initial.keeperBonds[0],
+              evidence: new Set(),
+              nonce: 0n,
+            };
+            for (const step of steps) {
+              await runStep(w, m, step);
+              await checkInvariants(w, m);
+              counts.steps += 1;
+            }
+            counts.punished += m.evidence.size;
+          },
+        ),
+        { numRuns: sequences, seed, endOnFailure: true },
+      );
+      // the sequences exercised what they claim to
+      expect(counts.steps).to.equal(sequences * STEPS);
+      expect(counts.punished).to.be.greaterThan(0);
+    });
   });
-});
+}
