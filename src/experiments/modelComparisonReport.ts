@@ -4,9 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { COMPARISON_NODES, MODEL_NAMES, exclusion, type ComparisonRun } from "./modelComparison";
 import { writeBarChart } from "./charts";
+import { mean, sd } from "../util/stats";
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 const stat = (xs: number[]) => `${mean(xs).toFixed(1)} ± ${sd(xs).toFixed(1)}`;
 
 /** Per model: the offender's mean elections after its first offence, slots lost, and runs still electing it in the last third. */

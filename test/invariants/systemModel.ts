@@ -124,6 +124,11 @@ async function currentSlot(w: World) {
   return { epoch, slot };
 }
 
+/** A header with no trades for (`epoch`, `slot`) on the ledger's head. */
+async function emptyHeader(w: World, epoch: bigint, slot: bigint): Promise<BlockHeader> {
+  return { epoch, slot, parentHash: await w.ledger.head(), tradeRoot: ethers.ZeroHash, tradeCount: 0n, energyTotal: 0n };
+}
+
 /** Signatures of every member of `epoch`'s list over `h`, the producer's first. */
 async function attest(w: World, epoch: bigint, producer: string, h: BlockHeader) {
   const [list] = await w.election.delegatesOf(epoch);
@@ -186,14 +191,7 @@ async function electionStep(w: World, m: Model, step: Step) {
 /** A malicious or unauthorised move that must revert. */
 async function adversaryStep(w: World, m: Model, step: Step) {
   const { epoch, slot } = await currentSlot(w);
-  const h: BlockHeader = {
-    epoch,
-    slot,
-    parentHash: await w.ledger.head(),
-    tradeRoot: ethers.ZeroHash,
-    tradeCount: 0n,
-    energyTotal: 0n,
-  };
+  const h = await emptyHeader(w, epoch, slot);
   const moves: (() => Promise<unknown>)[] = [
     () => w.election.connect(w.intruder).vote([w.addresses[0]], [1n]),
     async () => w.ledger.connect(w.intruder).commitBlock(h, [await signHeader(w.intruder, w.domain, h)], "0x"),
@@ -253,14 +251,7 @@ async function runStep(w: World, m: Model, step: Step) {
     const { epoch, slot } = await currentSlot(w);
     const owner = await w.election.slotOwner(epoch, slot);
     if (owner === ethers.ZeroAddress) return;
-    const h: BlockHeader = {
-      epoch,
-      slot,
-      parentHash: await w.ledger.head(),
-      tradeRoot: ethers.ZeroHash,
-      tradeCount: 0n,
-      energyTotal: 0n,
-    };
+    const h = await emptyHeader(w, epoch, slot);
     const signatures = await attest(w, epoch, owner, h);
     await attempt(() => w.ledger.connect(w.signerOf.get(owner)!).commitBlock(h, signatures, "0x"));
   } else if (kind === 13) {
@@ -295,14 +286,7 @@ async function runStep(w: World, m: Model, step: Step) {
       w.intruder,
       m.nonce++,
     );
-    const h: BlockHeader = {
-      epoch,
-      slot,
-      parentHash: await w.ledger.head(),
-      tradeRoot: forged.root,
-      tradeCount: 1n,
-      energyTotal: 100n,
-    };
+    const h = { ...(await emptyHeader(w, epoch, slot)), tradeRoot: forged.root, tradeCount: 1n, energyTotal: 100n };
     const signatures = await attest(w, epoch, owner, h);
     if (!(await attempt(() => w.ledger.connect(w.signerOf.get(owner)!).commitBlock(h, signatures, "0x")))) return;
     const t = forged.trade;

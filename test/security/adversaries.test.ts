@@ -4,7 +4,8 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { populatedElection, sendChallenge } from "../election/helpers";
-import { commit, ledgerFixture } from "../ledger/helpers";
+import { commit, header, ledgerFixture } from "../ledger/helpers";
+import { signHeader } from "../../src/ledger/signing";
 import { bestKeys } from "../../src/election/engine";
 import { applyChallenge, nextChallenge } from "../../src/keeper/watcher";
 
@@ -32,9 +33,11 @@ describe("adversaries", () => {
     await f.ledger.connect(f.outsider).reportMissedSlot(f.epoch, 0n); // members[0] withheld slot 0
     const jailed = f.signerOf(f.members[0]);
     await time.increaseTo(await f.slotStart(3n)); // slot 3 was members[0]'s
-    const r = await commit(f, 3n, {}, [jailed, f.signerOf(f.members[1])]);
-    expect(r.owner, "slot 3 passed to the standby").to.equal(f.signerOf(f.members[3]));
-    await expect(f.ledger.connect(jailed).commitBlock({ ...r.h }, [], "0x")).to.be.revertedWithCustomError(f.ledger, "NotSlotOwner");
+    expect(await f.election.slotOwner(f.epoch, 3n), "slot 3 passed to the standby").to.equal(f.members[3]);
+    const h = header(f, 3n, { parentHash: await f.ledger.head() });
+    await expect(f.ledger.connect(jailed).commitBlock(h, [await signHeader(jailed, f.domain, h)], "0x"))
+      .to.be.revertedWithCustomError(f.ledger, "NotSlotOwner")
+      .withArgs(f.members[0], f.epoch, 3n, f.members[3]);
     await expect(f.registry.connect(jailed).unjail()).to.be.revertedWithCustomError(f.registry, "JailNotOver");
   });
 
