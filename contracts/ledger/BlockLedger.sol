@@ -210,7 +210,8 @@ contract BlockLedger is AccessControl, EIP712 {
 
     /// @notice Prove that committed block `h` holds trade `t` (with its Merkle `proof`) whose
     ///         signatures or parties are invalid: a bad seller or buyer signature, or a party that
-    ///         is not admitted or is jailed now. The block's producer is punished, once per block.
+    ///         was not admitted or was jailed when the block's slot began. The block's producer is
+    ///         punished, once per block.
     function reportInvalidTrade(
         BlockHeader calldata h,
         TradeOrder calldata t,
@@ -220,12 +221,16 @@ contract BlockLedger is AccessControl, EIP712 {
     ) external {
         bytes32 order = tradeDigest(t);
         _requireInCommittedBlock(h, order, keccak256(sellerSignature), keccak256(buyerSignature), proof);
-        bool invalid = !_signedBy(order, sellerSignature, t.seller) ||
-            !_signedBy(order, buyerSignature, t.buyer) ||
-            !_mayTrade(t.seller) ||
-            !_mayTrade(t.buyer);
-        if (!invalid) revert TradeIsValid();
-        (, uint256 end) = slotWindow(h.epoch, h.slot);
+        uint256 end;
+        {
+            uint256 start;
+            (start, end) = slotWindow(h.epoch, h.slot);
+            bool valid = _signedBy(order, sellerSignature, t.seller) &&
+                _signedBy(order, buyerSignature, t.buyer) &&
+                _mayTrade(t.seller, start) &&
+                _mayTrade(t.buyer, start);
+            if (valid) revert TradeIsValid();
+        }
         address producer = election.slotOwner(h.epoch, h.slot);
         _punish(producer, Offence.InvalidBlock, keccak256(abi.encode("invalid", h.epoch, h.slot)), end);
     }
@@ -355,8 +360,12 @@ contract BlockLedger is AccessControl, EIP712 {
         return err == ECDSA.RecoverError.NoError && signer == who;
     }
 
-    function _mayTrade(address party) private view returns (bool) {
-        return registry.isAdmitted(party) && !registry.isJailed(party);
+    /// @dev Admitted and not jailed at the end of the second before slot start `start`: what the
+    ///      producer and the attesters could check. A party jailed later does not turn an honest
+    ///      block invalid after the fact (nor could a trader get itself jailed to have one punished).
+    function _mayTrade(address party, uint256 start) private view returns (bool) {
+        (, , , bool admitted, bool jailed, ) = registry.creditRecordAt(party, start - 1);
+        return admitted && !jailed;
     }
 
     function _isDelegate(

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { ScoringModel, WAD } from "../../src/scoring/params";
 import { orderDigester, signHeader, signTrade, tradeLeaf, tradeTree, type SignedTrade, type TradeOrder } from "../../src/ledger/signing";
 import { commit, header, ledgerFixture } from "./helpers";
@@ -182,6 +183,37 @@ describe("BlockLedger", () => {
         f.ledger,
         "EvidenceAlreadyUsed",
       );
+    });
+  });
+
+  describe("trading parties judged as the slot began", () => {
+    it("a party jailed after the slot began leaves the block valid; one jailed before makes it invalid", async () => {
+      const f = await loadFixture(fixture);
+      const [seller, buyer] = [f.signerOf(f.members[3]), f.signerOf(f.members[4])];
+      const trade = async (nonce: bigint): Promise<SignedTrade> => {
+        const order: TradeOrder = { seller: seller.address, buyer: buyer.address, energy: 500n, price: WAD, nonce };
+        return { order, sellerSignature: await signTrade(seller, f.domain, order), buyerSignature: await signTrade(buyer, f.domain, order) };
+      };
+      const digest = orderDigester(f.domain);
+      const first = await trade(1n);
+      const tree1 = tradeTree([first], digest);
+      const { tx, h } = await commit(f, 0n, { tradeRoot: tree1.root, tradeCount: 1n, energyTotal: 500n });
+      await tx;
+      // the seller is jailed after slot 0 began (here: by a recorder, as any offence would)
+      await f.registry.connect(f.admin).grantRole(await f.registry.RECORDER_ROLE(), f.admin.address);
+      await f.registry.connect(f.admin).recordOffence(seller.address, 0n, 86_400n);
+      const proof1 = tree1.getProof(tradeLeaf(first, digest));
+      await expect(f.ledger.reportInvalidTrade(h, first.order, first.sellerSignature, first.buyerSignature, proof1), "jailed later: still valid")
+        .to.be.revertedWithCustomError(f.ledger, "TradeIsValid");
+      // a block of the next slot with the (now jailed) seller's trade is invalid
+      await time.increaseTo(await f.slotStart(1n));
+      const second = await trade(2n);
+      const tree2 = tradeTree([second], digest);
+      const c2 = await commit(f, 1n, { tradeRoot: tree2.root, tradeCount: 1n, energyTotal: 500n });
+      await c2.tx;
+      await expect(f.ledger.reportInvalidTrade(c2.h, second.order, second.sellerSignature, second.buyerSignature, tree2.getProof(tradeLeaf(second, digest))))
+        .to.emit(f.ledger, "OffencePunished")
+        .withArgs(await c2.owner.getAddress(), 2, anyValue, f.admin.address, anyValue, anyValue);
     });
   });
 
