@@ -6,6 +6,9 @@ import "@nomicfoundation/hardhat-toolbox";
 import os from "node:os";
 import path from "node:path";
 import "./tasks/experiments";
+import "./tasks/deploy";
+import "./tasks/roles";
+import "./tasks/services";
 
 const SOLC_VERSION = "0.8.30";
 

@@ -1,7 +1,7 @@
 // EIP-712 types of contracts/ledger/BlockLedger.sol and the trade Merkle tree: what delegates sign
 // (block headers), what prosumers sign (trade orders), and how a block's trades become its root.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { TypedDataEncoder, keccak256, type Signer, type TypedDataDomain } from "ethers";
+import { AbiCoder, TypedDataEncoder, ZeroHash, keccak256, type Signer, type TypedDataDomain } from "ethers";
 import { WAD } from "../scoring/params";
 
 export interface BlockHeader {
@@ -92,4 +92,43 @@ export async function forgedBlock(domain: TypedDataDomain, seller: Signer, buyer
   const trades = [trade, ...Array.from({ length: copies }, (_, i) => ({ ...trade, order: { ...order, nonce: nonce + BigInt(i + 1) } }))];
   const tree = tradeTree(trades, digest);
   return { trade, trades, root: tree.root, proof: tree.getProof(tradeLeaf(trade, digest)) };
+}
+
+const TRADES_ABI = ["tuple(address seller, address buyer, uint256 energy, uint256 price, uint256 nonce)[]", "bytes[]", "bytes[]"];
+
+/** A block's `payload` calldata: its signed trades, published for anyone to check against the root. */
+export function encodeTrades(trades: SignedTrade[]): string {
+  return AbiCoder.defaultAbiCoder().encode(TRADES_ABI, [
+    trades.map((t) => [t.order.seller, t.order.buyer, t.order.energy, t.order.price, t.order.nonce]),
+    trades.map((t) => t.sellerSignature),
+    trades.map((t) => t.buyerSignature),
+  ]);
+}
+
+/** The header of a block of `trades` on `parentHash` (an empty block has a zero root). */
+export function blockHeader(
+  epoch: bigint,
+  slot: bigint,
+  parentHash: string,
+  trades: SignedTrade[],
+  orderDigest: (t: TradeOrder) => string,
+): BlockHeader {
+  return {
+    epoch,
+    slot,
+    parentHash,
+    tradeRoot: trades.length === 0 ? ZeroHash : tradeTree(trades, orderDigest).root,
+    tradeCount: BigInt(trades.length),
+    energyTotal: trades.reduce((sum, t) => sum + t.order.energy, 0n),
+  };
+}
+
+/** The signed trades of a block's `payload` ({@link encodeTrades} reversed). */
+export function decodeTrades(payload: string): SignedTrade[] {
+  const [orders, sellerSignatures, buyerSignatures] = AbiCoder.defaultAbiCoder().decode(TRADES_ABI, payload);
+  return (orders as unknown as [string, string, bigint, bigint, bigint][]).map(([seller, buyer, energy, price, nonce], i) => ({
+    order: { seller, buyer, energy, price, nonce },
+    sellerSignature: sellerSignatures[i] as string,
+    buyerSignature: buyerSignatures[i] as string,
+  }));
 }

@@ -1,0 +1,116 @@
+// Connecting a process to a chain: a JSON-RPC provider, a local signing key, the recorded
+// contracts; sending a transaction only after a call shows it will not revert; retrying RPC
+// failures with backoff; naming custom errors in messages.
+import { HDNodeWallet, JsonRpcProvider, Network, Wallet, type Signer } from "ethers";
+
+/** Hardhat's default mnemonic: the accounts of `npx hardhat node` (public; local chains only). */
+export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+export const LOCAL_CHAIN_IDS = new Set([31337n, 1337n]);
+
+/** A provider for `url` that polls quickly (local nodes mine often) and never batches; `chainId` skips detection. */
+export function rpcProvider(url: string, chainId?: bigint): JsonRpcProvider {
+  const network = chainId === undefined ? undefined : Network.from(chainId);
+  return new JsonRpcProvider(url, network, { pollingInterval: 200, batchMaxCount: 1, staticNetwork: network ?? true, cacheTimeout: -1 });
+}
+
+/**
+ * The key an account argument names: a whole number is an account of Hardhat's default mnemonic
+ * (local chains only), `env:NAME` a private key in environment variable NAME, `0x…` (64 hex) a
+ * private key. `what` names the argument in errors.
+ */
+export async function signerFrom(spec: string, provider: JsonRpcProvider, what = "--from"): Promise<Signer> {
+  if (/^\d+$/.test(spec)) {
+    const index = Number(spec);
+    if (index > 999) throw new RangeError(`${what}: account index ${spec} is out of range [0, 999]`);
+    const { chainId } = await provider.getNetwork();
+    if (!LOCAL_CHAIN_IDS.has(chainId)) {
+      throw new Error(`${what}: account index ${spec} means Hardhat's public test mnemonic, refused on chain ${chainId}; use env:NAME`);
+    }
+    return HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`).connect(provider);
+  }
+  let key = spec;
+  if (spec.startsWith("env:")) {
+    const name = spec.slice(4);
+    key = process.env[name] ?? "";
+    if (!key) throw new Error(`${what}: environment variable ${name} is not set`);
+  }
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
+    throw new Error(`${what}: "${spec.startsWith("env:") ? spec : spec.slice(0, 6) + "…"}" is neither an account index, env:NAME nor a 32-byte hex private key`);
+  }
+  return new Wallet(key.startsWith("0x") ? key : `0x${key}`, provider);
+}
+
+interface RevertLike {
+  revert?: { name: string; args: unknown[] } | null;
+  shortMessage?: string;
+  message?: string;
+  code?: string;
+}
+
+/** "ErrorName(arg, …)" for a contract revert, else the error's short message. */
+export function describeError(e: unknown): string {
+  const r = e as RevertLike;
+  if (r?.revert?.name) return `${r.revert.name}(${r.revert.args.map((a) => String(a)).join(", ")})`;
+  return r?.shortMessage ?? r?.message ?? String(e);
+}
+
+/** Errors worth retrying: the RPC endpoint, not the contract, failed. */
+export function isTransient(e: unknown): boolean {
+  const r = e as RevertLike & { cause?: { code?: string } };
+  if (r?.code === "CALL_EXCEPTION" || r?.revert) return false;
+  const code = r?.code ?? r?.cause?.code ?? "";
+  return ["NETWORK_ERROR", "SERVER_ERROR", "TIMEOUT", "ECONNREFUSED", "ECONNRESET", "UNKNOWN_ERROR", "ETIMEDOUT"].includes(code) ||
+    /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|timeout/i.test(r?.message ?? "");
+}
+
+export interface RetryOptions {
+  attempts?: number;
+  baseMs?: number;
+  maxMs?: number;
+  onRetry?: (attempt: number, error: unknown, waitMs: number) => void;
+}
+
+/** Run `fn`, retrying transient RPC failures with exponential backoff (doubling, capped). */
+export async function withRetry<T>(fn: () => Promise<T>, { attempts = 6, baseMs = 250, maxMs = 8_000, onRetry }: RetryOptions = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= attempts || !isTransient(e)) throw e;
+      const waitMs = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+      onRetry?.(attempt, e, waitMs);
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
+
+/** A contract method as TypeChain types it: callable, with `staticCall`. */
+export interface Method<A extends unknown[]> {
+  (...args: A): Promise<{ hash: string; wait(): Promise<{ gasUsed: bigint; blockNumber: number; status: number | null } | null> }>;
+  staticCall(...args: A): Promise<unknown>;
+}
+
+export class WouldRevert extends Error {
+  constructor(
+    readonly action: string,
+    readonly reason: string,
+  ) {
+    super(`${action} would revert: ${reason}`);
+  }
+}
+
+/**
+ * Call first, then send: a transaction a call shows would revert is never sent (it would only
+ * burn gas); throws {@link WouldRevert} naming the contract error instead.
+ */
+export async function sendChecked<A extends unknown[]>(action: string, method: Method<A>, ...args: A) {
+  try {
+    await method.staticCall(...args);
+  } catch (e) {
+    if (isTransient(e)) throw e;
+    throw new WouldRevert(action, describeError(e));
+  }
+  const tx = await method(...args);
+  const receipt = await tx.wait();
+  return { hash: tx.hash, gasUsed: receipt?.gasUsed ?? 0n, block: receipt?.blockNumber ?? 0 };
+}

@@ -1,0 +1,260 @@
+// The keeper service (SPEC.md section 7): a loop against any JSON-RPC endpoint that, each tick,
+// reads the chain's time and does what is due — opens the next election, scores every node with
+// the TypeScript mirror and submits the best keys, checks the submitted list (its own or another
+// keeper's) and challenges it until it is right, finalizes it after the window, carries the
+// previous set over when an epoch started without one, reports missed slots, and claims its
+// rewards. It keeps no state of its own: everything is rebuilt from the chain, so a restart at
+// any moment loses nothing. Every transaction is first tried as a call; one that would revert is
+// never sent. RPC failures back off exponentially.
+import type { Logger } from "pino";
+import type { Signer } from "ethers";
+import { SnapshotReader, type SnapshotScore } from "../chain/snapshotReader";
+import { bestKeys } from "../election/engine";
+import { nextChallenge, type Challenge } from "./watcher";
+import { WouldRevert, describeError, isTransient, sendChecked, type Method } from "../cli/chain";
+import type { Contracts } from "../cli/addressBook";
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+const ZERO_HASH = "0x" + "00".repeat(32);
+
+export interface KeeperOptions {
+  /** Milliseconds between ticks. */
+  pollMs: number;
+  /** Claim accrued rewards once they reach this many token units. */
+  claimAbove: bigint;
+  /** Submit lists (needs a keeper bond); when false the keeper only watches, challenges and reports. */
+  submit: boolean;
+}
+
+export const DEFAULT_KEEPER_OPTIONS: KeeperOptions = { pollMs: 1_000, claimAbove: 1n, submit: true };
+
+interface Clock {
+  genesis: bigint;
+  epochDuration: bigint;
+  slotsPerEpoch: bigint;
+}
+
+export class Keeper {
+  private readonly reader: SnapshotReader;
+  private clock?: Clock;
+  /** Scores per election epoch: fixed once the election is open (snapshot and seed are). A cache only. */
+  private readonly scored = new Map<bigint, Map<string, SnapshotScore>>();
+  /** Slots whose missed-slot question is settled ("epoch:slot"). A cache only: calls decide. */
+  private readonly slotsSettled = new Set<string>();
+  private address = "";
+  private failures = 0;
+  /** Transactions sent, by action (for reports and tests). */
+  readonly sent: Record<string, number> = {};
+
+  constructor(
+    private readonly c: Contracts,
+    private readonly signer: Signer,
+    private readonly log: Logger,
+    private readonly options: KeeperOptions = DEFAULT_KEEPER_OPTIONS,
+  ) {
+    this.reader = SnapshotReader.of(c);
+  }
+
+  /** Bond the keeper deposit if it is short (submission needs it); read the deployment's clock. */
+  async start(): Promise<void> {
+    this.address = await this.signer.getAddress();
+    const [genesis, epochDuration, slotsPerEpoch] = await Promise.all([
+      this.c.election.genesis(),
+      this.c.election.epochDuration(),
+      this.c.election.slotsPerEpoch(),
+    ]);
+    this.clock = { genesis, epochDuration, slotsPerEpoch };
+    if (!this.options.submit) return;
+    const [bond, min] = await Promise.all([this.c.vault.keeperBond(this.address), this.c.election.keeperMinBond()]);
+    if (bond >= min) return;
+    const short = min - bond;
+    const vault = await this.c.vault.getAddress();
+    const allowance = await this.c.token.allowance(this.address, vault);
+    if (allowance < short) await this.send("approve", {}, this.c.token.connect(this.signer).approve, vault, short);
+    await this.send("bondKeeper", { amount: short.toString() }, this.c.vault.connect(this.signer).bondKeeper, short);
+  }
+
+  /** Tick until `signal` aborts; the tick in progress finishes first. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let wait = this.options.pollMs;
+      try {
+        await this.tick();
+        this.failures = 0;
+      } catch (e) {
+        this.failures++;
+        wait = Math.min(30_000, this.options.pollMs * 2 ** Math.min(this.failures, 5));
+        this.log.warn({ event: "tick-failed", transient: isTransient(e), error: describeError(e), retryInMs: wait });
+      }
+      await sleep(wait, signal);
+    }
+    this.log.info({ event: "stopped", sent: this.sent });
+  }
+
+  /** One pass over everything that may be due now. */
+  async tick(): Promise<void> {
+    if (!this.clock) await this.start();
+    const now = await this.now();
+    const current = this.epochAt(now);
+    await this.electNext(current + 1n, now);
+    await this.carryOver(current, now);
+    for (const epoch of current > 0n ? [current - 1n, current] : [current]) await this.reportMissedSlots(epoch, now);
+    await this.claim();
+  }
+
+  /** The chain's time: the latest block's timestamp. */
+  private async now(): Promise<bigint> {
+    const block = await this.signer.provider!.getBlock("latest");
+    return BigInt(block!.timestamp);
+  }
+
+  private epochAt(t: bigint): bigint {
+    const { genesis, epochDuration } = this.clock!;
+    return t < genesis ? 0n : (t - genesis) / epochDuration;
+  }
+
+  private epochStart(epoch: bigint): bigint {
+    return this.clock!.genesis + epoch * this.clock!.epochDuration;
+  }
+
+  /** Open, submit, check and challenge, finalize the election of `epoch`, whichever is due. */
+  private async electNext(epoch: bigint, now: bigint): Promise<void> {
+    const e = this.c.election;
+    const el = await e.elections(epoch);
+    if (el.finalized || el.carriedOver) return;
+    const [deadline, challengePeriod] = await Promise.all([e.submissionDeadline(epoch), e.challengePeriod()]);
+    if (el.seed === ZERO_HASH) {
+      if (now < deadline) await this.send("openElection", { epoch: Number(epoch) }, e.connect(this.signer).openElection, epoch);
+      return;
+    }
+    if (el.submission === ZERO_ADDRESS) {
+      if (!this.options.submit || now > deadline) return;
+      const scored = await this.scores(epoch);
+      const list = bestKeys([...scored.values()], Number(await e.listLength())).map((s) => s.node);
+      if (list.length === 0) {
+        this.log.info({ event: "nothing-to-elect", epoch: Number(epoch) });
+        return;
+      }
+      await this.send("submit", { epoch: Number(epoch), list }, e.connect(this.signer).submit, epoch, list);
+      return;
+    }
+    if (now < el.submittedAt + challengePeriod) {
+      await this.challenge(epoch);
+      return;
+    }
+    if (el.members > 0n && now < this.epochStart(epoch)) {
+      await this.send("finalize", { epoch: Number(epoch) }, e.connect(this.signer).finalize, epoch);
+    }
+  }
+
+  /** Challenge the submitted list of `epoch` until it equals the best keys (each step pays). */
+  private async challenge(epoch: bigint): Promise<void> {
+    const e = this.c.election.connect(this.signer);
+    const [scored, maxLength] = await Promise.all([this.scores(epoch), this.c.election.listLength()]);
+    for (;;) {
+      const list = [...(await this.c.election.submittedList(epoch))];
+      const c = nextChallenge(list, scored, Number(maxLength));
+      if (c === null) return;
+      const detail = { epoch: Number(epoch), challenge: c };
+      const sent = await this.trySend(`challenge-${c.kind}`, () => sendChallenge(e, epoch, c), detail);
+      if (!sent) return;
+    }
+  }
+
+  /** Record that `epoch` started without its own set (the previous one serves, jailed members replaced). */
+  private async carryOver(epoch: bigint, now: bigint): Promise<void> {
+    if (epoch === 0n || now < this.epochStart(epoch)) return;
+    const el = await this.c.election.elections(epoch);
+    if (el.finalized || el.carriedOver) return;
+    const [, , k] = await this.c.election.delegatesOf(epoch);
+    if (k === 0n) return; // no earlier set to carry
+    await this.send("carryOver", { epoch: Number(epoch) }, this.c.election.connect(this.signer).carryOver, epoch);
+  }
+
+  /** Report every slot of `epoch` that ended uncommitted while a delegate owned it. */
+  private async reportMissedSlots(epoch: bigint, now: bigint): Promise<void> {
+    const { epochDuration, slotsPerEpoch } = this.clock!;
+    const slotDuration = epochDuration / slotsPerEpoch;
+    const start = this.epochStart(epoch);
+    for (let slot = 0n; slot < slotsPerEpoch && start + (slot + 1n) * slotDuration <= now; slot++) {
+      const key = `${epoch}:${slot}`;
+      if (this.slotsSettled.has(key)) continue;
+      const [committed, owner] = await Promise.all([this.c.ledger.committed(epoch, slot), this.c.election.slotOwner(epoch, slot)]);
+      if (committed === ZERO_HASH && owner !== ZERO_ADDRESS) {
+        const l = this.c.ledger.connect(this.signer);
+        await this.trySend("reportMissedSlot", () => sendChecked("reportMissedSlot", l.reportMissedSlot, epoch, slot), {
+          epoch: Number(epoch),
+          slot: Number(slot),
+          owner,
+        });
+      }
+      this.slotsSettled.add(key);
+    }
+  }
+
+  private async claim(): Promise<void> {
+    const rewards = await this.c.vault.rewards(this.address);
+    if (rewards < this.options.claimAbove || rewards === 0n) return;
+    await this.send("claim", { amount: rewards.toString() }, this.c.vault.connect(this.signer).claim);
+  }
+
+  /** Every registered node's score and key for the election of `epoch`, read once per epoch. */
+  private async scores(epoch: bigint): Promise<Map<string, SnapshotScore>> {
+    const cached = this.scored.get(epoch);
+    if (cached) return cached;
+    const started = performance.now();
+    const nodes = await allNodes(this.c);
+    const scored = await this.reader.scoreAll(epoch, nodes);
+    const map = new Map(scored.map((s) => [s.node.toLowerCase(), s]));
+    this.scored.set(epoch, map);
+    for (const old of this.scored.keys()) if (old + 2n < epoch) this.scored.delete(old);
+    this.log.info({ event: "scored", epoch: Number(epoch), nodes: nodes.length, ms: Math.round(performance.now() - started) });
+    return map;
+  }
+
+  /** Send `method(...args)` after a call; a would-be revert is logged (with `detail`), not sent. */
+  private async send<A extends unknown[]>(action: string, detail: object, method: Method<A>, ...args: A) {
+    return this.trySend(action, () => sendChecked(action, method, ...args), detail);
+  }
+
+  private async trySend(action: string, run: () => Promise<{ hash: string; gasUsed: bigint }>, detail: object): Promise<boolean> {
+    try {
+      const r = await run();
+      this.sent[action] = (this.sent[action] ?? 0) + 1;
+      this.log.info({ event: action, ...detail, tx: r.hash, gas: Number(r.gasUsed) });
+      return true;
+    } catch (e) {
+      if (!(e instanceof WouldRevert)) throw e;
+      this.log.debug({ event: "skipped", action, ...detail, reason: e.reason });
+      return false;
+    }
+  }
+}
+
+/** Every registered node, paged (the registry never returns all in one call). */
+export async function allNodes(c: Pick<Contracts, "registry">, page = 500): Promise<string[]> {
+  const count = Number(await c.registry.nodeCount());
+  const pages = [];
+  for (let start = 0; start < count; start += page) pages.push(c.registry.nodesPage(start, page));
+  return (await Promise.all(pages)).flatMap((p) => [...p]);
+}
+
+function sendChallenge(e: Contracts["election"], epoch: bigint, c: Challenge) {
+  if (c.kind === "ineligible") return sendChecked("challengeIneligible", e.challengeIneligible, epoch, BigInt(c.index));
+  if (c.kind === "duplicate") return sendChecked("challengeDuplicate", e.challengeDuplicate, epoch, BigInt(c.i), BigInt(c.j));
+  if (c.kind === "order") return sendChecked("challengeOrder", e.challengeOrder, epoch, BigInt(c.index));
+  return sendChecked("challengeExcluded", e.challengeExcluded, epoch, c.node, BigInt(c.position));
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,232 @@
+// `npm run network`: the real components, each in its own process. Starts a `npx hardhat node`,
+// deploys the system with the `local` preset and records its addresses, registers, admits and bonds
+// producers (each with a delegate client at its registered endpoint) and consumers, casts votes,
+// then starts the keeper and the delegate clients as `hardhat keeper` / `hardhat delegate`
+// processes, and keeps prosumers trading through the delegates' HTTP endpoints. The chain's clock
+// may run faster than the wall's (`speed`): the launcher moves it forward and mines a block every
+// half second, so services that read the chain's time see epochs pass in seconds.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { HDNodeWallet, type JsonRpcProvider } from "ethers";
+import { HARDHAT_MNEMONIC, rpcProvider } from "../cli/chain";
+import { attach, recordDeployment, type Contracts } from "../cli/addressBook";
+import { deploySystem } from "../deployment/deploySystem";
+import { presetOptions } from "../deployment/presets";
+import { NodeClass, WAD } from "../scoring/params";
+import { SeededRandom } from "../util/random";
+import { ledgerDomain, signTrade } from "../ledger/signing";
+import { toJson, type Misbehaviour } from "../delegate/client";
+
+const ROOT = path.join(__dirname, "..", "..");
+const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
+
+export interface NetworkOptions {
+  /** JSON-RPC port of the node. */
+  port: number;
+  /** Producers, each with a delegate client (K = 3 and one standby come from the preset). */
+  producers: number;
+  consumers: number;
+  /** First delegate-client port; producer i listens on basePort + i. */
+  basePort: number;
+  /** Chain seconds per wall second. */
+  speed: number;
+  /** How the first producer misbehaves, if at all. */
+  misbehave?: Misbehaviour;
+  /** Where the address record and the services' logs go. */
+  dir: string;
+  /** Wall milliseconds between prosumer trades (0: none). */
+  tradeEveryMs: number;
+  /** Progress lines. */
+  say: (line: string) => void;
+}
+
+export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = {
+  port: 8545,
+  producers: 4,
+  consumers: 3,
+  basePort: 7101,
+  speed: 10,
+  dir: path.join(ROOT, "results", "network"),
+  tradeEveryMs: 1_000,
+  say: (line) => console.log(line),
+};
+
+/** Account i of the node's mnemonic: 0 admin and meter oracle, 1 keeper, then producers, then consumers. */
+export const account = (i: number, provider: JsonRpcProvider) =>
+  HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
+
+export class Network {
+  readonly processes = new Map<string, ChildProcess>();
+  private timers: NodeJS.Timeout[] = [];
+  provider!: JsonRpcProvider;
+  contracts!: Contracts;
+  producers: string[] = [];
+  consumers: string[] = [];
+  readonly rpcUrl: string;
+
+  constructor(readonly options: NetworkOptions) {
+    this.rpcUrl = `http://127.0.0.1:${options.port}`;
+  }
+
+  /** Node, deployment, population, services, clock and traders. */
+  async start(): Promise<void> {
+    const o = this.options;
+    fs.mkdirSync(o.dir, { recursive: true });
+    o.say(`Starting a Hardhat JSON-RPC node on ${this.rpcUrl}...`);
+    this.spawn("node", ["node", "--port", String(o.port)]);
+    this.provider = rpcProvider(this.rpcUrl, 31337n);
+    await this.waitForNode();
+    o.say("Deploying the system (local preset: 4-minute epochs, 4 slots, K = 3, 1 standby)...");
+    const admin = account(0, this.provider);
+    const system = await deploySystem(admin, presetOptions("local"));
+    await recordDeployment(system, 31337n, "localhost", await this.provider.getBlockNumber(), this.addressDir());
+    this.contracts = (await attach(this.provider, this.addressDir())).contracts;
+    await this.populate();
+    o.say("Starting the keeper and the delegate clients (logs in " + o.dir + ")...");
+    this.service("keeper", ["keeper", "--from", "1", "--poll", "250"]);
+    for (let i = 0; i < o.producers; i++) {
+      const extra = i === 0 && o.misbehave ? ["--misbehave", o.misbehave] : [];
+      this.service(`delegate-${i + 1}`, ["delegate", "--from", String(2 + i), "--port", String(o.basePort + i), "--poll", "200", ...extra]);
+    }
+    this.startClock();
+    if (o.tradeEveryMs > 0) this.startTrading();
+  }
+
+  addressDir(): string {
+    return path.join(this.options.dir, "addresses");
+  }
+
+  /** Start a `hardhat <args>` service process on this network, logging to <dir>/<name>.log. */
+  service(name: string, args: string[]): ChildProcess {
+    return this.spawn(name, [...args, "--network", "localhost"]);
+  }
+
+  private spawn(name: string, args: string[]): ChildProcess {
+    const log = fs.openSync(path.join(this.options.dir, `${name}.log`), "a");
+    const child = spawn(HARDHAT, args, {
+      cwd: ROOT,
+      env: { ...process.env, LOCALHOST_RPC_URL: this.rpcUrl, ENERGY_DPOS_ADDRESSES: this.addressDir(), TS_NODE_TRANSPILE_ONLY: "true" },
+      stdio: ["ignore", log, log],
+    });
+    fs.closeSync(log);
+    this.processes.set(name, child);
+    return child;
+  }
+
+  /** Stop a process (SIGTERM, or SIGKILL to simulate a crash) and wait for it to exit. */
+  async kill(name: string, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    const child = this.processes.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill(signal);
+    this.processes.delete(name);
+    return exited;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    const services = [...this.processes.keys()].filter((n) => n !== "node");
+    await Promise.all(services.map((n) => this.kill(n)));
+    await this.kill("node");
+    this.provider?.destroy();
+  }
+
+  /** The chain's time now. */
+  async now(): Promise<bigint> {
+    return BigInt((await this.provider.getBlock("latest"))!.timestamp);
+  }
+
+  private async waitForNode(): Promise<void> {
+    const node = this.processes.get("node")!;
+    for (let i = 0; i < 240; i++) {
+      if (node.exitCode !== null) throw new Error(`the Hardhat node exited (code ${node.exitCode}); see ${path.join(this.options.dir, "node.log")}`);
+      try {
+        await this.provider.getBlockNumber();
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    throw new Error(`no JSON-RPC answer on ${this.rpcUrl} after 60 s`);
+  }
+
+  /** Producers 2..2+P-1 (falling capacity, the first the largest) and consumers after them. */
+  private async populate(): Promise<void> {
+    const o = this.options;
+    const c = this.contracts;
+    const admin = account(0, this.provider);
+    const vault = await c.vault.getAddress();
+    const wallets = Array.from({ length: o.producers + o.consumers }, (_, i) => account(2 + i, this.provider));
+    this.producers = wallets.slice(0, o.producers).map((w) => w.address);
+    this.consumers = wallets.slice(o.producers).map((w) => w.address);
+    o.say(`Registering, admitting and bonding ${o.producers} producers and ${o.consumers} consumers; votes...`);
+    const keeper = account(1, this.provider);
+    for (const w of [keeper, ...wallets]) await (await c.token.connect(admin).mint(w.address, 10_000n * WAD)).wait();
+    for (const [i, w] of wallets.entries()) {
+      const producer = i < o.producers;
+      await (await c.token.connect(w).approve(vault, 2n ** 255n)).wait();
+      const endpoint = producer ? `http://127.0.0.1:${o.basePort + i}` : "";
+      await (await c.registry.connect(w).register(producer ? NodeClass.Wind : NodeClass.Consumer, producer ? BigInt(90_000 - i * 10_000) : 0n, endpoint)).wait();
+      await (await c.registry.connect(admin).admit(w.address)).wait();
+      if (producer) await (await c.vault.connect(w).deposit(BigInt(500 + 100 * (o.producers - i)) * WAD)).wait();
+    }
+    // every node votes: most for the first producer, the rest spread
+    for (const [i, w] of wallets.entries()) {
+      const candidates = [this.producers[0], this.producers[1 + (i % (o.producers - 1))]];
+      await (await c.election.connect(w).vote(candidates, [6n, 4n])).wait();
+    }
+  }
+
+  /** Move the chain's clock `speed` times as fast as the wall's, one block every half second. */
+  private startClock(): void {
+    const extra = Math.max(0, Math.round((this.options.speed - 1) / 2));
+    let busy = false;
+    this.timers.push(
+      setInterval(async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          if (extra > 0) await this.provider.send("evm_increaseTime", [extra]);
+          await this.provider.send("evm_mine", []);
+        } catch {
+          // the node is stopping
+        } finally {
+          busy = false;
+        }
+      }, 500),
+    );
+  }
+
+  /** A producer sells to a consumer every `tradeEveryMs`, sending the signed order to every delegate. */
+  private startTrading(): void {
+    const rng = new SeededRandom(7);
+    let nonce = 0n;
+    let busy = false;
+    this.timers.push(
+      setInterval(async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          const seller = account(2 + rng.below(this.options.producers), this.provider);
+          const buyer = account(2 + this.options.producers + rng.below(this.options.consumers), this.provider);
+          const domain = ledgerDomain(31337n, await this.contracts.ledger.getAddress());
+          const order = { seller: seller.address, buyer: buyer.address, energy: BigInt(1_000 + rng.below(9_000)), price: WAD, nonce: nonce++ };
+          const body = toJson({ order, sellerSignature: await signTrade(seller, domain, order), buyerSignature: await signTrade(buyer, domain, order) });
+          const [list] = await this.contracts.election.delegatesOf(await this.contracts.election.currentEpoch());
+          await Promise.all(
+            [...new Set(list)].map(async (d) => {
+              const url = await this.contracts.registry.endpointOf(d);
+              await fetch(`${url}/trades`, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+            }),
+          );
+        } catch {
+          // no delegates yet, or the network is stopping
+        } finally {
+          busy = false;
+        }
+      }, this.options.tradeEveryMs),
+    );
+  }
+}

@@ -1,0 +1,275 @@
+// Hardhat tasks for every role action of SPEC.md section 7, on a running chain (`--network
+// localhost` after `npx hardhat node`, or `--network testnet`), against the addresses recorded by
+// `deploy-system`. `--from` names the acting account: an index of the local node's accounts, or
+// env:NAME for a private key in an environment variable. Every argument is checked before anything
+// is sent and errors name it; a transaction is sent only after a call shows it succeeds. `--json`
+// prints a machine-readable result. Modules are loaded inside the actions so that the config
+// loads before TypeChain has generated its types.
+import { task, types } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+type Ctx = Awaited<ReturnType<typeof import("../src/cli/context").connect>>;
+type Args = Record<string, string | boolean | undefined>;
+type Result = { text: string; json: object };
+
+/** A role task: common --from and --json, context, clean errors (exit code 1, no stack). */
+function roleTask(name: string, description: string, action: (args: Args, ctx: Ctx, hre: HardhatRuntimeEnvironment) => Promise<Result>) {
+  return task(name, description)
+    .addOptionalParam("from", "acting account: index on a local node, or env:NAME holding a private key", undefined, types.string)
+    .addFlag("json", "print the result as JSON")
+    .setAction(async (args: Args, hre) => {
+      try {
+        const { connect } = await import("../src/cli/context");
+        const ctx = await connect(hre, args.from as string | undefined);
+        const result = await action(args, ctx, hre);
+        const { toJson } = await import("../src/delegate/client");
+        console.log(args.json ? toJson(result.json) : result.text);
+      } catch (e) {
+        const { describeError } = await import("../src/cli/chain");
+        throw new HardhatPluginError("energy-dpos", `${name}: ${e instanceof Error && !("revert" in e) ? e.message : describeError(e)}`);
+      }
+    });
+}
+
+async function send<A extends unknown[]>(action: string, method: import("../src/cli/chain").Method<A>, ...args: A) {
+  const { sendChecked } = await import("../src/cli/chain");
+  return sendChecked(action, method, ...args);
+}
+
+const fmt = (units: bigint) => `${(Number(units) / 1e18).toLocaleString("en", { maximumFractionDigits: 6 })} tokens`;
+const parse = () => import("../src/cli/parse");
+
+async function ensureAllowance(ctx: Ctx, amount: bigint) {
+  const { need } = await import("../src/cli/context");
+  const signer = need(ctx.signer);
+  const vault = await ctx.contracts.vault.getAddress();
+  const token = ctx.contracts.token.connect(signer);
+  const owner = await signer.getAddress();
+  const balance = await token.balanceOf(owner);
+  if (balance < amount) throw new Error(`--amount: ${owner} holds ${fmt(balance)}, less than ${fmt(amount)}`);
+  if ((await token.allowance(owner, vault)) < amount) await send("approve", token.approve, vault, amount);
+}
+
+roleTask("mint", "Local test token only: mint tokens to an account (a faucet)", async (a, ctx) => {
+  const p = await parse();
+  const { need } = await import("../src/cli/context");
+  const to = p.address("--to", a.to as string);
+  const amount = p.tokens("--amount", a.amount as string);
+  const r = await send("mint", ctx.contracts.token.connect(need(ctx.signer)).mint, to, amount);
+  return { text: `minted ${fmt(amount)} to ${to} (tx ${r.hash})`, json: { to, amount, tx: r.hash } };
+})
+  .addParam("to", "receiving address")
+  .addParam("amount", "tokens, e.g. 1000");
+
+roleTask("register", "Prosumer: register a node (class, capacity, delegate-client endpoint)", async (a, ctx) => {
+  const p = await parse();
+  const { need } = await import("../src/cli/context");
+  const cls = p.nodeClass("--class", a.class as string);
+  const capacity = p.whole("--capacity", a.capacity as string, 0n, 10n ** 10n);
+  const endpoint = (a.endpoint as string) ?? "";
+  if (endpoint !== "" && !/^https?:\/\/\S+$/.test(endpoint)) throw new Error(`--endpoint: "${endpoint}" is not an http(s) URL`);
+  const r = await send("register", ctx.contracts.registry.connect(need(ctx.signer)).register, cls, capacity, endpoint);
+  const node = await need(ctx.signer).getAddress();
+  return { text: `registered ${node} (class ${cls}, ${capacity} W, endpoint "${endpoint}"): pending admission (tx ${r.hash})`, json: { node, nodeClass: cls, capacity, endpoint, tx: r.hash } };
+})
+  .addParam("class", "node class: HouseholdRooftopPV, SingleHouseholdClusterPV, MultiHouseholdCommunityPV, Wind, Hydro, IntegratedEnergy, Consumer (or 0-6)")
+  .addParam("capacity", "installed capacity in watts (0 for consumers)")
+  .addOptionalParam("endpoint", "URL of the node's delegate client, e.g. http://127.0.0.1:7001", "", types.string);
+
+roleTask("admit", "Supervisor: admit a registered node", async (a, ctx) => {
+  const p = await parse();
+  const { need } = await import("../src/cli/context");
+  const node = p.address("--node", a.node as string);
+  const r = await send("admit", ctx.contracts.registry.connect(need(ctx.signer)).admit, node);
+  return { text: `admitted ${node} (tx ${r.hash})`, json: { node, tx: r.hash } };
+}).addParam("node", "the node's address");
+
+roleTask("deposit", "Node: bond tokens as its deposit (approves the vault when needed)", async (a, ctx) => {
+  const p = await parse();
+  const { need } = await import("../src/cli/context");
+  const amount = p.tokens("--amount", a.amount as string);
+  await ensureAllowance(ctx, amount);
+  const signer = need(ctx.signer);
+  const r = await send("deposit", ctx.contracts.vault.connect(signer).deposit, amount);
+  const bonded = await ctx.contracts.vault.bonded(await signer.getAddress());
+  return { text: `deposited ${fmt(amount)}; bonded now ${fmt(bonded)} (tx ${r.hash})`, json: { amount, bonded, tx: r.hash } };
+}).addParam("amount", "tokens, e.g. 500");
+
+roleTask("request-withdrawal", "Node: start unbonding part or all of its deposit", async (a, ctx) => {
+  const p = await parse();
+  const { need } = await import("../src/cli/context");
+  const amount = p.tokens("--amount", a.amount as string);
+  const signer = need(ctx.signer);
+  const r = await send("requestWithdrawal", ctx.contracts.vault.connect(signer).requestWithdrawal, amount);
+  const u = await ctx.contracts.vault.unbonding(await signer.getAddress());
+  return { text: `unbonding ${fmt(u.amount)}, withdrawable from ${new Date(Number(u.releaseAt) * 1000).toISOString()} (tx ${r.hash})`, json: { unbonding: u.amount, releaseAt: u.releaseAt, tx: r.hash } };
+}).addParam("amount", "tokens to unbond");
+
+roleTask("withdraw", "Node: withdraw its unbonded deposit once the unbonding period is over", async (_a, ctx) => {
+  const { need } = await import("../src/cli/context");
+  const r = await send("withdraw", ctx.contracts.vault.connect(need(ctx.signer)).withdraw);
+  return { text: `withdrawn (tx ${r.hash})`, json: { tx: r.hash } };
+});
+
+roleTask("report-plan", "Producer: report the planned energy of the current trading cycle (pays the participation fee)", async (a, ctx) => {
+  const p = await parse();
+  const { need } = await import("../src/cli/context");
+  const signer = need(ctx.signer);
+  const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
+  const cycle = a.cycle === undefined ? await ctx.contracts.meters.currentCycle(await signer.getAddress()) : p.whole("--cycle", a.cycle as string);
+  const fee = await ctx.contracts.meters.participationFee();
+  if (fee > 0n) await ensureAllowance(ctx, fee);
+  const r = await send("reportPlan", ctx.contracts.meters.connect(signer).reportPlan, cycle, energy);
+  return { text: `planned ${energy} Wh for cycle ${cycle}; fee ${fmt(fee)} (tx ${r.hash})`, json: { cycle, energy, fee, tx: r.hash } };
+})
+  .addParam("energy", "planned energy in Wh")
+  .addOptionalParam("cycle", "trading cycle (default: the current one)", undefined, types.string);
+
+roleTask("report-meter", "Meter oracle: report a node's metered energy for a closed cycle", async (a, ctx) => {
+  const p = await parse();
+  const { need } = await import("../src/cli/context");
+  const node = p.address("--node", a.node as string);
+  const cycle = p.whole("--cycle", a.cycle as string);
+  const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
+  const r = await send("reportMeterReading", ctx.contracts.meters.connect(need(ctx.signer)).reportMeterReading, node, cycle, energy);
+  const record = await ctx.contracts.registry.creditRecordAt(node, (await ctx.provider.getBlock("latest"))!.timestamp);
+  return { text: `metered ${energy} Wh for ${node} cycle ${cycle}; quality D now ${(Number(record.quality) / 1e18).toFixed(3)} (tx ${r.hash})`, json: { node, cycle, energy, quality: record.quality, tx: r.hash } };
+})
+  .addParam("node", "the node's address")
+  .addParam("cycle", "the closed trading cycle")
+  .addParam("energy", "metered energy in Wh");
+
+roleTask("vote", "Node: replace its votes (address:count pairs; empty withdraws them)", async (a, ctx) => {
+  const p = await parse();
+  const { need } = await import("../src/cli/context");
+  const { candidates, amounts } = p.votes("--votes", a.votes as string);
+  const r = await send("vote", ctx.contracts.election.connect(need(ctx.signer)).vote, candidates, amounts);
+  return { text: `voted ${candidates.map((c, i) => `${amounts[i]} for ${c}`).join(", ") || "nothing (votes withdrawn)"} (tx ${r.hash})`, json: { candidates, amounts, tx: r.hash } };
+}).addOptionalParam("votes", "e.g. 0xabc…:6,0xdef…:4", "", types.string);
+
+roleTask("claim", "Anyone: claim accrued rewards", async (_a, ctx) => {
+  const { need } = await import("../src/cli/context");
+  const signer = need(ctx.signer);
+  const amount = await ctx.contracts.vault.rewards(await signer.getAddress());
+  const r = await send("claim", ctx.contracts.vault.connect(signer).claim);
+  return { text: `claimed ${fmt(amount)} (tx ${r.hash})`, json: { amount, tx: r.hash } };
+});
+
+roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it to the current delegates", async (a, ctx) => {
+  const p = await parse();
+  const { signerFrom } = await import("../src/cli/chain");
+  const { signTrade, ledgerDomain } = await import("../src/ledger/signing");
+  const { toJson } = await import("../src/delegate/client");
+  const seller = await signerFrom(a.seller as string, ctx.provider, "--seller");
+  const buyer = await signerFrom(a.buyer as string, ctx.provider, "--buyer");
+  const order = {
+    seller: await seller.getAddress(),
+    buyer: await buyer.getAddress(),
+    energy: p.whole("--energy", a.energy as string, 1n, 2n ** 96n - 1n),
+    price: p.tokens("--price", a.price as string),
+    nonce: a.nonce === undefined ? BigInt(Date.now()) : p.whole("--nonce", a.nonce as string),
+  };
+  const domain = ledgerDomain(BigInt(ctx.record.chainId), ctx.record.contracts.ledger);
+  const body = toJson({ order, sellerSignature: await signTrade(seller, domain, order), buyerSignature: await signTrade(buyer, domain, order) });
+  const epoch = await ctx.contracts.election.currentEpoch();
+  const [list] = await ctx.contracts.election.delegatesOf(epoch);
+  if (list.length === 0) throw new Error(`epoch ${epoch} has no delegates to take trades yet`);
+  const answers = await Promise.all(
+    [...new Set(list)].map(async (d) => {
+      const url = await ctx.contracts.registry.endpointOf(d);
+      try {
+        const res = await fetch(`${url}/trades`, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(5_000) });
+        return { delegate: d, url, status: res.status, answer: await res.json() };
+      } catch (e) {
+        return { delegate: d, url, status: 0, answer: { error: String(e) } };
+      }
+    }),
+  );
+  const ok = answers.filter((x) => x.status === 200).length;
+  if (ok === 0) throw new Error(`no delegate accepted the trade: ${answers.map((x) => `${x.url}: ${JSON.stringify(x.answer)}`).join("; ")}`);
+  return { text: `trade sent to ${answers.length} delegates, accepted by ${ok}`, json: { order, answers } };
+})
+  .addParam("seller", "the seller's account (index or env:NAME)")
+  .addParam("buyer", "the buyer's account (index or env:NAME)")
+  .addParam("energy", "energy in Wh")
+  .addParam("price", "price in tokens")
+  .addOptionalParam("nonce", "order nonce (default: the time in ms)", undefined, types.string);
+
+roleTask("show-node", "Show a node: status, class, deposit, credit and trust records, votes, rewards", async (a, ctx) => {
+  const p = await parse();
+  const node = p.address("--node", a.node as string);
+  const c = ctx.contracts;
+  const now = (await ctx.provider.getBlock("latest"))!.timestamp;
+  const [info, bonded, unbonding, rewards, credit, trust, votes, jailed, endpoint] = await Promise.all([
+    c.registry.nodeOf(node),
+    c.vault.bonded(node),
+    c.vault.unbonding(node),
+    c.vault.rewards(node),
+    c.registry.creditRecordAt(node, now),
+    c.registry.trustRecordAt(node, now),
+    c.election.votesAt(node, now),
+    c.registry.isJailed(node),
+    c.registry.endpointOf(node),
+  ]);
+  const STATUS = ["None", "Pending", "Admitted", "Rejected", "Exited"];
+  const json = {
+    node,
+    status: STATUS[Number(info.status)] ?? String(info.status),
+    nodeClass: Number(info.nodeClass),
+    capacity: info.capacity,
+    endpoint,
+    jailed,
+    bonded,
+    unbonding: unbonding.amount,
+    rewards,
+    quality: credit.quality,
+    offencePenalty: credit.offencePenalty,
+    cleanRecord: credit.clean,
+    trust: trust.trust,
+    votesReceived: votes.votes,
+  };
+  const text = Object.entries(json)
+    .map(([k, v]) => `${k.padEnd(15)} ${typeof v === "bigint" && ["bonded", "unbonding", "rewards"].includes(k) ? fmt(v) : String(v)}`)
+    .join("\n");
+  return { text, json };
+}).addParam("node", "the node's address");
+
+roleTask("show-epoch", "Show an epoch: timing, election state, blocks", async (a, ctx) => {
+  const p = await parse();
+  const e = ctx.contracts.election;
+  const epoch = a.epoch === undefined ? await e.currentEpoch() : p.whole("--epoch", a.epoch as string);
+  const [el, start, snapshot, deadline, blocks, submitter] = await Promise.all([
+    e.elections(epoch),
+    e.epochStart(epoch),
+    epoch > 0n ? e.snapshotOf(epoch) : Promise.resolve(0n),
+    e.submissionDeadline(epoch).catch(() => 0n),
+    ctx.contracts.ledger.blocksInEpoch(epoch),
+    e.submitterOf(epoch),
+  ]);
+  const state = el.finalized ? "finalized" : el.carriedOver ? "carried over" : el.submission !== "0x0000000000000000000000000000000000000000" ? "submitted" : el.seed !== "0x" + "00".repeat(32) ? "open" : "not opened";
+  const json = { epoch, current: await e.currentEpoch(), start, snapshot, submissionDeadline: deadline, election: state, submitter, members: el.members, blocks };
+  const text = Object.entries(json).map(([k, v]) => `${k.padEnd(19)} ${String(v)}`).join("\n");
+  return { text, json };
+}).addOptionalParam("epoch", "epoch number (default: the current one)", undefined, types.string);
+
+roleTask("show-delegates", "Show the delegates serving an epoch, the standbys and the slot schedule", async (a, ctx) => {
+  const p = await parse();
+  const e = ctx.contracts.election;
+  const epoch = a.epoch === undefined ? await e.currentEpoch() : p.whole("--epoch", a.epoch as string);
+  const [list, source, k] = await e.delegatesOf(epoch);
+  const slots = Number(await e.slotsPerEpoch());
+  const schedule = [];
+  for (let s = 0; s < Math.min(slots, 48); s++) {
+    const [owner, committed] = await Promise.all([e.slotOwner(epoch, s), ctx.contracts.ledger.committed(epoch, s)]);
+    schedule.push({ slot: s, owner, committed: committed !== "0x" + "00".repeat(32) });
+  }
+  const json = { epoch, electedFor: source, delegates: list.slice(0, Number(k)), standbys: list.slice(Number(k)), schedule };
+  const text = [
+    `epoch ${epoch}: ${k} delegates (set elected for epoch ${source})`,
+    ...json.delegates.map((d, i) => `  delegate ${i + 1}: ${d}`),
+    ...json.standbys.map((d, i) => `  standby ${i + 1}:  ${d}`),
+    ...schedule.map((s) => `  slot ${String(s.slot).padStart(2)}: ${s.owner}${s.committed ? "  committed" : ""}`),
+  ].join("\n");
+  return { text, json };
+}).addOptionalParam("epoch", "epoch number (default: the current one)", undefined, types.string);

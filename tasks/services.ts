@@ -1,0 +1,67 @@
+// The long-running services: `npx hardhat keeper --network localhost --from 1` and
+// `npx hardhat delegate --network localhost --from 2 --port 7001`. Both log JSON lines (pino) to
+// stdout and stop cleanly on SIGINT or SIGTERM: the tick in progress finishes, then the process exits.
+import { task, types } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
+
+function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => controller.abort());
+  return controller.signal;
+}
+
+async function service<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    const { describeError } = await import("../src/cli/chain");
+    throw new HardhatPluginError("energy-dpos", `${name}: ${e instanceof Error && !("revert" in e) ? e.message : describeError(e)}`);
+  }
+}
+
+task("keeper", "Run a keeper: open, submit, check, challenge and finalize elections, report missed slots, claim rewards")
+  .addOptionalParam("from", "the keeper's account: index on a local node, or env:NAME holding a private key", undefined, types.string)
+  .addOptionalParam("poll", "milliseconds between ticks", "1000", types.string)
+  .addFlag("watchOnly", "never submit lists (no keeper bond): only check, challenge, finalize and report")
+  .setAction(async (args: { from?: string; poll: string; watchOnly: boolean }, hre) => {
+    const { connect, need } = await import("../src/cli/context");
+    const { whole } = await import("../src/cli/parse");
+    const { Keeper } = await import("../src/keeper/keeper");
+    const pino = (await import("pino")).default;
+    const { keeper, signal } = await service("keeper", async () => {
+      const pollMs = Number(whole("--poll", args.poll, 50n, 600_000n));
+      const ctx = await connect(hre, args.from);
+      const signer = need(ctx.signer);
+      const log = pino({ base: { service: "keeper", account: await signer.getAddress() } });
+      const k = new Keeper(ctx.contracts, signer, log, { pollMs, claimAbove: 10n ** 18n, submit: !args.watchOnly });
+      await k.start();
+      log.info({ event: "started", network: hre.network.name, chainId: ctx.record.chainId });
+      return { keeper: k, signal: stopSignal() };
+    });
+    await keeper.run(signal);
+  });
+
+task("delegate", "Run a delegate client: take trades over HTTP, produce and attest blocks")
+  .addOptionalParam("from", "the delegate node's account: index on a local node, or env:NAME holding a private key", undefined, types.string)
+  .addOptionalParam("port", "HTTP port (the endpoint the node registered)", "7000", types.string)
+  .addOptionalParam("host", "HTTP host to listen on", "127.0.0.1", types.string)
+  .addOptionalParam("poll", "milliseconds between ticks", "500", types.string)
+  .addOptionalParam("misbehave", "demonstrations only: withhold or equivocate", undefined, types.string)
+  .setAction(async (args: { from?: string; port: string; host: string; poll: string; misbehave?: string }, hre) => {
+    const { connect, need } = await import("../src/cli/context");
+    const { whole, oneOf } = await import("../src/cli/parse");
+    const { DelegateClient } = await import("../src/delegate/client");
+    const pino = (await import("pino")).default;
+    const { client, signal } = await service("delegate", async () => {
+      const port = Number(whole("--port", args.port, 1n, 65_535n));
+      const pollMs = Number(whole("--poll", args.poll, 50n, 600_000n));
+      const misbehave = args.misbehave === undefined ? undefined : oneOf("--misbehave", args.misbehave, ["withhold", "equivocate"] as const);
+      const ctx = await connect(hre, args.from);
+      const signer = need(ctx.signer);
+      const log = pino({ base: { service: "delegate", account: await signer.getAddress() } });
+      const c = new DelegateClient(ctx.contracts, signer, log, { host: args.host, port, pollMs, maxTrades: 100, misbehave });
+      await c.start();
+      return { client: c, signal: stopSignal() };
+    });
+    await client.run(signal);
+  });

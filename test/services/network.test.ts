@@ -1,0 +1,122 @@
+// The real components end to end: a `hardhat node` JSON-RPC node, the keeper and four delegate
+// clients, each in its own process, started by the code behind `npm run network`. The chain's
+// clock runs 10x; the first producer withholds its blocks. Midway the keeper is killed (SIGKILL,
+// no clean-up) right after submitting a list, and restarted: it must still finalize that election.
+// Afterwards the chain must show three elected epochs, each list the reference election, blocks of
+// trades attested by a majority, and the withholder punished on the keeper's report.
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Network, DEFAULT_NETWORK_OPTIONS } from "../../src/network/launch";
+import { epochReport } from "../../src/network/observe";
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("network: node, keeper and delegate clients in their own processes", function () {
+  this.timeout(900_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "energy-dpos-network-"));
+  const network = new Network({ ...DEFAULT_NETWORK_OPTIONS, port: 8571, basePort: 7171, speed: 10, misbehave: "withhold", dir, say: () => undefined });
+
+  after(async () => {
+    await network.stop();
+  });
+
+  async function waitFor(what: string, check: () => Promise<boolean>, limitMs = 300_000) {
+    const until = Date.now() + limitMs;
+    while (!(await check())) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; logs in ${dir}`);
+      await sleep(250);
+    }
+  }
+
+  it("elects three epochs by the keeper, produces attested blocks, slashes the withholder, and survives a keeper crash", async () => {
+    await network.start();
+    const c = network.contracts;
+    const keeper = network.processes.get("keeper")!;
+    const keeperAddress = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // account 1 of the node
+    const [genesis, epochDuration] = await Promise.all([c.election.genesis(), c.election.epochDuration()]);
+    const epochNow = async () => ((await network.now()) - genesis) / epochDuration;
+
+    // crash the keeper between its submission for epoch 3 and the finalization
+    await waitFor("the keeper's submission for epoch 3", async () => (await c.election.elections(3n)).submission !== ZERO_ADDRESS);
+    expect((await c.election.elections(3n)).finalized, "killed before finalizing").to.equal(false);
+    await network.kill("keeper", "SIGKILL");
+    expect(keeper.signalCode).to.equal("SIGKILL");
+    network.service("keeper", ["keeper", "--from", "1", "--poll", "250"]);
+    await waitFor("epoch 3 finalized by the restarted keeper", async () => (await c.election.elections(3n)).finalized);
+    expect(await epochNow(), "finalized before epoch 3 began").to.be.lessThan(3n);
+
+    await waitFor("the end of epoch 4", async () => (await epochNow()) >= 5n);
+    for (const epoch of [2n, 3n, 4n]) {
+      const r = await epochReport(c, epoch);
+      expect(r.finalized, `epoch ${epoch} finalized`).to.equal(true);
+      expect(r.submitter, `epoch ${epoch} submitted by the keeper`).to.equal(keeperAddress);
+      expect([...(await c.election.submittedList(epoch))], `epoch ${epoch}: the reference election`).to.deep.equal([...(await c.election.referenceList(epoch))]);
+      const committed = r.slots.filter((s) => s.committed).length;
+      expect(committed, `epoch ${epoch}: committed slots`).to.be.greaterThanOrEqual(3);
+      for (const s of r.slots) if (s.committed) expect(s.owner.toLowerCase()).to.not.equal(network.producers[0].toLowerCase());
+    }
+    const blocks = await c.ledger.queryFilter(c.ledger.filters.BlockCommitted());
+    expect(blocks.length).to.be.greaterThanOrEqual(9);
+    for (const b of blocks) expect(b.args.attesters.length, "a majority of K = 3 signed").to.be.greaterThanOrEqual(2);
+    let trades = 0n;
+    for (const b of blocks) {
+      const tx = await b.getTransaction();
+      trades += c.ledger.interface.parseTransaction(tx)!.args[0].tradeCount;
+    }
+    expect(trades, "prosumer trades reached blocks").to.be.greaterThan(0n);
+
+    const punished = await c.ledger.queryFilter(c.ledger.filters.OffencePunished(network.producers[0]));
+    expect(punished.length, "the withholder was punished").to.be.greaterThanOrEqual(1);
+    expect(punished[0].args.offence).to.equal(0n); // missed slot
+    expect(punished[0].args.reporter).to.equal(keeperAddress);
+    expect(punished[0].args.slashed).to.be.greaterThan(0n);
+    const others = await c.ledger.queryFilter(c.ledger.filters.OffencePunished());
+    expect(others.every((p) => p.args.offender === network.producers[0]), "no honest delegate punished").to.equal(true);
+    expect(await c.vault.accountedBalance()).to.equal(await c.token.balanceOf(await c.vault.getAddress()));
+
+    const log = fs.readFileSync(path.join(dir, "keeper.log"), "utf8");
+    expect(log.match(/"event":"started"/g)?.length, "two keeper starts in one log").to.equal(2);
+    expect(log, "the restarted keeper did not submit epoch 3 again").to.not.match(/"event":"submit","epoch":3,.*\n[\s\S]*"event":"submit","epoch":3,/);
+  });
+
+  /** `hardhat <args> --network localhost` against the running network. */
+  function task(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const env = { ...process.env, LOCALHOST_RPC_URL: network.rpcUrl, ENERGY_DPOS_ADDRESSES: network.addressDir() };
+    return new Promise((resolve) => {
+      execFile(path.join("node_modules", ".bin", "hardhat"), [...args, "--network", "localhost"], { env }, (error, out, err) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
+      );
+    });
+  }
+
+  it("role tasks act and print JSON; bad arguments fail non-zero with a message naming them, changing nothing", async () => {
+    const c = network.contracts;
+    const consumer = network.consumers[0]; // account 2 + producers
+    const from = String(2 + network.producers.length);
+    const before = await c.vault.bonded(consumer);
+    const [deposit, delegates, ...bad] = await Promise.all([
+      task(["deposit", "--from", from, "--amount", "1.5", "--json"]),
+      task(["show-delegates", "--epoch", "4", "--json"]),
+      task(["deposit", "--from", from, "--amount", "abc"]),
+      task(["register", "--from", "15", "--class", "Solar", "--capacity", "5"]),
+      task(["vote", "--from", from, "--votes", "0x12:1"]),
+      task(["show-node", "--node", "nope"]),
+      task(["deposit", "--from", "env:NO_SUCH_KEY", "--amount", "1"]),
+      task(["admit", "--from", "0", "--node", consumer]),
+    ]);
+    expect(deposit.code, deposit.err).to.equal(0);
+    expect(BigInt(JSON.parse(deposit.out).bonded)).to.equal(before + 1_500_000_000_000_000_000n);
+    expect(delegates.code, delegates.err).to.equal(0);
+    expect(JSON.parse(delegates.out).delegates).to.deep.equal((await epochReport(c, 4n)).delegates);
+    const named = ["--amount", "--class", "--votes", "--node", "NO_SUCH_KEY", "admit would revert"];
+    for (const [i, r] of bad.entries()) {
+      expect(r.code, named[i]).to.not.equal(0);
+      expect(r.err + r.out, named[i]).to.include(named[i]);
+    }
+    expect(await c.vault.bonded(consumer), "only the good deposit landed").to.equal(before + 1_500_000_000_000_000_000n);
+  });
+});
