@@ -1,6 +1,6 @@
 // Deploys and wires the whole system with ethers: token (a local test token unless one is given),
 // vault, registry, meter book, election and block ledger, with every role granted to one admin account.
-// Used by the demo, the tests and the experiments; the Ignition module under deploy/ mirrors it.
+// Used by every entry point: the demo, the tests, the experiments, `deploy-system` and `npm run network`.
 import type { Signer } from "ethers";
 import {
   BlockLedger__factory,
