@@ -17,11 +17,12 @@ import { TABLE_2 } from "../src/papers/paper1";
 import { castRandomVotes, setUpPaper1Nodes } from "../src/papers/paper1Setup";
 import { SnapshotReader } from "../src/chain/snapshotReader";
 import { Keeper } from "../src/keeper/keeper";
-import { DelegateClient, toJson } from "../src/delegate/client";
+import { DelegateClient } from "../src/delegate/client";
+import { sendToDelegates, signedTrade } from "../src/delegate/prosumer";
 import { summarizeEpoch } from "../src/network/observe";
 import { WAD } from "../src/scoring/params";
 import { SeededRandom } from "../src/util/random";
-import { ledgerDomain, signTrade } from "../src/ledger/signing";
+import { ledgerDomain } from "../src/ledger/signing";
 
 const EPOCHS = 3;
 const STEP = 20; // chain seconds between ticks (slots are 60 s)
@@ -177,12 +178,7 @@ async function sendTrade(
   let buyer = nodes[rng.below(nodes.length)];
   if (buyer === seller) buyer = nodes[(nodes.indexOf(seller) + 1) % nodes.length];
   const order = { seller: seller.address, buyer: buyer.address, energy: BigInt(1_000 + rng.below(9_000)), price: 2n * WAD, nonce };
-  const body = toJson({ order, sellerSignature: await signTrade(seller, domain, order), buyerSignature: await signTrade(buyer, domain, order) });
-  const [list] = await system.election.delegatesOf(await system.election.currentEpoch());
-  for (const d of new Set(list)) {
-    const url = await system.registry.endpointOf(d);
-    await fetch(`${url}/trades`, { method: "POST", headers: { "content-type": "application/json" }, body }).catch(() => undefined);
-  }
+  await sendToDelegates(system, await signedTrade(domain, order, seller, buyer));
 }
 
 /** One readable line per service event worth showing. */

@@ -159,8 +159,8 @@ roleTask("claim", "Anyone: claim accrued rewards", async (_a, ctx) => {
 roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it to the current delegates", async (a, ctx) => {
   const p = await parse();
   const { signerFrom } = await import("../src/cli/chain");
-  const { signTrade, ledgerDomain } = await import("../src/ledger/signing");
-  const { toJson } = await import("../src/delegate/client");
+  const { ledgerDomain } = await import("../src/ledger/signing");
+  const { sendToDelegates, signedTrade } = await import("../src/delegate/prosumer");
   const seller = await signerFrom(a.seller as string, ctx.provider, "--seller");
   const buyer = await signerFrom(a.buyer as string, ctx.provider, "--buyer");
   const order = {
@@ -171,21 +171,8 @@ roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it
     nonce: a.nonce === undefined ? BigInt(Date.now()) : p.whole("--nonce", a.nonce as string),
   };
   const domain = ledgerDomain(BigInt(ctx.record.chainId), ctx.record.contracts.ledger);
-  const body = toJson({ order, sellerSignature: await signTrade(seller, domain, order), buyerSignature: await signTrade(buyer, domain, order) });
-  const epoch = await ctx.contracts.election.currentEpoch();
-  const [list] = await ctx.contracts.election.delegatesOf(epoch);
-  if (list.length === 0) throw new Error(`epoch ${epoch} has no delegates to take trades yet`);
-  const answers = await Promise.all(
-    [...new Set(list)].map(async (d) => {
-      const url = await ctx.contracts.registry.endpointOf(d);
-      try {
-        const res = await fetch(`${url}/trades`, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(5_000) });
-        return { delegate: d, url, status: res.status, answer: await res.json() };
-      } catch (e) {
-        return { delegate: d, url, status: 0, answer: { error: String(e) } };
-      }
-    }),
-  );
+  const answers = await sendToDelegates(ctx.contracts, await signedTrade(domain, order, seller, buyer));
+  if (answers.length === 0) throw new Error(`epoch ${await ctx.contracts.election.currentEpoch()} has no delegates to take trades yet`);
   const ok = answers.filter((x) => x.status === 200).length;
   if (ok === 0) throw new Error(`no delegate accepted the trade: ${answers.map((x) => `${x.url}: ${JSON.stringify(x.answer)}`).join("; ")}`);
   return { text: `trade sent to ${answers.length} delegates, accepted by ${ok}`, json: { order, answers } };

@@ -15,8 +15,9 @@ import { deploySystem } from "../deployment/deploySystem";
 import { presetOptions } from "../deployment/presets";
 import { NodeClass, WAD } from "../scoring/params";
 import { SeededRandom } from "../util/random";
-import { ledgerDomain, signTrade } from "../ledger/signing";
-import { toJson, type Misbehaviour } from "../delegate/client";
+import { ledgerDomain } from "../ledger/signing";
+import type { Misbehaviour } from "../delegate/client";
+import { sendToDelegates, signedTrade } from "../delegate/prosumer";
 
 const ROOT = path.join(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
@@ -182,51 +183,36 @@ export class Network {
   /** Move the chain's clock `speed` times as fast as the wall's, one block every half second. */
   private startClock(): void {
     const extra = Math.max(0, Math.round((this.options.speed - 1) / 2));
-    let busy = false;
-    this.timers.push(
-      setInterval(async () => {
-        if (busy) return;
-        busy = true;
-        try {
-          if (extra > 0) await this.provider.send("evm_increaseTime", [extra]);
-          await this.provider.send("evm_mine", []);
-        } catch {
-          // the node is stopping
-        } finally {
-          busy = false;
-        }
-      }, 500),
-    );
+    this.every(500, async () => {
+      if (extra > 0) await this.provider.send("evm_increaseTime", [extra]);
+      await this.provider.send("evm_mine", []);
+    });
   }
 
   /** A producer sells to a consumer every `tradeEveryMs`, sending the signed order to every delegate. */
   private startTrading(): void {
     const rng = new SeededRandom(7);
     let nonce = 0n;
+    this.every(this.options.tradeEveryMs, async () => {
+      const seller = account(2 + rng.below(this.options.producers), this.provider);
+      const buyer = account(2 + this.options.producers + rng.below(this.options.consumers), this.provider);
+      const domain = ledgerDomain(31337n, await this.contracts.ledger.getAddress());
+      const order = { seller: seller.address, buyer: buyer.address, energy: BigInt(1_000 + rng.below(9_000)), price: WAD, nonce: nonce++ };
+      await sendToDelegates(this.contracts, await signedTrade(domain, order, seller, buyer), 2_000);
+    });
+  }
+
+  /** Run `task` every `ms`, never two at once; its errors (no delegates yet, the node stopping) are ignored. */
+  private every(ms: number, task: () => Promise<void>): void {
     let busy = false;
     this.timers.push(
-      setInterval(async () => {
+      setInterval(() => {
         if (busy) return;
         busy = true;
-        try {
-          const seller = account(2 + rng.below(this.options.producers), this.provider);
-          const buyer = account(2 + this.options.producers + rng.below(this.options.consumers), this.provider);
-          const domain = ledgerDomain(31337n, await this.contracts.ledger.getAddress());
-          const order = { seller: seller.address, buyer: buyer.address, energy: BigInt(1_000 + rng.below(9_000)), price: WAD, nonce: nonce++ };
-          const body = toJson({ order, sellerSignature: await signTrade(seller, domain, order), buyerSignature: await signTrade(buyer, domain, order) });
-          const [list] = await this.contracts.election.delegatesOf(await this.contracts.election.currentEpoch());
-          await Promise.all(
-            [...new Set(list)].map(async (d) => {
-              const url = await this.contracts.registry.endpointOf(d);
-              await fetch(`${url}/trades`, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
-            }),
-          );
-        } catch {
-          // no delegates yet, or the network is stopping
-        } finally {
-          busy = false;
-        }
-      }, this.options.tradeEveryMs),
+        task()
+          .catch(() => undefined)
+          .finally(() => (busy = false));
+      }, ms),
     );
   }
 }

@@ -1,12 +1,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { populatedElection, sendChallenge } from "./helpers";
+import { electionConfig, populatedElection, sendChallenge } from "./helpers";
 import { admitNode, deployed } from "../fixtures";
 import { bestKeys } from "../../src/election/engine";
 import { applyChallenge, nextChallenge } from "../../src/keeper/watcher";
 import { NodeClass, ScoringModel, WAD } from "../../src/scoring/params";
-import { ElectionRule } from "../../src/scoring/electionKey";
 
 describe("DelegateElection", () => {
   describe("votes", () => {
@@ -251,17 +250,7 @@ describe("DelegateElection", () => {
     it("checks the configuration at deployment and the keeper economics when set", async () => {
       const { election, registry, vault, admin } = await loadFixture(fixture);
       const F = await ethers.getContractFactory("DelegateElection");
-      const base = {
-        rule: ElectionRule.TopK,
-        delegateCount: 3n,
-        standbyCount: 2n,
-        slotsPerEpoch: 24n,
-        votesPerNode: 10n,
-        challengePeriod: 3600n,
-        keeperMinBond: 10n,
-        challengeReward: 1n,
-        keeperReward: 1n,
-      };
+      const base = electionConfig;
       const r = await registry.getAddress();
       const v = await vault.getAddress();
       await expect(F.deploy(admin.address, r, v, { ...base, delegateCount: 0n }))

@@ -9,6 +9,20 @@ import { SnapshotReader } from "../../src/chain/snapshotReader";
 import type { Keyed } from "../../src/election/engine";
 import type { Challenge } from "../../src/keeper/watcher";
 import { SeededRandom } from "../../src/util/random";
+import { ElectionRule } from "../../src/scoring/electionKey";
+
+/** A valid DelegateElection constructor config (K = 3, 2 standbys, 24 slots) for deployment tests. */
+export const electionConfig = {
+  rule: ElectionRule.TopK,
+  delegateCount: 3n,
+  standbyCount: 2n,
+  slotsPerEpoch: 24n,
+  votesPerNode: 10n,
+  challengePeriod: 3600n,
+  keeperMinBond: 10n,
+  challengeReward: 1n,
+  keeperReward: 1n,
+};
 
 export async function populatedElection(count: number, seed: number, overrides: Partial<SystemOptions> = {}) {
   const f = await deployed(overrides);

@@ -3,28 +3,17 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { populatedElection } from "../election/helpers";
+import { electionConfig, populatedElection } from "../election/helpers";
 import { ledgerFixture, header } from "../ledger/helpers";
 import { deployed } from "../fixtures";
 import { bestKeys } from "../../src/election/engine";
-import { ElectionRule } from "../../src/scoring/electionKey";
 import { defaultScoringParams, NodeClass, WAD } from "../../src/scoring/params";
 import { signHeader } from "../../src/ledger/signing";
 
 describe("bounds and guards", () => {
   describe("DelegateElection", () => {
     const fixture = () => populatedElection(12, 42);
-    const base = {
-      rule: ElectionRule.TopK,
-      delegateCount: 3n,
-      standbyCount: 2n,
-      slotsPerEpoch: 24n,
-      votesPerNode: 10n,
-      challengePeriod: 3600n,
-      keeperMinBond: 10n,
-      challengeReward: 1n,
-      keeperReward: 1n,
-    };
+    const base = electionConfig;
 
     it("refuses each configuration field above its maximum or at zero, naming the field", async () => {
       const { registry, vault, admin, election } = await loadFixture(fixture);

@@ -20,8 +20,13 @@ describe("network: node, keeper and delegate clients in their own processes", fu
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "energy-dpos-network-"));
   const network = new Network({ ...DEFAULT_NETWORK_OPTIONS, port: 8571, basePort: 7171, speed: 10, misbehave: "withhold", dir, say: () => undefined });
 
+  let failed = false;
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") failed = true;
+  });
   after(async () => {
     await network.stop();
+    if (!failed) fs.rmSync(dir, { recursive: true, force: true }); // kept for reading when a test failed
   });
 
   async function waitFor(what: string, check: () => Promise<boolean>, limitMs = 300_000) {
