@@ -1,7 +1,9 @@
 // `npx hardhat deploy-system --network localhost`: deploys and wires the whole system and records
 // its addresses in deploy/addresses/<chainId>.json, where every role task and service finds them.
 import { task, types } from "hardhat/config";
-import { HardhatPluginError } from "hardhat/plugins";
+import { asTask } from "../src/cli/failure";
+import { rpcProvider, signerFrom } from "../src/cli/chain";
+import * as p from "../src/cli/parse";
 
 task("deploy-system", "Deploy token, vault, registry, meter book, election, ledger and lens, and record their addresses")
   .addOptionalParam("from", "deployer and admin: index on a local node, or env:NAME holding a private key", undefined, types.string)
@@ -12,9 +14,8 @@ task("deploy-system", "Deploy token, vault, registry, meter book, election, ledg
   .addOptionalParam("standbys", "standbys after the K delegates (0-32)", undefined, types.string)
   .addOptionalParam("token", "an existing ERC-20 to stake with (default: deploy a test token)", undefined, types.string)
   .addFlag("json", "print the record as JSON")
-  .setAction(async (args: Record<string, string | boolean | undefined>, hre) => {
-    try {
-      const p = await import("../src/cli/parse");
+  .setAction((args: Record<string, string | boolean | undefined>, hre) =>
+    asTask("deploy-system", async () => {
       const { PRESETS, presetOptions } = await import("../src/deployment/presets");
       const { ScoringModel } = await import("../src/scoring/params");
       const { ElectionRule } = await import("../src/scoring/electionKey");
@@ -28,7 +29,6 @@ task("deploy-system", "Deploy token, vault, registry, meter book, election, ledg
       if (args.token !== undefined) options.token = p.address("--token", args.token as string);
       if (hre.network.name === "hardhat") throw new Error('network "hardhat" forgets everything when the command ends: deploy to --network localhost (after `npx hardhat node`) or --network testnet');
       if (!("url" in hre.network.config)) throw new Error(`network "${hre.network.name}" has no url`);
-      const { rpcProvider, signerFrom } = await import("../src/cli/chain");
       const provider = rpcProvider(hre.network.config.url);
       const admin = await signerFrom((args.from as string) ?? (hre.network.name === "testnet" ? "env:TESTNET_PRIVATE_KEY" : "0"), provider);
       const { deploySystem } = await import("../src/deployment/deploySystem");
@@ -41,8 +41,5 @@ task("deploy-system", "Deploy token, vault, registry, meter book, election, ledg
         console.log(`Deployed to ${hre.network.name} (chain ${record.chainId}) by ${await admin.getAddress()}; addresses in ${file}:`);
         for (const [name, a] of Object.entries(record.contracts)) console.log(`  ${name.padEnd(9)} ${a}`);
       }
-    } catch (e) {
-      const { describeError } = await import("../src/cli/chain");
-      throw new HardhatPluginError("energy-dpos", `deploy-system: ${e instanceof Error && !("revert" in e) ? e.message : describeError(e)}`);
-    }
-  });
+    }),
+  );

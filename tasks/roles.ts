@@ -6,8 +6,11 @@
 // prints a machine-readable result. Modules are loaded inside the actions so that the config
 // loads before TypeChain has generated its types.
 import { task, types } from "hardhat/config";
-import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { ZeroAddress, ZeroHash } from "ethers";
+import { chainTime, sendChecked as send, signerFrom } from "../src/cli/chain";
+import { asTask } from "../src/cli/failure";
+import * as p from "../src/cli/parse";
 
 type Ctx = Awaited<ReturnType<typeof import("../src/cli/context").connect>>;
 type Args = Record<string, string | boolean | undefined>;
@@ -18,27 +21,18 @@ function roleTask(name: string, description: string, action: (args: Args, ctx: C
   return task(name, description)
     .addOptionalParam("from", "acting account: index on a local node, or env:NAME holding a private key", undefined, types.string)
     .addFlag("json", "print the result as JSON")
-    .setAction(async (args: Args, hre) => {
-      try {
+    .setAction((args: Args, hre) =>
+      asTask(name, async () => {
         const { connect } = await import("../src/cli/context");
         const ctx = await connect(hre, args.from as string | undefined);
         const result = await action(args, ctx, hre);
         const { toJson } = await import("../src/delegate/client");
         console.log(args.json ? toJson(result.json) : result.text);
-      } catch (e) {
-        const { describeError } = await import("../src/cli/chain");
-        throw new HardhatPluginError("energy-dpos", `${name}: ${e instanceof Error && !("revert" in e) ? e.message : describeError(e)}`);
-      }
-    });
-}
-
-async function send<A extends unknown[]>(action: string, method: import("../src/cli/chain").Method<A>, ...args: A) {
-  const { sendChecked } = await import("../src/cli/chain");
-  return sendChecked(action, method, ...args);
+      }),
+    );
 }
 
 const fmt = (units: bigint) => `${(Number(units) / 1e18).toLocaleString("en", { maximumFractionDigits: 6 })} tokens`;
-const parse = () => import("../src/cli/parse");
 
 async function ensureAllowance(ctx: Ctx, amount: bigint) {
   const { need } = await import("../src/cli/context");
@@ -52,7 +46,6 @@ async function ensureAllowance(ctx: Ctx, amount: bigint) {
 }
 
 roleTask("mint", "Local test token only: mint tokens to an account (a faucet)", async (a, ctx) => {
-  const p = await parse();
   const { need } = await import("../src/cli/context");
   const to = p.address("--to", a.to as string);
   const amount = p.tokens("--amount", a.amount as string);
@@ -63,7 +56,6 @@ roleTask("mint", "Local test token only: mint tokens to an account (a faucet)", 
   .addParam("amount", "tokens, e.g. 1000");
 
 roleTask("register", "Prosumer: register a node (class, capacity, delegate-client endpoint)", async (a, ctx) => {
-  const p = await parse();
   const { need } = await import("../src/cli/context");
   const cls = p.nodeClass("--class", a.class as string);
   const capacity = p.whole("--capacity", a.capacity as string, 0n, 10n ** 10n);
@@ -78,7 +70,6 @@ roleTask("register", "Prosumer: register a node (class, capacity, delegate-clien
   .addOptionalParam("endpoint", "URL of the node's delegate client, e.g. http://127.0.0.1:7001", "", types.string);
 
 roleTask("admit", "Supervisor: admit a registered node", async (a, ctx) => {
-  const p = await parse();
   const { need } = await import("../src/cli/context");
   const node = p.address("--node", a.node as string);
   const r = await send("admit", ctx.contracts.registry.connect(need(ctx.signer)).admit, node);
@@ -86,7 +77,6 @@ roleTask("admit", "Supervisor: admit a registered node", async (a, ctx) => {
 }).addParam("node", "the node's address");
 
 roleTask("deposit", "Node: bond tokens as its deposit (approves the vault when needed)", async (a, ctx) => {
-  const p = await parse();
   const { need } = await import("../src/cli/context");
   const amount = p.tokens("--amount", a.amount as string);
   await ensureAllowance(ctx, amount);
@@ -97,7 +87,6 @@ roleTask("deposit", "Node: bond tokens as its deposit (approves the vault when n
 }).addParam("amount", "tokens, e.g. 500");
 
 roleTask("request-withdrawal", "Node: start unbonding part or all of its deposit", async (a, ctx) => {
-  const p = await parse();
   const { need } = await import("../src/cli/context");
   const amount = p.tokens("--amount", a.amount as string);
   const signer = need(ctx.signer);
@@ -113,7 +102,6 @@ roleTask("withdraw", "Node: withdraw its unbonded deposit once the unbonding per
 });
 
 roleTask("report-plan", "Producer: report the planned energy of the current trading cycle (pays the participation fee)", async (a, ctx) => {
-  const p = await parse();
   const { need } = await import("../src/cli/context");
   const signer = need(ctx.signer);
   const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
@@ -127,13 +115,12 @@ roleTask("report-plan", "Producer: report the planned energy of the current trad
   .addOptionalParam("cycle", "trading cycle (default: the current one)", undefined, types.string);
 
 roleTask("report-meter", "Meter oracle: report a node's metered energy for a closed cycle", async (a, ctx) => {
-  const p = await parse();
   const { need } = await import("../src/cli/context");
   const node = p.address("--node", a.node as string);
   const cycle = p.whole("--cycle", a.cycle as string);
   const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
   const r = await send("reportMeterReading", ctx.contracts.meters.connect(need(ctx.signer)).reportMeterReading, node, cycle, energy);
-  const record = await ctx.contracts.registry.creditRecordAt(node, (await ctx.provider.getBlock("latest"))!.timestamp);
+  const record = await ctx.contracts.registry.creditRecordAt(node, await chainTime(ctx.provider));
   return { text: `metered ${energy} Wh for ${node} cycle ${cycle}; quality D now ${(Number(record.quality) / 1e18).toFixed(3)} (tx ${r.hash})`, json: { node, cycle, energy, quality: record.quality, tx: r.hash } };
 })
   .addParam("node", "the node's address")
@@ -141,7 +128,6 @@ roleTask("report-meter", "Meter oracle: report a node's metered energy for a clo
   .addParam("energy", "metered energy in Wh");
 
 roleTask("vote", "Node: replace its votes (address:count pairs; empty withdraws them)", async (a, ctx) => {
-  const p = await parse();
   const { need } = await import("../src/cli/context");
   const { candidates, amounts } = p.votes("--votes", a.votes as string);
   const r = await send("vote", ctx.contracts.election.connect(need(ctx.signer)).vote, candidates, amounts);
@@ -157,8 +143,6 @@ roleTask("claim", "Anyone: claim accrued rewards", async (_a, ctx) => {
 });
 
 roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it to the current delegates", async (a, ctx) => {
-  const p = await parse();
-  const { signerFrom } = await import("../src/cli/chain");
   const { ledgerDomain } = await import("../src/ledger/signing");
   const { sendToDelegates, signedTrade } = await import("../src/delegate/prosumer");
   const seller = await signerFrom(a.seller as string, ctx.provider, "--seller");
@@ -184,10 +168,9 @@ roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it
   .addOptionalParam("nonce", "order nonce (default: the time in ms)", undefined, types.string);
 
 roleTask("show-node", "Show a node: status, class, deposit, credit and trust records, votes, rewards", async (a, ctx) => {
-  const p = await parse();
   const node = p.address("--node", a.node as string);
   const c = ctx.contracts;
-  const now = (await ctx.provider.getBlock("latest"))!.timestamp;
+  const now = await chainTime(ctx.provider);
   const [info, bonded, unbonding, rewards, credit, trust, votes, jailed, endpoint] = await Promise.all([
     c.registry.nodeOf(node),
     c.vault.bonded(node),
@@ -223,7 +206,6 @@ roleTask("show-node", "Show a node: status, class, deposit, credit and trust rec
 }).addParam("node", "the node's address");
 
 roleTask("show-epoch", "Show an epoch: timing, election state, blocks", async (a, ctx) => {
-  const p = await parse();
   const e = ctx.contracts.election;
   const epoch = a.epoch === undefined ? await e.currentEpoch() : p.whole("--epoch", a.epoch as string);
   const [el, start, snapshot, deadline, blocks, submitter] = await Promise.all([
@@ -234,14 +216,13 @@ roleTask("show-epoch", "Show an epoch: timing, election state, blocks", async (a
     ctx.contracts.ledger.blocksInEpoch(epoch),
     e.submitterOf(epoch),
   ]);
-  const state = el.finalized ? "finalized" : el.carriedOver ? "carried over" : el.submission !== "0x0000000000000000000000000000000000000000" ? "submitted" : el.seed !== "0x" + "00".repeat(32) ? "open" : "not opened";
+  const state = el.finalized ? "finalized" : el.carriedOver ? "carried over" : el.submission !== ZeroAddress ? "submitted" : el.seed !== ZeroHash ? "open" : "not opened";
   const json = { epoch, current: await e.currentEpoch(), start, snapshot, submissionDeadline: deadline, election: state, submitter, members: el.members, blocks };
   const text = Object.entries(json).map(([k, v]) => `${k.padEnd(19)} ${String(v)}`).join("\n");
   return { text, json };
 }).addOptionalParam("epoch", "epoch number (default: the current one)", undefined, types.string);
 
 roleTask("show-delegates", "Show the delegates serving an epoch, the standbys and the slot schedule", async (a, ctx) => {
-  const p = await parse();
   const e = ctx.contracts.election;
   const epoch = a.epoch === undefined ? await e.currentEpoch() : p.whole("--epoch", a.epoch as string);
   const [list, source, k] = await e.delegatesOf(epoch);
@@ -249,7 +230,7 @@ roleTask("show-delegates", "Show the delegates serving an epoch, the standbys an
   const schedule = [];
   for (let s = 0; s < Math.min(slots, 48); s++) {
     const [owner, committed] = await Promise.all([e.slotOwner(epoch, s), ctx.contracts.ledger.committed(epoch, s)]);
-    schedule.push({ slot: s, owner, committed: committed !== "0x" + "00".repeat(32) });
+    schedule.push({ slot: s, owner, committed: committed !== ZeroHash });
   }
   const json = { epoch, electedFor: source, delegates: list.slice(0, Number(k)), standbys: list.slice(Number(k)), schedule };
   const text = [

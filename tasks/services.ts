@@ -2,21 +2,13 @@
 // `npx hardhat delegate --network localhost --from 2 --port 7001`. Both log JSON lines (pino) to
 // stdout and stop cleanly on SIGINT or SIGTERM: the tick in progress finishes, then the process exits.
 import { task, types } from "hardhat/config";
-import { HardhatPluginError } from "hardhat/plugins";
+import { asTask } from "../src/cli/failure";
+import { oneOf, whole } from "../src/cli/parse";
 
 function stopSignal(): AbortSignal {
   const controller = new AbortController();
   for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => controller.abort());
   return controller.signal;
-}
-
-async function service<T>(name: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    const { describeError } = await import("../src/cli/chain");
-    throw new HardhatPluginError("energy-dpos", `${name}: ${e instanceof Error && !("revert" in e) ? e.message : describeError(e)}`);
-  }
 }
 
 task("keeper", "Run a keeper: open, submit, check, challenge and finalize elections, report missed slots, claim rewards")
@@ -25,10 +17,9 @@ task("keeper", "Run a keeper: open, submit, check, challenge and finalize electi
   .addFlag("watchOnly", "never submit lists (no keeper bond): only check, challenge, finalize and report")
   .setAction(async (args: { from?: string; poll: string; watchOnly: boolean }, hre) => {
     const { connect, need } = await import("../src/cli/context");
-    const { whole } = await import("../src/cli/parse");
     const { Keeper } = await import("../src/keeper/keeper");
     const pino = (await import("pino")).default;
-    const { keeper, signal } = await service("keeper", async () => {
+    const { keeper, signal } = await asTask("keeper", async () => {
       const pollMs = Number(whole("--poll", args.poll, 50n, 600_000n));
       const ctx = await connect(hre, args.from);
       const signer = need(ctx.signer);
@@ -49,10 +40,9 @@ task("delegate", "Run a delegate client: take trades over HTTP, produce and atte
   .addOptionalParam("misbehave", "demonstrations only: withhold or equivocate", undefined, types.string)
   .setAction(async (args: { from?: string; port: string; host: string; poll: string; misbehave?: string }, hre) => {
     const { connect, need } = await import("../src/cli/context");
-    const { whole, oneOf } = await import("../src/cli/parse");
     const { DelegateClient } = await import("../src/delegate/client");
     const pino = (await import("pino")).default;
-    const { client, signal } = await service("delegate", async () => {
+    const { client, signal } = await asTask("delegate", async () => {
       const port = Number(whole("--port", args.port, 1n, 65_535n));
       const pollMs = Number(whole("--poll", args.poll, 50n, 600_000n));
       const misbehave = args.misbehave === undefined ? undefined : oneOf("--misbehave", args.misbehave, ["withhold", "equivocate"] as const);

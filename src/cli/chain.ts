@@ -1,7 +1,7 @@
 // Connecting a process to a chain: a JSON-RPC provider, a local signing key, the recorded
-// contracts; sending a transaction only after a call shows it will not revert; retrying RPC
-// failures with backoff; naming custom errors in messages.
-import { HDNodeWallet, JsonRpcProvider, Network, Wallet, type Signer } from "ethers";
+// contracts; the chain's time; sending a transaction only after a call shows it will not revert;
+// telling RPC failures from contract errors; naming custom errors in messages.
+import { HDNodeWallet, JsonRpcProvider, Network, Wallet, type Provider, type Signer } from "ethers";
 
 /** Hardhat's default mnemonic: the accounts of `npx hardhat node` (public; local chains only). */
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -64,25 +64,9 @@ export function isTransient(e: unknown): boolean {
     /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|timeout/i.test(r?.message ?? "");
 }
 
-export interface RetryOptions {
-  attempts?: number;
-  baseMs?: number;
-  maxMs?: number;
-  onRetry?: (attempt: number, error: unknown, waitMs: number) => void;
-}
-
-/** Run `fn`, retrying transient RPC failures with exponential backoff (doubling, capped). */
-export async function withRetry<T>(fn: () => Promise<T>, { attempts = 6, baseMs = 250, maxMs = 8_000, onRetry }: RetryOptions = {}): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (attempt >= attempts || !isTransient(e)) throw e;
-      const waitMs = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-      onRetry?.(attempt, e, waitMs);
-      await new Promise((r) => setTimeout(r, waitMs));
-    }
-  }
+/** The chain's time: the latest block's timestamp (what services act on, never the wall clock). */
+export async function chainTime(provider: Provider): Promise<bigint> {
+  return BigInt((await provider.getBlock("latest"))!.timestamp);
 }
 
 /** A contract method as TypeChain types it: callable (with overrides last), with `estimateGas`. */

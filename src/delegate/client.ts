@@ -14,11 +14,11 @@
 // "equivocate" signs two different blocks for each of its slots and asks for both.
 import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
-import { ZeroHash, recoverAddress, type Signer, type TypedDataDomain } from "ethers";
+import { ZeroAddress, ZeroHash, recoverAddress, type Signer, type TypedDataDomain } from "ethers";
 import type { Logger } from "pino";
 import type { Contracts } from "../cli/addressBook";
-import { WouldRevert, describeError, sendChecked } from "../cli/chain";
-import { sleep } from "../keeper/keeper";
+import { WouldRevert, chainTime, describeError, sendChecked } from "../cli/chain";
+import { sleep } from "../util/sleep";
 import {
   blockHeader,
   decodeTrades,
@@ -32,7 +32,6 @@ import {
   type TradeOrder,
 } from "../ledger/signing";
 
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const uint = z.union([z.string().regex(/^\d+$/, "must be a whole number"), z.number().int().nonnegative()]).transform((v) => BigInt(v));
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address");
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of hex");
@@ -140,7 +139,7 @@ export class DelegateClient {
   /** If this client owns the slot open now and it is uncommitted, produce its block. */
   async tick(): Promise<void> {
     await this.syncCommitted();
-    const now = BigInt((await this.signer.provider!.getBlock("latest"))!.timestamp);
+    const now = await chainTime(this.signer.provider!);
     const { genesis, epochDuration, slotDuration } = this.clock;
     if (now < genesis) return;
     const epoch = (now - genesis) / epochDuration;
@@ -281,7 +280,7 @@ export class DelegateClient {
     const digest = headerDigest(this.domain, header);
     const producer = recoverAddress(digest, producerSignature);
     const owner = await this.c.election.slotOwner(header.epoch, header.slot);
-    if (owner === ZERO_ADDRESS || owner.toLowerCase() !== producer.toLowerCase()) {
+    if (owner === ZeroAddress || owner.toLowerCase() !== producer.toLowerCase()) {
       throw new Refusal(403, `field "producerSignature": signer ${producer} does not own slot ${header.slot} of epoch ${header.epoch}`);
     }
     const key = `${header.epoch}:${header.slot}`;
@@ -291,7 +290,7 @@ export class DelegateClient {
       await this.reportEquivocation(first.header, first.producerSignature, header, producerSignature);
       throw new Refusal(409, `double signing: ${producer} already signed another header for slot ${header.slot} of epoch ${header.epoch}`);
     }
-    const now = BigInt((await this.signer.provider!.getBlock("latest"))!.timestamp);
+    const now = await chainTime(this.signer.provider!);
     const [start, end] = await this.c.ledger.slotWindow(header.epoch, header.slot);
     if (now < start - this.clock.slotDuration || now >= end) throw new Refusal(409, `slot ${header.slot} of epoch ${header.epoch} is not open (chain time ${now})`);
     const head = await this.c.ledger.head();

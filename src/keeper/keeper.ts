@@ -7,15 +7,13 @@
 // any moment loses nothing. Every transaction is first tried as a call; one that would revert is
 // never sent. RPC failures back off exponentially.
 import type { Logger } from "pino";
-import type { Signer } from "ethers";
+import { ZeroAddress, ZeroHash, type Signer } from "ethers";
 import { SnapshotReader, type SnapshotScore } from "../chain/snapshotReader";
 import { bestKeys } from "../election/engine";
 import { nextChallenge, type Challenge } from "./watcher";
-import { WouldRevert, describeError, isTransient, sendChecked, type Method } from "../cli/chain";
+import { WouldRevert, chainTime, describeError, isTransient, sendChecked, type Method } from "../cli/chain";
+import { sleep } from "../util/sleep";
 import type { Contracts } from "../cli/addressBook";
-
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
-const ZERO_HASH = "0x" + "00".repeat(32);
 
 export interface KeeperOptions {
   /** Milliseconds between ticks. */
@@ -94,18 +92,12 @@ export class Keeper {
   /** One pass over everything that may be due now. */
   async tick(): Promise<void> {
     if (!this.clock) await this.start();
-    const now = await this.now();
+    const now = await chainTime(this.signer.provider!);
     const current = this.epochAt(now);
     await this.electNext(current + 1n, now);
     await this.carryOver(current, now);
     for (const epoch of current > 0n ? [current - 1n, current] : [current]) await this.reportMissedSlots(epoch, now);
     await this.claim();
-  }
-
-  /** The chain's time: the latest block's timestamp. */
-  private async now(): Promise<bigint> {
-    const block = await this.signer.provider!.getBlock("latest");
-    return BigInt(block!.timestamp);
   }
 
   private epochAt(t: bigint): bigint {
@@ -123,11 +115,11 @@ export class Keeper {
     const el = await e.elections(epoch);
     if (el.finalized || el.carriedOver) return;
     const [deadline, challengePeriod] = await Promise.all([e.submissionDeadline(epoch), e.challengePeriod()]);
-    if (el.seed === ZERO_HASH) {
+    if (el.seed === ZeroHash) {
       if (now < deadline) await this.send("openElection", { epoch: Number(epoch) }, e.connect(this.signer).openElection, epoch);
       return;
     }
-    if (el.submission === ZERO_ADDRESS) {
+    if (el.submission === ZeroAddress) {
       if (!this.options.submit || now > deadline) return;
       const scored = await this.scores(epoch);
       const list = bestKeys([...scored.values()], Number(await e.listLength())).map((s) => s.node);
@@ -180,7 +172,7 @@ export class Keeper {
       const key = `${epoch}:${slot}`;
       if (this.slotsSettled.has(key)) continue;
       const [committed, owner] = await Promise.all([this.c.ledger.committed(epoch, slot), this.c.election.slotOwner(epoch, slot)]);
-      if (committed === ZERO_HASH && owner !== ZERO_ADDRESS) {
+      if (committed === ZeroHash && owner !== ZeroAddress) {
         const l = this.c.ledger.connect(this.signer);
         await this.trySend("reportMissedSlot", () => sendChecked("reportMissedSlot", l.reportMissedSlot, epoch, slot), {
           epoch: Number(epoch),
@@ -244,17 +236,4 @@ function sendChallenge(e: Contracts["election"], epoch: bigint, c: Challenge) {
   if (c.kind === "duplicate") return sendChecked("challengeDuplicate", e.challengeDuplicate, epoch, BigInt(c.i), BigInt(c.j));
   if (c.kind === "order") return sendChecked("challengeOrder", e.challengeOrder, epoch, BigInt(c.index));
   return sendChecked("challengeExcluded", e.challengeExcluded, epoch, c.node, BigInt(c.position));
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

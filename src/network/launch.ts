@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { HDNodeWallet, type JsonRpcProvider } from "ethers";
-import { HARDHAT_MNEMONIC, rpcProvider } from "../cli/chain";
+import { HARDHAT_MNEMONIC, chainTime, rpcProvider } from "../cli/chain";
 import { attach, recordDeployment, type Contracts } from "../cli/addressBook";
 import { deploySystem } from "../deployment/deploySystem";
 import { presetOptions } from "../deployment/presets";
@@ -136,7 +136,7 @@ export class Network {
 
   /** The chain's time now. */
   async now(): Promise<bigint> {
-    return BigInt((await this.provider.getBlock("latest"))!.timestamp);
+    return chainTime(this.provider);
   }
 
   private async waitForNode(): Promise<void> {

@@ -1,9 +1,9 @@
 // What happened in an epoch, read from the chain alone: who elected its delegates, which slots were
 // committed and by whom, who was punished for what. Used by `npm run network` and its test.
+import { ZeroAddress, ZeroHash } from "ethers";
 import type { Contracts } from "../cli/addressBook";
 
 const OFFENCES = ["missed slot", "equivocation", "invalid block"];
-const ZERO = "0x" + "00".repeat(32);
 
 export interface EpochReport {
   epoch: bigint;
@@ -27,7 +27,7 @@ export async function epochReport(c: Contracts, epoch: bigint): Promise<EpochRep
   const slots = await Promise.all(
     Array.from({ length: Number(slotsPerEpoch) }, async (_, s) => {
       const [owner, committed] = await Promise.all([e.slotOwner(epoch, s), c.ledger.committed(epoch, s)]);
-      return { owner, committed: committed !== ZERO };
+      return { owner, committed: committed !== ZeroHash };
     }),
   );
   const punished = [];
@@ -45,7 +45,7 @@ export async function summarizeEpoch(c: Contracts, epoch: bigint, producers: str
   const r = await epochReport(c, epoch);
   const name = (a: string) => {
     const i = producers.findIndex((p) => p.toLowerCase() === a.toLowerCase());
-    return i >= 0 ? `producer ${i + 1}` : a === "0x0000000000000000000000000000000000000000" ? "nobody" : a.slice(0, 10);
+    return i >= 0 ? `producer ${i + 1}` : a === ZeroAddress ? "nobody" : a.slice(0, 10);
   };
   const lines = [`epoch ${epoch}: ${r.finalized ? `delegates ${r.delegates.map(name).join(", ")} (list submitted by ${r.submitter.slice(0, 10)})` : r.delegates.length > 0 ? `previous set carried over: ${r.delegates.map(name).join(", ")}` : "no delegates yet"}`];
   if (r.delegates.length > 0) lines.push(`  slots: ${r.slots.map((s, i) => `${i}:${name(s.owner)}${s.committed ? " ✓" : " ✗"}`).join("  ")}`);

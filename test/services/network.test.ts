@@ -11,9 +11,9 @@ import os from "node:os";
 import path from "node:path";
 import { Network, DEFAULT_NETWORK_OPTIONS } from "../../src/network/launch";
 import { epochReport } from "../../src/network/observe";
+import { sleep } from "../../src/util/sleep";
+import { ZeroAddress } from "ethers";
 
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("network: node, keeper and delegate clients in their own processes", function () {
   this.timeout(900_000);
@@ -46,7 +46,7 @@ describe("network: node, keeper and delegate clients in their own processes", fu
     const epochNow = async () => ((await network.now()) - genesis) / epochDuration;
 
     // crash the keeper between its submission for epoch 3 and the finalization
-    await waitFor("the keeper's submission for epoch 3", async () => (await c.election.elections(3n)).submission !== ZERO_ADDRESS);
+    await waitFor("the keeper's submission for epoch 3", async () => (await c.election.elections(3n)).submission !== ZeroAddress);
     expect((await c.election.elections(3n)).finalized, "killed before finalizing").to.equal(false);
     await network.kill("keeper", "SIGKILL");
     expect(keeper.signalCode).to.equal("SIGKILL");
