@@ -15,11 +15,12 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ElectionRule } from "../scoring/electionKey";
 import { ScoringModel } from "../scoring/params";
-import { forgedBlock, ledgerDomain, signHeader, type BlockHeader } from "../ledger/signing";
+import { forgedBlock, ledgerDomain, type BlockHeader } from "../ledger/signing";
 import { SeededRandom } from "../util/random";
 import { SnapshotReader } from "../chain/snapshotReader";
 import { JailBook, deployTrustSystem, electWithKeeper, prepareKeeper, registerNodes } from "./paper2Fig4";
 import { freshNetwork } from "../util/freshNetwork";
+import { HeaderSigners, sendNow } from "./fastChain";
 
 export const COMPARISON_NODES = 6;
 export const COMPARISON_DELEGATES = 3;
@@ -77,13 +78,14 @@ export async function runModelComparison(
       const c = pool[rng.below(pool.length)];
       tally.set(c, (tally.get(c) ?? 0n) + 1n);
     }
-    await (await election.connect(node).vote([...tally.keys()], [...tally.values()])).wait();
+    await sendNow(node, election.vote.populateTransaction([...tally.keys()], [...tally.values()]));
   }
   await prepareKeeper(system, keeper);
   const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await ledger.getAddress());
   const signerOf = new Map(addresses.map((a, i) => [a, nodes[i]]));
   const jail = new JailBook(system, signerOf);
   const reader = SnapshotReader.of(system);
+  const headerSigners = new HeaderSigners(signers.length);
   const run: ComparisonRun = { model, seed, epochs, offenderElected: [], slotsLost: 0, offences: 0, counts: new Array(COMPARISON_NODES).fill(0) };
 
   let epoch = (await election.currentEpoch()) + 2n;
@@ -106,11 +108,10 @@ export async function runModelComparison(
       const forged = owner === offender ? await forgedBlock(domain, nodes[0], addresses[1], admin, epoch * 10n + s) : undefined;
       if (forged) h = { ...h, tradeRoot: forged.root, tradeCount: 1n, energyTotal: 100n };
       const attesters = [...list].filter((m) => m !== owner && !jail.isJailed(m));
-      const signatures = await Promise.all([owner, ...attesters].map((m) => signHeader(signerOf.get(m)!, domain, h)));
-      await (await ledger.connect(signerOf.get(owner)!).commitBlock(h, signatures, "0x")).wait();
+      await sendNow(signerOf.get(owner)!, ledger.commitBlock.populateTransaction(h, headerSigners.sign(domain, h, [owner, ...attesters]), "0x"));
       if (forged) {
         const t = forged.trade;
-        await (await ledger.connect(keeper).reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof)).wait();
+        await sendNow(keeper, ledger.reportInvalidTrade.populateTransaction(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof));
         run.slotsLost += 1;
         run.offences += 1;
         await jail.punished(offender);

@@ -18,14 +18,16 @@
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, keccak256, type Signer } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deploySystem, type System, type SystemOptions } from "../deployment/deploySystem";
 import { SnapshotReader } from "../chain/snapshotReader";
 import { bestKeys } from "../election/engine";
 import { ElectionRule } from "../scoring/electionKey";
 import { NodeClass, ScoringModel, WAD, defaultScoringParams } from "../scoring/params";
-import { forgedBlock, headerDigest, ledgerDomain, signHeader, type BlockHeader } from "../ledger/signing";
+import { forgedBlock, headerDigest, ledgerDomain, type BlockHeader } from "../ledger/signing";
 import { SeededRandom } from "../util/random";
 import { freshNetwork } from "../util/freshNetwork";
+import { HeaderSigners, sendNow } from "./fastChain";
 
 export type Paper2Variant = "a" | "b";
 export const PAPER2_NODES = 6;
@@ -77,7 +79,7 @@ export async function registerNodes(system: System, admin: Signer, nodes: Signer
 }
 
 /** Each node casts `votesPerNode` random votes among the others. */
-export async function castVotesAmongOthers(system: System, nodes: Signer[], addresses: string[], rng: SeededRandom) {
+export async function castVotesAmongOthers(system: System, nodes: HardhatEthersSigner[], addresses: string[], rng: SeededRandom) {
   const { election } = system;
   for (const [i, node] of nodes.entries()) {
     const tally = new Map<string, bigint>();
@@ -86,7 +88,7 @@ export async function castVotesAmongOthers(system: System, nodes: Signer[], addr
       const c = others[rng.below(others.length)];
       tally.set(c, (tally.get(c) ?? 0n) + 1n);
     }
-    await (await election.connect(node).vote([...tally.keys()], [...tally.values()])).wait();
+    await sendNow(node, election.vote.populateTransaction([...tally.keys()], [...tally.values()]));
   }
 }
 
@@ -94,7 +96,7 @@ export async function castVotesAmongOthers(system: System, nodes: Signer[], addr
 /** Open, compute (keeper code), submit and finalize the election of `epoch`; returns the list. */
 export async function electWithKeeper(
   system: System,
-  keeper: Signer,
+  keeper: HardhatEthersSigner,
   epoch: bigint,
   candidates: string[],
   seed: number,
@@ -104,12 +106,12 @@ export async function electWithKeeper(
   await network.provider.send("hardhat_setPrevRandao", [
     keccak256(coder.encode(["uint256", "uint256"], [seed, epoch])),
   ]);
-  await (await election.connect(keeper).openElection(epoch)).wait();
+  await sendNow(keeper, election.openElection.populateTransaction(epoch));
   const scored = await reader.scoreAll(epoch, candidates);
   const list = bestKeys(scored, Number(system.options.delegateCount + system.options.standbyCount)).map((s) => s.node);
-  await (await election.connect(keeper).submit(epoch, list)).wait();
+  await sendNow(keeper, election.submit.populateTransaction(epoch, list));
   await time.increase(system.options.challengePeriod);
-  await (await election.connect(keeper).finalize(epoch)).wait();
+  await sendNow(keeper, election.finalize.populateTransaction(epoch));
   return list;
 }
 
@@ -128,7 +130,7 @@ export class JailBook {
   private readonly until = new Map<string, bigint>();
   constructor(
     private readonly system: System,
-    private readonly signerOf: Map<string, Signer>,
+    private readonly signerOf: Map<string, HardhatEthersSigner>,
   ) {}
 
   /** Note that `node` was just punished (reads its jail end once). */
@@ -147,7 +149,7 @@ export class JailBook {
     const now = BigInt(await time.latest());
     for (const [node, end] of [...this.until]) {
       if (end > now) continue;
-      await (await this.system.registry.connect(this.signerOf.get(node)!).unjail()).wait();
+      await sendNow(this.signerOf.get(node)!, this.system.registry.unjail.populateTransaction());
       this.until.delete(node);
     }
   }
@@ -183,6 +185,7 @@ export async function runPaper2(
   let head = ethers.ZeroHash;
   const jail = new JailBook(system, signerOf);
   const reader = SnapshotReader.of(system);
+  const headerSigners = new HeaderSigners(signers.length);
 
   let epoch = (await election.currentEpoch()) + 2n;
   await time.increaseTo(await election.snapshotOf(epoch));
@@ -192,7 +195,7 @@ export async function runPaper2(
       await time.increaseTo(await election.epochStart(epoch));
       if (missed !== undefined) {
         const producer = await election.slotOwner(missed, 0n);
-        await (await ledger.connect(keeper).reportMissedSlot(missed, 0n)).wait();
+        await sendNow(keeper, ledger.reportMissedSlot.populateTransaction(missed, 0n));
         offences[addresses.indexOf(producer)] += 1;
         await jail.punished(producer);
         missed = undefined;
@@ -229,17 +232,12 @@ export async function runPaper2(
         missed = epoch; // too few validators online: the slot goes unfilled
         continue;
       }
-      const signatures = await Promise.all(
-        [producer, ...attesters].map((m) => signHeader(signerOf.get(m)!, domain, h)),
-      );
-      await (await ledger.connect(nodes[p]).commitBlock(h, signatures, "0x")).wait();
+      await sendNow(nodes[p], ledger.commitBlock.populateTransaction(h, headerSigners.sign(domain, h, [producer, ...attesters]), "0x"));
       head = headerDigest(domain, h);
       committed += 1;
       if (forged) {
         const t = forged.trade;
-        await (
-          await ledger.connect(keeper).reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof)
-        ).wait();
+        await sendNow(keeper, ledger.reportInvalidTrade.populateTransaction(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof));
         offences[p] += 1;
         await jail.punished(producer);
       }

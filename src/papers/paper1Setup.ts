@@ -62,17 +62,24 @@ export async function setUpPaper1Nodes(
   return gas;
 }
 
-/** Each node casts `votesPerNode` votes, one at a time at random among the candidates (paper 1 section 3). */
-export async function castRandomVotes(system: System, voters: Signer[], candidates: string[], rng: SeededRandom): Promise<bigint> {
-  let gas = 0n;
-  const votesPerNode = Number(system.options.votesPerNode);
-  for (const voter of voters) {
+/** The ballots of `voters` voters: each casts `votesPerNode` votes, one at a time at random among the candidates (paper 1 section 3). */
+export function randomBallots(voters: number, votesPerNode: number, candidates: string[], rng: SeededRandom): { candidates: string[]; amounts: bigint[] }[] {
+  return Array.from({ length: voters }, () => {
     const tally = new Map<string, bigint>();
     for (let v = 0; v < votesPerNode; v++) {
       const c = candidates[rng.below(candidates.length)];
       tally.set(c, (tally.get(c) ?? 0n) + 1n);
     }
-    const receipt = await (await system.election.connect(voter).vote([...tally.keys()], [...tally.values()])).wait();
+    return { candidates: [...tally.keys()], amounts: [...tally.values()] };
+  });
+}
+
+/** Each voter casts its {@link randomBallots} ballot, one transaction each; returns the last one's gas. */
+export async function castRandomVotes(system: System, voters: Signer[], candidates: string[], rng: SeededRandom): Promise<bigint> {
+  let gas = 0n;
+  const ballots = randomBallots(voters.length, Number(system.options.votesPerNode), candidates, rng);
+  for (const [i, voter] of voters.entries()) {
+    const receipt = await (await system.election.connect(voter).vote(ballots[i].candidates, ballots[i].amounts)).wait();
     gas = receipt!.gasUsed;
   }
   return gas;
