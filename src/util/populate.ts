@@ -31,15 +31,20 @@ export function populationWallet(tag: string, i: number, provider: RpcProvider):
   return new Wallet(keccak256(toUtf8Bytes(`energy-dpos/${tag}/${i}`)), provider);
 }
 
-/** Mine blocks until every transaction of `hashes` is in one; throws on a revert or a transaction left out. */
-export async function mineAll(provider: RpcProvider, hashes: string[]): Promise<void> {
+/**
+ * Mine blocks until every transaction of `hashes` is in one; throws on a revert or a transaction left
+ * out. Receipts are read as raw JSON-RPC (ethers' formatted receipt costs ~1.8 ms each here).
+ */
+export async function mineAll(provider: { send(method: string, params: unknown[]): Promise<unknown> }, hashes: string[]): Promise<void> {
   for (let pending = hashes; pending.length > 0; ) {
     await provider.send("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
     await provider.send("evm_mine", []);
-    const receipts = await Promise.all(pending.map((h) => provider.getTransactionReceipt(h)));
-    for (const r of receipts) if (r && r.status !== 1) throw new Error(`populate: transaction ${r.hash} reverted`);
+    const receipts = (await Promise.all(pending.map((h) => provider.send("eth_getTransactionReceipt", [h])))) as ({ status: string } | null)[];
+    receipts.forEach((r, i) => {
+      if (r && r.status !== "0x1") throw new Error(`mineAll: transaction ${pending[i]} reverted`);
+    });
     const left = pending.filter((_, i) => receipts[i] === null);
-    if (left.length === pending.length) throw new Error(`populate: ${left.length} transactions were not mined`);
+    if (left.length === pending.length) throw new Error(`mineAll: ${left.length} transactions were not mined`);
     pending = left;
   }
 }
