@@ -20,7 +20,12 @@ export interface PopulateOptions {
   /** Bonded deposit of node i (0: none). */
   deposit?: (i: number) => bigint;
   endpoint?: (i: number) => string;
-  /** Nodes per batch; each phase of a batch is mined before the next. */
+  /**
+   * Nodes per batch (default 250); each phase of a batch is mined before the next. The embedded node
+   * holds every transaction's opcode trace of a block until it is mined: 10,000 nodes in batches of
+   * 1,000 (3,000 transactions a block) left the process at 14 GB, in batches of 250 at 9 GB, in the
+   * same time (78 s, 76 s).
+   */
   batch?: number;
 }
 
@@ -57,7 +62,7 @@ export async function populate(system: System, admin: Signer, provider: RpcProvi
   const capacity = o.capacity ?? ((i: number) => BigInt(1 + ((i * 7919) % 100_000)));
   const deposit = o.deposit ?? ((i: number) => BigInt(100 + (i % 900)) * WAD);
   const endpoint = o.endpoint ?? (() => "");
-  const batch = o.batch ?? 1_000;
+  const batch = o.batch ?? 250;
   const adminAddress = await admin.getAddress();
   const vault = await system.vault.getAddress();
   const [token, registry] = [system.token.interface, system.registry.interface];
