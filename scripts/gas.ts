@@ -59,7 +59,14 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
   await network.provider.send("hardhat_reset");
   // Accounts 3 and 4 stay unused; 5 is a consumer, 6 the node whose own operations are measured.
   const [admin, reporter, keeper, , , consumer, fresh] = await ethers.getSigners();
-  const system = await deploySystem(admin, { delegateCount: BigInt(ks[0]), slotsPerEpoch: BigInt(2 * Math.max(...ks)) });
+  // slots must divide the day-long epoch: the first divisor of 86,400 with two slots per delegate
+  let slots = 2n * BigInt(Math.max(...ks));
+  while (86_400n % slots !== 0n) slots++;
+  const base = defaultSystemOptions();
+  // the bond must pay every challenge a wrong list of the largest K can need (3L − 1)
+  const longest = BigInt(Math.max(...ks)) + base.standbyCount;
+  const keeperMinBond = base.keeperMinBond > (3n * longest - 1n) * base.challengeReward ? base.keeperMinBond : (3n * longest - 1n) * base.challengeReward;
+  const system = await deploySystem(admin, { delegateCount: BigInt(ks[0]), slotsPerEpoch: slots, keeperMinBond });
   const pairs: { k: number; election: DelegateElection; ledger: BlockLedger }[] = [{ k: ks[0], election: system.election, ledger: system.ledger }];
   for (const k of ks.slice(1)) {
     const options = { ...system.options, delegateCount: BigInt(k) };
@@ -99,6 +106,7 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
   for (const { k, election } of pairs) {
     const ops: Partial<Record<Operation, Cell>> = { ...perNode };
     ops.openElection = await sent("openElection", election.openElection(epoch));
+    ops.fixSeed = await sent("fixSeed", election.fixSeed(epoch));
     const started = performance.now();
     const everyone = [...wallets.map((w) => w.address), consumer.address, fresh.address];
     const ranked = bestKeys(await new SnapshotReader(registry, vault, election, system.lens).scoreAll(epoch, everyone), Number(await election.listLength()) + 1);
@@ -124,7 +132,7 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
     const withDuplicate = [...right.slice(0, L - 1), right[0]];
     ops.challengeDuplicate = await wrongThenChallenge("challengeDuplicate", withDuplicate, () => challenger.challengeDuplicate(epoch, 0, L - 1));
     const swapped = [right[1], right[0], ...right.slice(2)];
-    ops.challengeOrder = await wrongThenChallenge("challengeOrder", swapped, () => challenger.challengeOrder(epoch, 0));
+    ops.challengeOrder = await wrongThenChallenge("challengeOrder", swapped, () => challenger.challengeOrder(epoch, 1, 0));
     // The last listed node left out: replaced by the next best (full list) or simply missing.
     const withoutLast = spare ? [...right.slice(0, L - 1), spare] : right.slice(0, L - 1);
     ops.challengeExcluded = await wrongThenChallenge("challengeExcluded", withoutLast, () =>
@@ -149,7 +157,7 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
   // Blocks and evidence, in the elected epoch of each pair.
   const domainOf = async (ledger: BlockLedger) => ledgerDomain((await ethers.provider.getNetwork()).chainId, await ledger.getAddress());
   const ledgerState = await Promise.all(pairs.map(async ({ election, ledger }) => ({ members: [...(await election.delegatesOf(epoch))[0]], domain: await domainOf(ledger) })));
-  await time.increaseTo((await system.ledger.slotWindow(epoch, 0n))[0]);
+  await time.increaseTo((await system.election.slotWindow(epoch, 0n))[0]);
   const headers: BlockHeader[] = [];
   const forgedTrades: Awaited<ReturnType<typeof forgedBlock>>[] = [];
   for (const [i, { k, ledger }] of pairs.entries()) {
@@ -164,7 +172,7 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
     headers.push(h);
     forgedTrades.push(forged);
   }
-  await time.increaseTo((await system.ledger.slotWindow(epoch, 2n))[0]);
+  await time.increaseTo((await system.election.slotWindow(epoch, 2n))[0]);
   for (const [i, { ledger }] of pairs.entries()) {
     const { members, domain } = ledgerState[i];
     const ops = rows[i].ops;

@@ -6,6 +6,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {NodeRegistry} from "../registry/NodeRegistry.sol";
+import {SlotClock} from "../registry/EpochClock.sol";
 import {StakeVault, IDepositObserver} from "../staking/StakeVault.sol";
 import {ElectionKey, ElectionRule} from "../scoring/ElectionKey.sol";
 import {ScoringModel} from "../scoring/ScoringParams.sol";
@@ -22,7 +23,7 @@ import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
 ///         repairs the stored list and pays the challenger from the submitter's bond. After the
 ///         window anyone finalizes: O(1) storage, no list in calldata. An O(N) reference election
 ///         serves small deployments and epochs nobody submitted for.
-contract DelegateElection is AccessControl, Pausable, IDepositObserver {
+contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserver {
     using Checkpoints for Checkpoints.Trace208;
 
     bytes32 public constant PARAMETER_ADMIN_ROLE = keccak256("PARAMETER_ADMIN_ROLE");
@@ -45,7 +46,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     }
 
     struct Election {
-        bytes32 seed; // fixed when the election is opened, after the snapshot
+        bytes32 seed; // fixed in block `seedBlock`, committed to when the election was opened
         // SSTORE2 pointer of the current (possibly repaired) submission: the submitter, then the
         // members, 20 bytes each. The submitter rides in the code (4,000 gas) instead of a slot (22,100).
         address submission;
@@ -53,6 +54,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         uint8 members; // members in the current list
         bool finalized;
         bool carriedOver;
+        uint64 seedBlock; // the block whose prevrandao becomes the seed; nonzero once opened
     }
 
     struct Allocation {
@@ -69,7 +71,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         ElectionRule rule;
         uint256 delegateCount; // K
         uint256 standbyCount;
-        uint256 slotsPerEpoch; // S; when S < K, delegates S..K−1 only validate (attest)
+        uint256 slotsPerEpoch; // S, dividing the epoch; when S < K, delegates S..K−1 only validate (attest)
         uint256 votesPerNode;
         uint256 challengePeriod; // seconds
         uint256 keeperMinBond;
@@ -89,6 +91,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     error OnlyVault(address caller);
     error WrongEpoch(uint256 epoch, uint256 currentEpoch);
     error ElectionNotOpen(uint256 epoch);
+    error SeedNotFixed(uint256 epoch, uint256 seedBlock);
     error ElectionAlreadyOpen(uint256 epoch);
     error SubmissionWindowClosed(uint256 epoch, uint256 deadline);
     error AlreadySubmitted(uint256 epoch, address submitter);
@@ -108,7 +111,11 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
 
     // ------------------------------------------------------------------ events
     event Voted(address indexed voter, address[] candidates, uint256[] amounts);
-    event ElectionOpened(uint256 indexed epoch, bytes32 seed, uint256 snapshot);
+    /// @dev The seed will be `keccak256(prevrandao of block seedBlock, epoch)`, fixed by {fixSeed}.
+    event ElectionOpened(uint256 indexed epoch, uint256 seedBlock, uint256 snapshot);
+    event SeedFixed(uint256 indexed epoch, bytes32 seed);
+    /// @dev Nobody fixed the seed in its block: the next block is committed to instead.
+    event SeedRecommitted(uint256 indexed epoch, uint256 seedBlock);
     event ListSubmitted(uint256 indexed epoch, address indexed submitter, address[] list);
     event ListChallenged(
         uint256 indexed epoch,
@@ -136,10 +143,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     ElectionRule public immutable rule;
     uint256 public immutable delegateCount;
     uint256 public immutable standbyCount;
-    uint256 public immutable slotsPerEpoch;
     uint256 public immutable votesPerNode;
-    uint256 public immutable genesis;
-    uint256 public immutable epochDuration;
     /// @notice The registry's scoring model, cached: a score reads only the tallies its model uses.
     ScoringModel public immutable scoringModel;
 
@@ -164,13 +168,16 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     mapping(uint256 epoch => mapping(uint256 index => Handover[])) private _handovers;
     mapping(uint256 epoch => uint256) public standbysUsed;
 
-    constructor(address admin, NodeRegistry registry_, StakeVault vault_, Config memory c) {
+    /// @dev The clock is the registry's (genesis, epoch length) cut into `c.slotsPerEpoch` slots.
+    constructor(
+        address admin,
+        NodeRegistry registry_,
+        StakeVault vault_,
+        Config memory c
+    ) SlotClock(registry_.genesis(), registry_.epochDuration(), c.slotsPerEpoch) {
         if (c.delegateCount == 0 || c.delegateCount > MAX_DELEGATES)
             revert InvalidConfig("delegateCount", c.delegateCount);
         if (c.standbyCount > MAX_STANDBYS) revert InvalidConfig("standbyCount", c.standbyCount);
-        if (c.slotsPerEpoch == 0 || c.slotsPerEpoch > 100_000) {
-            revert InvalidConfig("slotsPerEpoch", c.slotsPerEpoch);
-        }
         if (c.votesPerNode == 0 || c.votesPerNode > MAX_VOTES_PER_NODE)
             revert InvalidConfig("votesPerNode", c.votesPerNode);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -179,10 +186,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         rule = c.rule;
         delegateCount = c.delegateCount;
         standbyCount = c.standbyCount;
-        slotsPerEpoch = c.slotsPerEpoch;
         votesPerNode = c.votesPerNode;
-        genesis = registry_.genesis();
-        epochDuration = registry_.epochDuration();
         scoringModel = registry_.scoringModel();
         _setChallengePeriod(c.challengePeriod);
         _setKeeperEconomics(c.keeperMinBond, c.challengeReward, c.keeperReward);
@@ -264,18 +268,41 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     }
 
     // ------------------------------------------------------------------ elections
-    /// @notice Open the election of epoch `epoch` during epoch `epoch − 1`, fixing its seed.
-    /// @dev seed = keccak256(prevrandao, epoch): the beacon's randomness of the opening block,
-    ///      unknown before the snapshot and fixed before any submission (submissions come in later
-    ///      transactions). The previous block hash would add nothing the previous proposer could
-    ///      not already choose, and leaving it out lets a local chain replay an election exactly
-    ///      (`hardhat_setPrevRandao`), which the experiments use for reproducible seeds.
+    /// @notice Open the election of epoch `epoch` during epoch `epoch − 1`: commit to the next
+    ///         block as the source of its seed.
+    /// @dev The seed is `keccak256(prevrandao, epoch)` of block `block.number + 1`, taken by a
+    ///      {fixSeed} call in that very block. Whoever opens cannot know that block's prevrandao
+    ///      (only the proposer of this block can), so waiting for a favourable opening block gains
+    ///      nothing (issue 19, attack 10; SECURITY.md says what bias remains on each kind of chain).
+    ///      A local chain replays an election exactly by setting the next prevrandao
+    ///      (`hardhat_setPrevRandao`) before the fixing call.
     function openElection(uint256 epoch) external whenNotPaused {
         _requireElectionEpoch(epoch);
         Election storage el = elections[epoch];
-        if (el.seed != bytes32(0)) revert ElectionAlreadyOpen(epoch);
-        el.seed = keccak256(abi.encode(block.prevrandao, epoch));
-        emit ElectionOpened(epoch, el.seed, snapshotOf(epoch));
+        if (el.seedBlock != 0) revert ElectionAlreadyOpen(epoch);
+        uint256 seedBlock = block.number + 1;
+        el.seedBlock = SafeCast.toUint64(seedBlock);
+        emit ElectionOpened(epoch, seedBlock, snapshotOf(epoch));
+    }
+
+    /// @notice Fix the seed of epoch `epoch`'s election (anyone): in the committed block it becomes
+    ///         `keccak256(prevrandao, epoch)`; after it, the next block is committed to instead.
+    ///         Returns whether the seed is fixed now.
+    function fixSeed(uint256 epoch) external returns (bool isFixed) {
+        Election storage el = elections[epoch];
+        uint256 seedBlock = el.seedBlock;
+        if (seedBlock == 0) revert ElectionNotOpen(epoch);
+        if (el.seed != bytes32(0)) return true;
+        if (block.number < seedBlock) revert SeedNotFixed(epoch, seedBlock);
+        if (block.number == seedBlock) {
+            el.seed = keccak256(abi.encode(block.prevrandao, epoch));
+            emit SeedFixed(epoch, el.seed);
+            return true;
+        }
+        _requireElectionEpoch(epoch); // a late commitment is only renewed while the election runs
+        el.seedBlock = SafeCast.toUint64(block.number + 1);
+        emit SeedRecommitted(epoch, block.number + 1);
+        return false;
     }
 
     /// @notice Submit the ordered list (best key first) of K delegates then the standbys for
@@ -313,16 +340,25 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         _repaired(epoch, ChallengeKind.Duplicate, _without(list, j));
     }
 
-    /// @notice Prove that `list[index + 1]` has a better key than `list[index]`; they are swapped.
-    function challengeOrder(uint256 epoch, uint256 index) external {
+    /// @notice Prove that `list[from]` belongs at `to < from`: it ranks before `list[to]` and after
+    ///         `list[to − 1]` (when `to > 0`). It is moved there in one step, the entries between
+    ///         shifting down by one.
+    /// @dev Three score evaluations, whatever the distance. An insertion sort of the prefix puts
+    ///      every entry where it belongs with at most one move each, so any wrong order is repaired
+    ///      by at most L − 1 challenges (L the list's length), each paid (issue 19, attack 6).
+    function challengeOrder(uint256 epoch, uint256 from, uint256 to) external {
         address[] memory list = _challengeable(epoch);
-        if (index + 1 >= list.length) revert IndexOutOfRange(index + 1, list.length);
-        (, uint256 keyA) = _electable(epoch, list[index]);
-        (, uint256 keyB) = _electable(epoch, list[index + 1]);
-        if (!ElectionKey.before(keyB, list[index + 1], keyA, list[index])) {
+        if (from >= list.length) revert IndexOutOfRange(from, list.length);
+        if (to >= from) revert IndexOutOfRange(to, from);
+        bytes32 seed = elections[epoch].seed;
+        address node = list[from];
+        (, uint256 key) = _electable(epoch, node);
+        if (!_ranksBefore(epoch, seed, key, node, list[to])) revert ChallengeFailed(ChallengeKind.Order, epoch);
+        if (to > 0 && _ranksBefore(epoch, seed, key, node, list[to - 1])) {
             revert ChallengeFailed(ChallengeKind.Order, epoch);
         }
-        (list[index], list[index + 1]) = (list[index + 1], list[index]);
+        for (uint256 i = from; i > to; --i) list[i] = list[i - 1];
+        list[to] = node;
         _repaired(epoch, ChallengeKind.Order, list);
     }
 
@@ -336,15 +372,18 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         for (uint256 i = 0; i < n; ++i) if (list[i] == node) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         (bool ok, uint256 key) = _electable(epoch, node);
         if (!ok) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
+        bytes32 seed = elections[epoch].seed;
         bool full = n == listLength();
-        if (full && !_ranksBefore(epoch, key, node, list[n - 1])) {
+        if (full && !_ranksBefore(epoch, seed, key, node, list[n - 1])) {
             revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         }
-        if (position > 0 && _ranksBefore(epoch, key, node, list[position - 1])) {
+        if (position > 0 && _ranksBefore(epoch, seed, key, node, list[position - 1])) {
             revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         }
         // At position n − 1 of a full list the check above already compared `node` with list[n − 1].
-        if (position < n && !(full && position == n - 1) && !_ranksBefore(epoch, key, node, list[position])) {
+        if (
+            position < n && !(full && position == n - 1) && !_ranksBefore(epoch, seed, key, node, list[position])
+        ) {
             revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         }
         uint256 m = n < listLength() ? n + 1 : n;
@@ -387,7 +426,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
 
     /// @notice Record that epoch `epoch` started without a finalized set: the latest earlier set
     ///         serves. In the current epoch, the slots of members jailed meanwhile pass to standbys
-    ///         from the current slot on (their earlier hand-overs belonged to the earlier epoch).
+    ///         from the next slot on (their earlier hand-overs belonged to the earlier epoch).
     /// @dev Loops over the K delegates of the carried set only (K ≤ MAX_DELEGATES), never over nodes.
     function carryOver(uint256 epoch) external {
         if (block.timestamp < epochStart(epoch)) revert EpochNotStarted(epoch);
@@ -397,12 +436,12 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         (address[] memory list, uint256 source, uint256 k) = delegatesOf(epoch);
         emit DelegateSetCarriedOver(epoch, source);
         if (epoch != currentEpoch()) return; // a past epoch schedules nothing any more
-        uint256 fromSlot = _slotAt(block.timestamp);
+        uint256 fromSlot = _nextSlot();
         for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], fromSlot);
     }
 
-    /// @notice Hand the remaining slots of jailed delegate `node` in the current and the next
-    ///         epoch to the next unjailed standby, at once (anyone may ask).
+    /// @notice Hand the slots of jailed delegate `node` from the next slot of the current epoch,
+    ///         and all of the next epoch, to the next unjailed standby (anyone may ask).
     function handOver(address node) external {
         if (!registry.isJailed(node)) revert NotJailed(node);
         if (!_handOverEverywhere(node)) revert NotScheduled(node, currentEpoch());
@@ -445,19 +484,17 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         return delegateCount + standbyCount;
     }
 
-    /// @notice The current epoch.
-    function currentEpoch() public view returns (uint256) {
-        return block.timestamp < genesis ? 0 : (block.timestamp - genesis) / epochDuration;
+    /// @notice The most challenges an honest watcher needs to repair any submitted list: 3·L − 1
+    ///         for lists of length L = {listLength} (at most L removals of ineligible or duplicate
+    ///         entries, L − 1 moves that insertion-sort the rest, L insertions of excluded nodes).
+    function maxRepairChallenges() public view returns (uint256) {
+        return 3 * listLength() - 1;
     }
 
-    /// @notice Timestamp at which `epoch` starts.
-    function epochStart(uint256 epoch) public view returns (uint256) {
-        return genesis + epoch * epochDuration;
-    }
-
-    /// @notice The snapshot of epoch `epoch`'s election: the start of epoch `epoch − 1`.
-    function snapshotOf(uint256 epoch) public view returns (uint256) {
-        return epochStart(epoch - 1);
+    /// @notice The shortest unbonding period the vault may have: a keeper bond must stay seizable
+    ///         through the challenge window of its submission ({StakeVault.setUnbondingPeriod}).
+    function minUnbondingPeriod() external view returns (uint256) {
+        return challengePeriod;
     }
 
     /// @notice Last second at which a list for `epoch` may be submitted: two challenge periods
@@ -508,24 +545,38 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         uint256 n;
         uint256 count = registry.nodeCount();
         uint256 pageSize = 200;
+        bytes32 seed = elections[epoch].seed;
         for (uint256 start = 0; start < count; start += pageSize) {
             address[] memory page = registry.nodesPage(start, pageSize);
             for (uint256 p = 0; p < page.length; ++p) {
                 (bool ok, uint256 key) = _electable(epoch, page[p]);
-                if (!ok) continue;
-                if (n == cap && !ElectionKey.before(key, page[p], keys[n - 1], best[n - 1])) continue;
-                uint256 i = n < cap ? n++ : n - 1;
-                while (i > 0 && ElectionKey.before(key, page[p], keys[i - 1], best[i - 1])) {
-                    best[i] = best[i - 1];
-                    keys[i] = keys[i - 1];
-                    --i;
-                }
-                best[i] = page[p];
-                keys[i] = key;
+                if (ok) n = _insertBest(best, keys, n, seed, page[p], key);
             }
         }
         list = new address[](n);
         for (uint256 i = 0; i < n; ++i) list[i] = best[i];
+    }
+
+    /// @dev Inserts (`node`, `key`) into the sorted `n` best of capacity `best.length`; the new count.
+    function _insertBest(
+        address[] memory best,
+        uint256[] memory keys,
+        uint256 n,
+        bytes32 seed,
+        address node,
+        uint256 key
+    ) private pure returns (uint256) {
+        uint256 cap = best.length;
+        if (n == cap && !ElectionKey.before(seed, key, node, keys[n - 1], best[n - 1])) return n;
+        uint256 i = n < cap ? n++ : n - 1;
+        while (i > 0 && ElectionKey.before(seed, key, node, keys[i - 1], best[i - 1])) {
+            best[i] = best[i - 1];
+            keys[i] = keys[i - 1];
+            --i;
+        }
+        best[i] = node;
+        keys[i] = key;
+        return n;
     }
 
     /// @notice The list serving epoch `epoch` (its own if finalized, else the latest earlier
@@ -551,8 +602,13 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
     }
 
     /// @notice Who produces slot `slot` of epoch `epoch`: delegate `slot mod K'`, or the standby
-    ///         that took its slots over from a slot at or before `slot`; zero if nobody.
+    ///         that took its slots over from a slot at or before `slot`; zero if nobody. Reverts
+    ///         unless `slot < slotsPerEpoch`.
+    /// @dev Hand-overs take effect from a slot that has not begun, so the owner of a slot never
+    ///      changes once the slot has started: the owner now is the node that could commit it then,
+    ///      and the ledger punishes the author of a block or a missed slot by asking here.
     function slotOwner(uint256 epoch, uint256 slot) public view returns (address) {
+        if (slot >= slotsPerEpoch) revert SlotOutOfRange(slot, slotsPerEpoch);
         (address[] memory list, , uint256 k) = delegatesOf(epoch);
         if (k == 0) return address(0);
         uint256 index = slot % k;
@@ -569,20 +625,17 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         return (h[h.length - 1].node, h[h.length - 1].fromSlot);
     }
 
-    /// @notice Seconds per slot.
-    function slotDuration() public view returns (uint256) {
-        return epochDuration / slotsPerEpoch;
-    }
-
     // ------------------------------------------------------------------ internals
     function _requireElectionEpoch(uint256 epoch) private view {
         uint256 current = currentEpoch();
         if (epoch != current + 1) revert WrongEpoch(epoch, current);
     }
 
+    /// @dev An election whose seed is fixed (ties and weighted keys need it) and not yet finalized.
     function _open(uint256 epoch) private view returns (Election storage el) {
         el = elections[epoch];
-        if (el.seed == bytes32(0)) revert ElectionNotOpen(epoch);
+        if (el.seedBlock == 0) revert ElectionNotOpen(epoch);
+        if (el.seed == bytes32(0)) revert SeedNotFixed(epoch, el.seedBlock);
         if (el.finalized) revert AlreadyFinalized(epoch);
     }
 
@@ -666,7 +719,7 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
 
     function _handOverEverywhere(address node) private returns (bool moved) {
         uint256 current = currentEpoch();
-        moved = _handOver(current, node, _slotAt(block.timestamp));
+        moved = _handOver(current, node, _nextSlot());
         if (elections[current + 1].finalized) moved = _handOver(current + 1, node, 0) || moved;
     }
 
@@ -724,9 +777,15 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         ok = ok && key != ElectionKey.NEVER;
     }
 
-    function _ranksBefore(uint256 epoch, uint256 key, address node, address other) private view returns (bool) {
+    function _ranksBefore(
+        uint256 epoch,
+        bytes32 seed,
+        uint256 key,
+        address node,
+        address other
+    ) private view returns (bool) {
         (, uint256 otherKey) = _electable(epoch, other);
-        return ElectionKey.before(key, node, otherKey, other);
+        return ElectionKey.before(seed, key, node, otherKey, other);
     }
 
     /// @dev `list` without its entry at `index`, shifted in place.
@@ -740,19 +799,26 @@ contract DelegateElection is AccessControl, Pausable, IDepositObserver {
         return list;
     }
 
-    function _slotAt(uint256 t) private view returns (uint256) {
-        return ((t - genesis) % epochDuration) / slotDuration();
+    /// @dev The first slot of the current epoch that has not begun (`slotsPerEpoch` in the last slot).
+    function _nextSlot() private view returns (uint256) {
+        (, uint256 slot) = currentSlot();
+        return slot + 1;
     }
 
+    /// @dev A keeper that submits and then asks to unbond stays seizable until it withdraws, so the
+    ///      window must end before any unbonding can (the vault checks the other direction).
     function _setChallengePeriod(uint256 value) private {
-        if (value < 60 || value > epochDuration / 4) revert InvalidConfig("challengePeriod", value);
+        if (value < 60 || value > epochDuration / 4 || value > vault.unbondingPeriod()) {
+            revert InvalidConfig("challengePeriod", value);
+        }
         challengePeriod = value;
         emit ChallengePeriodSet(value);
     }
 
+    /// @dev The minimum bond pays every challenge an honest watcher needs against the worst list
+    ///      of full length (see {maxRepairChallenges}), so no repair ever goes unpaid.
     function _setKeeperEconomics(uint256 minBond, uint256 reward, uint256 finalizeReward) private {
-        if (minBond == 0) revert InvalidConfig("keeperMinBond", minBond);
-        if (reward > minBond) revert InvalidConfig("challengeReward", reward);
+        if (minBond == 0 || reward * maxRepairChallenges() > minBond) revert InvalidConfig("keeperMinBond", minBond);
         keeperMinBond = minBond;
         challengeReward = reward;
         keeperReward = finalizeReward;

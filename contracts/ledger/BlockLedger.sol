@@ -19,8 +19,15 @@ import {DelegateElection} from "../election/DelegateElection.sol";
 ///         offender is slashed (reporter's share, rest to the pool), jailed, loses credit and
 ///         trust, and its remaining slots pass to the next standby at once.
 /// @dev Every piece of evidence is recorded by a key so the same offence is punished once, and
-///      accepted only within `evidenceWindow` of its slot's end, which never exceeds the vault's
-///      unbonding period: a delegate stays slashable after it leaves or starts unbonding.
+///      accepted only within `evidenceWindow` of its slot's end, which with a slot never exceeds the
+///      vault's unbonding period: a delegate stays slashable after it leaves or starts unbonding.
+///      Evidence is judged from data the contract bounds itself, against the act's author:
+///      - every (epoch, slot) goes through the election's clock, which refuses `slot ≥ S`;
+///      - every signature is recovered by one rule, {_signerOf}: 65 bytes, v of 27 or 28, low s
+///        (what `src/ledger/signing.ts` accepts off the chain); a malformed one never counts and
+///        never reverts a block;
+///      - the author of a committed block or a missed slot is the slot's owner, which never changes
+///        once the slot has begun (hand-overs take effect from the next slot).
 contract BlockLedger is AccessControl, EIP712 {
     bytes32 public constant PARAMETER_ADMIN_ROLE = keccak256("PARAMETER_ADMIN_ROLE");
 
@@ -91,6 +98,7 @@ contract BlockLedger is AccessControl, EIP712 {
     error EvidenceTooOld(uint256 slotEnd, uint256 window);
     error EvidenceAlreadyUsed(bytes32 evidence);
     error NotEquivocation();
+    error EpochNotStarted(uint256 epoch, uint256 currentEpoch);
     error SignerNotDelegate(address signer, uint256 epoch);
     error HeaderNotCommitted(uint256 epoch, uint256 slot);
     error TradeNotInBlock();
@@ -158,9 +166,9 @@ contract BlockLedger is AccessControl, EIP712 {
     ///         included; `payload` publishes the signed trades. Pays the producer and attesters.
     function commitBlock(BlockHeader calldata h, bytes[] calldata signatures, bytes calldata payload) external {
         payload; // published as calldata for anyone to check against h.tradeRoot; not read on-chain
+        (uint256 start, uint256 end) = election.slotWindow(h.epoch, h.slot); // bounds the slot
         address owner = election.slotOwner(h.epoch, h.slot);
         if (msg.sender != owner) revert NotSlotOwner(msg.sender, h.epoch, h.slot, owner);
-        (uint256 start, uint256 end) = slotWindow(h.epoch, h.slot);
         if (block.timestamp < start || block.timestamp >= end) revert OutsideSlot(h.epoch, h.slot, start, end);
         if (committed[h.epoch][h.slot] != bytes32(0)) revert SlotAlreadyCommitted(h.epoch, h.slot);
         if (h.parentHash != head) revert WrongParent(head, h.parentHash);
@@ -180,8 +188,9 @@ contract BlockLedger is AccessControl, EIP712 {
 
     // ------------------------------------------------------------------ evidence
     /// @notice Prove that nobody committed slot `slot` of `epoch` by its end: its owner is punished.
+    /// @dev Reverts for `slot ≥ slotsPerEpoch` (the clock's `SlotOutOfRange`).
     function reportMissedSlot(uint256 epoch, uint256 slot) external {
-        (, uint256 end) = slotWindow(epoch, slot);
+        (, uint256 end) = election.slotWindow(epoch, slot);
         if (block.timestamp < end) revert SlotNotOver(epoch, slot, end);
         if (committed[epoch][slot] != bytes32(0)) revert SlotCommitted(epoch, slot);
         address owner = election.slotOwner(epoch, slot);
@@ -191,20 +200,21 @@ contract BlockLedger is AccessControl, EIP712 {
 
     /// @notice Prove that one delegate of epoch `a.epoch` signed two different headers for the
     ///         same (epoch, slot), as producer or attester.
+    /// @dev The slot must be a slot (`< slotsPerEpoch`) of an epoch that has begun, so its list is
+    ///      the one that serves it; both signatures must pass {_signerOf}.
     function reportEquivocation(
         BlockHeader calldata a,
         bytes calldata signatureA,
         BlockHeader calldata b,
         bytes calldata signatureB
     ) external {
-        bytes32 digestA = headerDigest(a);
-        bytes32 digestB = headerDigest(b);
-        if (a.epoch != b.epoch || a.slot != b.slot || digestA == digestB) revert NotEquivocation();
-        address signer = ECDSA.recover(digestA, signatureA);
-        if (ECDSA.recover(digestB, signatureB) != signer) revert NotEquivocation();
+        if (a.epoch != b.epoch || a.slot != b.slot) revert NotEquivocation();
+        (, uint256 end) = election.slotWindow(a.epoch, a.slot);
+        uint256 current = election.currentEpoch();
+        if (a.epoch > current) revert EpochNotStarted(a.epoch, current);
+        address signer = _equivocator(headerDigest(a), signatureA, headerDigest(b), signatureB);
         (address[] memory delegates, , ) = election.delegatesOf(a.epoch);
         if (!_contains(delegates, delegates.length, signer)) revert SignerNotDelegate(signer, a.epoch);
-        (, uint256 end) = slotWindow(a.epoch, a.slot);
         _punish(signer, Offence.Equivocation, keccak256(abi.encode("equivocation", signer, a.epoch, a.slot)), end);
     }
 
@@ -224,7 +234,7 @@ contract BlockLedger is AccessControl, EIP712 {
         uint256 end;
         {
             uint256 start;
-            (start, end) = slotWindow(h.epoch, h.slot);
+            (start, end) = election.slotWindow(h.epoch, h.slot);
             bool valid = _signedBy(order, sellerSignature, t.seller) &&
                 _signedBy(order, buyerSignature, t.buyer) &&
                 _mayTrade(t.seller, start) &&
@@ -244,7 +254,7 @@ contract BlockLedger is AccessControl, EIP712 {
         if (b.epoch < a.epoch || (b.epoch == a.epoch && b.slot <= a.slot)) revert NotAReplay();
         _requireInCommittedBlock(a, order, first.sellerSignatureHash, first.buyerSignatureHash, first.proof);
         _requireInCommittedBlock(b, order, later.sellerSignatureHash, later.buyerSignatureHash, later.proof);
-        (, uint256 end) = slotWindow(b.epoch, b.slot);
+        (, uint256 end) = election.slotWindow(b.epoch, b.slot);
         address producer = election.slotOwner(b.epoch, b.slot);
         _punish(producer, Offence.InvalidBlock, keccak256(abi.encode("invalid", b.epoch, b.slot)), end);
     }
@@ -262,6 +272,13 @@ contract BlockLedger is AccessControl, EIP712 {
     }
 
     // ------------------------------------------------------------------ views
+    /// @notice The shortest unbonding period the vault may have: evidence of an offence in a slot
+    ///         is accepted until `evidenceWindow` after the slot's end, and a delegate may ask to
+    ///         withdraw as the slot begins ({StakeVault.setUnbondingPeriod}).
+    function minUnbondingPeriod() external view returns (uint256) {
+        return rewards.evidenceWindow + election.slotDuration();
+    }
+
     /// @notice EIP-712 digest of a block header, what delegates sign.
     function headerDigest(BlockHeader calldata h) public view returns (bytes32) {
         return
@@ -275,13 +292,6 @@ contract BlockLedger is AccessControl, EIP712 {
     /// @notice EIP-712 digest of a trade order, what seller and buyer sign.
     function tradeDigest(TradeOrder calldata t) public view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(TRADE_TYPEHASH, t.seller, t.buyer, t.energy, t.price, t.nonce)));
-    }
-
-    /// @notice [start, end) of slot `slot` of `epoch`.
-    function slotWindow(uint256 epoch, uint256 slot) public view returns (uint256 start, uint256 end) {
-        uint256 d = election.slotDuration();
-        start = election.epochStart(epoch) + slot * d;
-        end = start + d;
     }
 
     // ------------------------------------------------------------------ internals
@@ -313,9 +323,12 @@ contract BlockLedger is AccessControl, EIP712 {
         uint256 valid;
         bool producerSigned;
         for (uint256 i = 0; i < signatures.length; ++i) {
-            address signer = ECDSA.recover(digest, signatures[i]);
-            // an exited delegate no longer validates; a repeated signer counts once
+            address signer = _signerOf(digest, signatures[i]);
+            // a malformed signature, a non-delegate or an exited delegate does not count (and does not
+            // revert the block: one bad attestation must not make an honest producer miss its slot);
+            // a repeated signer counts once
             if (
+                signer == address(0) ||
                 !_isDelegate(epoch, delegates, k, signer) ||
                 _contains(attesters, valid, signer) ||
                 !registry.isAdmitted(signer)
@@ -356,8 +369,28 @@ contract BlockLedger is AccessControl, EIP712 {
     }
 
     function _signedBy(bytes32 digest, bytes calldata signature, address who) private pure returns (bool) {
-        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
-        return err == ECDSA.RecoverError.NoError && signer == who;
+        return who != address(0) && _signerOf(digest, signature) == who;
+    }
+
+    /// @dev The one signer of two different digests; reverts `NotEquivocation` otherwise.
+    function _equivocator(
+        bytes32 digestA,
+        bytes calldata signatureA,
+        bytes32 digestB,
+        bytes calldata signatureB
+    ) private pure returns (address signer) {
+        signer = _signerOf(digestA, signatureA);
+        if (digestA == digestB || signer == address(0) || _signerOf(digestB, signatureB) != signer) {
+            revert NotEquivocation();
+        }
+    }
+
+    /// @dev The one recovery rule of the ledger, mirrored by `recoverStrict` in `src/ledger/signing.ts`:
+    ///      65 bytes, v of 27 or 28, s in the lower half of the curve order; zero for anything else.
+    function _signerOf(bytes32 digest, bytes calldata signature) private pure returns (address signer) {
+        ECDSA.RecoverError err;
+        (signer, err, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (err != ECDSA.RecoverError.NoError) return address(0);
     }
 
     /// @dev Admitted and not jailed at the end of the second before slot start `start`: what the
@@ -411,7 +444,8 @@ contract BlockLedger is AccessControl, EIP712 {
 
     function _setRewards(Rewards memory r) private {
         if (r.reporterShare > WAD) revert RewardsOutOfBounds("reporterShare", r.reporterShare);
-        if (r.evidenceWindow < election.slotDuration() || r.evidenceWindow > vault.unbondingPeriod()) {
+        uint256 slot = election.slotDuration();
+        if (r.evidenceWindow < slot || r.evidenceWindow + slot > vault.unbondingPeriod()) {
             revert RewardsOutOfBounds("evidenceWindow", r.evidenceWindow);
         }
         rewards = r;

@@ -136,7 +136,6 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         n.registeredAt = SafeCast.toUint48(block.timestamp);
         n.capacity = uint64(capacity);
         endpointOf[msg.sender] = endpoint;
-        _nodeList.push(msg.sender);
         emit NodeRegistered(msg.sender, c, capacity, endpoint);
     }
 
@@ -147,6 +146,7 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         n.status = Status.Admitted;
         n.admittedAt = SafeCast.toUint48(block.timestamp);
         n.tradingCycle = p.tradingCycle[uint256(n.nodeClass)];
+        _nodeList.push(node);
         _creditRecord[node].push(_now(), NodeRecord.packCredit(0, 0, false, true, false, 0));
         _trustRecord[node].push(_now(), NodeRecord.packTrust(p.initialTrust, 0, 0, 0, 0));
         emit NodeAdmitted(node, n.tradingCycle);
@@ -265,12 +265,15 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         return _nodes[node];
     }
 
-    /// @notice How many nodes ever registered (page through them with {nodesPage}).
+    /// @notice How many nodes were ever admitted (page through them with {nodesPage}).
+    /// @dev Listed at admission, not registration: registering is free and open to anyone, so a
+    ///      list of registrations let spam grow the reference election without bound (issue 19,
+    ///      attack 8). Admission is the supervisor's; a node admitted once stays listed.
     function nodeCount() external view returns (uint256) {
         return _nodeList.length;
     }
 
-    /// @notice Registered nodes `[start, start + count)`, truncated at the end of the list.
+    /// @notice Admitted nodes `[start, start + count)` in order of admission, truncated at the end.
     function nodesPage(uint256 start, uint256 count) external view returns (address[] memory page) {
         uint256 end = start + count;
         if (end > _nodeList.length) end = _nodeList.length;
@@ -282,6 +285,11 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
     /// @notice The scoring parameters in force at the end of second `timepoint`.
     function scoringParamsAt(uint256 timepoint) public view returns (ScoringParams memory) {
         return _paramsVersions[_paramsVersionAt.upperLookupRecent(SafeCast.toUint48(timepoint))];
+    }
+
+    /// @notice The least bonded deposit of an eligible candidate now; the vault's least remainder.
+    function minDeposit() external view returns (uint256) {
+        return _latestParams().minDeposit;
     }
 
     /// @notice The scoring parameters in force now.

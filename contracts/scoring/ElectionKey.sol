@@ -11,7 +11,8 @@ enum ElectionRule {
 
 /// @title ElectionKey
 /// @notice One sortable key per node so that both election rules are "the K smallest keys".
-///         Ties between equal keys are broken by the smaller address. Mirrored by
+///         Ties between equal keys are broken by the election's seed, never by address: the
+///         node with the smaller `keccak256(seed, node)` ranks first. Mirrored by
 ///         `src/scoring/electionKey.ts`, including a bit-exact port of solady's `lnWad`.
 library ElectionKey {
     uint256 internal constant WAD = 1e18;
@@ -37,8 +38,19 @@ library ElectionKey {
         return (exponential * WAD) / score;
     }
 
-    /// @notice True when (keyA, nodeA) ranks strictly before (keyB, nodeB).
-    function before(uint256 keyA, address nodeA, uint256 keyB, address nodeB) internal pure returns (bool) {
-        return keyA < keyB || (keyA == keyB && nodeA < nodeB);
+    /// @notice True when (keyA, nodeA) ranks strictly before (keyB, nodeB) in the election seeded
+    ///         with `seed`: the smaller key, and between equal keys the smaller `tieBreak`.
+    /// @dev Scores are quantized (paper 1's attributes come in steps of 0.1), so equal scores are
+    ///      common under top-K; ordering them by address let a node that ground an address with
+    ///      leading zeros win every tie (issue 19, attack 9). False when nodeA == nodeB.
+    function before(bytes32 seed, uint256 keyA, address nodeA, uint256 keyB, address nodeB) internal pure returns (bool) {
+        if (keyA != keyB) return keyA < keyB;
+        return tieBreak(seed, nodeA) < tieBreak(seed, nodeB);
+    }
+
+    /// @notice The order between equal keys: `keccak256(abi.encode(seed, node, "tie"))`, independent
+    ///         of the weighted rule's draw `uniform(seed, node)`.
+    function tieBreak(bytes32 seed, address node) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode(seed, node, "tie")));
     }
 }

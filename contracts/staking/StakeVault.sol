@@ -14,6 +14,17 @@ interface IDepositObserver {
     function onDepositChanged(address node, uint256 previous, uint256 current) external;
 }
 
+/// @notice A system contract whose window the unbonding period must outlast (the ledger's evidence
+///         window, the election's challenge window).
+interface IUnbondingFloor {
+    function minUnbondingPeriod() external view returns (uint256);
+}
+
+/// @notice Where the least bonded deposit of a candidate is set (the registry's scoring parameters).
+interface IMinimumDeposit {
+    function minDeposit() external view returns (uint256);
+}
+
 /// @title StakeVault
 /// @notice The one contract that holds tokens (SPEC.md section 6): node deposits with unbonding,
 ///         keeper bonds, the reward pool fed by participation fees and slashes, and rewards that
@@ -46,7 +57,11 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     error NothingToClaim(address account);
     error TokenTransferMismatch(uint256 expected, uint256 received);
     error UnbondingPeriodOutOfBounds(uint256 value);
+    /// @notice `value` would let funds leave before `floor`'s window closes (it needs `minimum`).
+    error UnbondingBelowFloor(uint256 value, address floor, uint256 minimum);
+    error TooManyFloors(uint256 max);
     error ObserverAlreadySet(address observer);
+    error DepositRuleAlreadySet(address rule);
     error ZeroAddress(string field);
 
     // ------------------------------------------------------------------ events
@@ -63,7 +78,8 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     event Slashed(address indexed node, uint256 amount, address indexed reporter, uint256 reporterShare);
     event KeeperBondSeized(address indexed keeper, uint256 amount, address indexed beneficiary);
     event UnbondingPeriodSet(uint256 value);
-    event MinRemainderSet(uint256 value);
+    event UnbondingFloorAdded(address floor);
+    event DepositRuleSet(address rule);
     event DepositObserverSet(address observer);
 
     // ------------------------------------------------------------------ storage
@@ -78,8 +94,10 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     IDepositObserver public depositObserver;
     /// @notice Seconds between a withdrawal request and the withdrawal.
     uint256 public unbondingPeriod;
-    /// @notice A partial withdrawal may not leave less than this bonded (candidates' minDeposit).
-    uint256 public minRemainder;
+    /// @notice Where a partial withdrawal's least remainder comes from: the registry's minDeposit.
+    IMinimumDeposit public depositRule;
+    uint256 public constant MAX_UNBONDING_FLOORS = 8;
+    IUnbondingFloor[] private _unbondingFloors;
 
     mapping(address node => Checkpoints.Trace208) private _bonded;
     mapping(address node => Unbonding) public unbonding;
@@ -97,14 +115,12 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     uint256 public totalUnbonding;
     uint256 public totalKeeperBonds;
 
-    constructor(IERC20 token_, address admin, uint256 unbondingPeriod_, uint256 minRemainder_) {
+    constructor(IERC20 token_, address admin, uint256 unbondingPeriod_) {
         if (address(token_) == address(0)) revert ZeroAddress("token");
         if (admin == address(0)) revert ZeroAddress("admin");
         token = token_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setUnbondingPeriod(unbondingPeriod_);
-        minRemainder = minRemainder_;
-        emit MinRemainderSet(minRemainder_);
     }
 
     // ------------------------------------------------------------------ node deposits
@@ -121,14 +137,17 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @notice Start unbonding `amount` of the caller's deposit; it stays slashable until withdrawn.
-    /// @dev Either keep at least `minRemainder` bonded or withdraw everything. A second request
+    /// @dev Either keep at least {minRemainder} bonded or withdraw everything. A second request
     ///      adds to the first and restarts the unbonding period.
     function requestWithdrawal(uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         uint256 previous = _bonded[msg.sender].latest();
         if (amount > previous) revert InsufficientBonded(msg.sender, previous, amount);
         uint256 current = previous - amount;
-        if (current != 0 && current < minRemainder) revert RemainderBelowMinimum(msg.sender, current, minRemainder);
+        if (current != 0) {
+            uint256 minimum = minRemainder();
+            if (current < minimum) revert RemainderBelowMinimum(msg.sender, current, minimum);
+        }
         _bonded[msg.sender].push(_now(), SafeCast.toUint208(current));
         totalBonded -= amount;
         totalUnbonding += amount;
@@ -264,15 +283,31 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     // ------------------------------------------------------------------ parameters
-    /// @notice Set the unbonding period, within [1 hour, 365 days].
+    /// @notice Set the unbonding period, within [1 hour, 365 days] and at least every floor's
+    ///         {IUnbondingFloor.minUnbondingPeriod} (evidence and challenge windows).
     function setUnbondingPeriod(uint256 value) external onlyRole(PARAMETER_ADMIN_ROLE) {
         _setUnbondingPeriod(value);
     }
 
-    /// @notice Set the least a partial withdrawal must leave bonded (kept equal to minDeposit).
-    function setMinRemainder(uint256 value) external onlyRole(PARAMETER_ADMIN_ROLE) {
-        minRemainder = value;
-        emit MinRemainderSet(value);
+    /// @notice Name a contract whose window the unbonding period must always outlast (admin; at
+    ///         most {MAX_UNBONDING_FLOORS}). Checked now and on every later {setUnbondingPeriod};
+    ///         the floor checks the other direction on its own setters.
+    function addUnbondingFloor(IUnbondingFloor floor) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(floor) == address(0)) revert ZeroAddress("floor");
+        if (_unbondingFloors.length == MAX_UNBONDING_FLOORS) revert TooManyFloors(MAX_UNBONDING_FLOORS);
+        uint256 minimum = floor.minUnbondingPeriod();
+        if (unbondingPeriod < minimum) revert UnbondingBelowFloor(unbondingPeriod, address(floor), minimum);
+        _unbondingFloors.push(floor);
+        emit UnbondingFloorAdded(address(floor));
+    }
+
+    /// @notice Name the contract whose minimum deposit is the least remainder of a partial
+    ///         withdrawal, once (admin; the registry).
+    function setDepositRule(IMinimumDeposit rule) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(depositRule) != address(0)) revert DepositRuleAlreadySet(address(depositRule));
+        if (address(rule) == address(0)) revert ZeroAddress("rule");
+        depositRule = rule;
+        emit DepositRuleSet(address(rule));
     }
 
     /// @notice Name the deposit observer once (the election contract).
@@ -294,6 +329,18 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     // ------------------------------------------------------------------ views
+    /// @notice The least a partial withdrawal must leave bonded: the registry's minDeposit now
+    ///         (zero before the registry is named).
+    function minRemainder() public view returns (uint256) {
+        IMinimumDeposit rule = depositRule;
+        return address(rule) == address(0) ? 0 : rule.minDeposit();
+    }
+
+    /// @notice The contracts whose windows the unbonding period must outlast.
+    function unbondingFloors() external view returns (IUnbondingFloor[] memory) {
+        return _unbondingFloors;
+    }
+
     /// @notice Bonded deposit of `node` now.
     function bonded(address node) external view returns (uint256) {
         return _bonded[node].latest();
@@ -344,6 +391,10 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
 
     function _setUnbondingPeriod(uint256 value) private {
         if (value < MIN_UNBONDING_PERIOD || value > MAX_UNBONDING_PERIOD) revert UnbondingPeriodOutOfBounds(value);
+        for (uint256 i = 0; i < _unbondingFloors.length; ++i) {
+            uint256 minimum = _unbondingFloors[i].minUnbondingPeriod();
+            if (value < minimum) revert UnbondingBelowFloor(value, address(_unbondingFloors[i]), minimum);
+        }
         unbondingPeriod = value;
         emit UnbondingPeriodSet(value);
     }

@@ -4,13 +4,16 @@ import type { DelegateElection, NodeRegistry, SnapshotLens, StakeVault } from ".
 import { creditScore } from "../scoring/creditScore";
 import { dynamicTrustScore } from "../scoring/dynamicTrustScore";
 import { NodeClass, ScoringModel, type ScoringParams } from "../scoring/params";
-import { ElectionRule, NEVER, electionKey } from "../scoring/electionKey";
+import { ElectionRule, NEVER, electionKey, tieBreak } from "../scoring/electionKey";
+import { Clock } from "./clock";
 
 export interface SnapshotScore {
   node: string;
   eligible: boolean;
   score: bigint;
   key: bigint;
+  /** The seed's order between equal keys (ElectionKey.tieBreak). */
+  tie: bigint;
 }
 
 /** Solidity returns structs as Result arrays; rebuild the plain params object. */
@@ -79,15 +82,14 @@ export class SnapshotReader {
 
   /** Score and key of every node in `nodes` for the election of `epoch`, computed off-chain. */
   async scoreAll(epoch: bigint, nodes: string[]): Promise<SnapshotScore[]> {
-    const { model, rule, epochDuration, genesis } = await this.constants();
-    const snapshot = genesis + (epoch - 1n) * epochDuration; // election.snapshotOf(epoch)
+    const { model, rule, clock } = await this.constants();
+    const snapshot = clock.snapshotOf(epoch);
     const [params, seed] = await Promise.all([
       this.registry.scoringParamsAt(snapshot - 1n).then(toScoringParams),
       this.election.elections(epoch).then((e) => e.seed),
     ]);
-    const epochOf = (t: bigint) => (t < genesis ? 0n : (t - genesis) / epochDuration);
     const t = snapshot - 1n;
-    const span = params.window * epochDuration;
+    const span = params.window * clock.epochDuration;
     const windowStart = model === ScoringModel.DynamicTrust && snapshot > span + 1n ? snapshot - span - 1n : 0n;
     const views = await this.read(nodes, t, windowStart);
     const opened = seed !== "0x" + "00".repeat(32);
@@ -110,7 +112,7 @@ export class SnapshotReader {
           totalVotes: v.totalVotes,
         });
       } else if (eligible && model === ScoringModel.DynamicTrust) {
-        const rounds = epochOf(snapshot) - epochOf(v.node.admittedAt);
+        const rounds = clock.epochOf(snapshot) - clock.epochOf(v.node.admittedAt);
         const last = v.trust.lastParticipation > v.node.admittedAt ? v.trust.lastParticipation : v.node.admittedAt;
         const start = v.trustAtWindowStart;
         score = dynamicTrustScore(params, {
@@ -128,20 +130,19 @@ export class SnapshotReader {
         score = v.weightedVotes;
       }
       const key = eligible && (opened || rule === ElectionRule.TopK) ? electionKey(rule as ElectionRule, score, seed, node) : NEVER;
-      return { node, eligible, score, key };
+      return { node, eligible, score, key, tie: tieBreak(seed, node) };
     });
   }
 
-  private fixed?: Promise<{ model: number; rule: number; epochDuration: bigint; genesis: bigint }>;
+  private fixed?: Promise<{ model: number; rule: number; clock: Clock }>;
 
   /** The deployment's immutables, read once. */
   private constants() {
-    this.fixed ??= Promise.all([
-      this.registry.scoringModel(),
-      this.election.rule(),
-      this.registry.epochDuration(),
-      this.registry.genesis(),
-    ]).then(([model, rule, epochDuration, genesis]) => ({ model: Number(model), rule: Number(rule), epochDuration, genesis }));
+    this.fixed ??= Promise.all([this.registry.scoringModel(), this.election.rule(), Clock.read(this.election)]).then(([model, rule, clock]) => ({
+      model: Number(model),
+      rule: Number(rule),
+      clock,
+    }));
     return this.fixed;
   }
 

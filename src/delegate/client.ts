@@ -158,7 +158,7 @@ export class DelegateClient {
   }
 
   private async produce(epoch: bigint, slot: bigint): Promise<void> {
-    const [start] = await this.c.ledger.slotWindow(epoch, slot);
+    const [start] = await this.c.election.slotWindow(epoch, slot);
     const trades = await this.validPending(start);
     const header = blockHeader(epoch, slot, await this.c.ledger.head(), trades, this.orderDigest);
     const mine = await signHeader(this.signer, this.domain, header);
@@ -291,7 +291,7 @@ export class DelegateClient {
       throw new Refusal(409, `double signing: ${producer} already signed another header for slot ${header.slot} of epoch ${header.epoch}`);
     }
     const now = await chainTime(this.signer.provider!);
-    const [start, end] = await this.c.ledger.slotWindow(header.epoch, header.slot);
+    const [start, end] = await this.c.election.slotWindow(header.epoch, header.slot);
     if (now < start - this.clock.slotDuration || now >= end) throw new Refusal(409, `slot ${header.slot} of epoch ${header.epoch} is not open (chain time ${now})`);
     const head = await this.c.ledger.head();
     if (header.parentHash !== head) throw new Refusal(409, `field "header.parentHash": ${header.parentHash} is not the ledger's head ${head}`);

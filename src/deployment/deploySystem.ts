@@ -69,7 +69,8 @@ export function defaultSystemOptions(): SystemOptions {
     unbondingPeriod: 7n * 86_400n,
     participationFee: WAD,
     keeperMinBond: 1_000n * WAD,
-    challengeReward: 100n * WAD,
+    // the minimum bond pays all 3L − 1 challenges a wrong list of L = 5 can need (election.maxRepairChallenges)
+    challengeReward: 10n * WAD,
     keeperReward: 10n * WAD,
     // Paper 2 (3.2) punishes negligent ("消极") and malicious ("恶意") nodes apart: a missed slot
     // (downtime, like the weak nodes of Fig. 4(a)) is jailed a day; both malicious offences, double
@@ -118,7 +119,6 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
     await token.getAddress(),
     adminAddress,
     options.unbondingPeriod,
-    options.params.minDeposit,
   );
   const registry = await new NodeRegistry__factory(admin).deploy(
     adminAddress,
@@ -143,6 +143,7 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
   const metersAddress = await meters.getAddress();
   await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), metersAddress));
   await track("wire", await vault.setDepositObserver(await election.getAddress()));
+  await track("wire", await vault.setDepositRule(await registry.getAddress()));
   await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), metersAddress));
   for (const role of ["PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
     await track("wire", await vault.grantRole(await vault[role](), adminAddress));
@@ -218,6 +219,9 @@ export async function deployElectionAndLedger(
   await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), electionAddress));
   await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), ledgerAddress));
   await track("wire", await election.grantRole(await election.SCHEDULER_ROLE(), ledgerAddress));
+  // the unbonding period must outlast the challenge window and the evidence window, whichever moves
+  await track("wire", await vault.addUnbondingFloor(electionAddress));
+  await track("wire", await vault.addUnbondingFloor(ledgerAddress));
   await track("wire", await ledger.grantRole(await ledger.PARAMETER_ADMIN_ROLE(), adminAddress));
   for (const role of ["PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
     await track("wire", await election.grantRole(await election[role](), adminAddress));

@@ -1,17 +1,16 @@
 // The keeper's election engine: the `length` best keys of N scored nodes in O(N log length),
-// ordered exactly as the contract orders them (smaller key first, then smaller address).
-import { NEVER, ranksBefore } from "../scoring/electionKey";
+// ordered exactly as the contract orders them (smaller key first, then the seed's tie-break).
+import { NEVER, ranksBefore, type Ranked } from "../scoring/electionKey";
 
-export interface Keyed {
+export interface Keyed extends Ranked {
   node: string;
   eligible: boolean;
-  key: bigint;
 }
 
 /** The best `length` electable nodes, best first. A bounded max-heap keeps the worst on top. */
 export function bestKeys<T extends Keyed>(scored: readonly T[], length: number): T[] {
   if (!Number.isInteger(length) || length < 0) throw new RangeError(`length must be a non-negative integer, got ${length}`);
-  const worse = (a: T, b: T) => ranksBefore(b.key, b.node, a.key, a.node); // a ranks after b
+  const worse = (a: T, b: T) => ranksBefore(b, a); // a ranks after b
   const heap: T[] = [];
   const up = (i: number) => {
     while (i > 0) {
@@ -43,5 +42,5 @@ export function bestKeys<T extends Keyed>(scored: readonly T[], length: number):
       down(0);
     }
   }
-  return heap.sort((a, b) => (ranksBefore(a.key, a.node, b.key, b.node) ? -1 : 1));
+  return heap.sort((a, b) => (ranksBefore(a, b) ? -1 : 1));
 }

@@ -86,6 +86,7 @@ export async function measureConsensusTime(nodes: number, seed: number, wave = V
   await time.increaseTo(await election.snapshotOf(epoch));
   t = performance.now();
   await (await election.openElection(epoch)).wait();
+  await (await election.fixSeed(epoch)).wait(); // the next block: the one the opening committed to
   const open = seconds(t);
   t = performance.now();
   const list = bestKeys(await SnapshotReader.of(system).scoreAll(epoch, addresses), Number(await election.listLength())).map((s) => s.node);

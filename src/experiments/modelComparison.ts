@@ -102,7 +102,7 @@ export async function runModelComparison(
     for (let s = 0n; s < BigInt(COMPARISON_DELEGATES); s++) {
       const owner = await election.slotOwner(epoch, s);
       if (owner === ethers.ZeroAddress) continue;
-      const [start] = await ledger.slotWindow(epoch, s);
+      const [start] = await election.slotWindow(epoch, s);
       if (BigInt(await time.latest()) < start) await time.increaseTo(start);
       let h: BlockHeader = { epoch, slot: s, parentHash: await ledger.head(), tradeRoot: ethers.ZeroHash, tradeCount: 0n, energyTotal: 0n };
       const forged = owner === offender ? await forgedBlock(domain, nodes[0], addresses[1], admin, epoch * 10n + s) : undefined;

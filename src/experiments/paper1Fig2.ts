@@ -6,7 +6,8 @@
 // Table 2's credit loss and gain are static attribute values in the paper. On-chain, gain is the
 // clean-record flag (ΔC+ = a = 1) and the time-based loss is reset by every vote, so a node's loss
 // of 1 is applied as the credit penalty of eq. (4)'s ΔC− (an offence record with no jail).
-import { ethers } from "hardhat";
+import { ethers, network } from "hardhat";
+import { AbiCoder, keccak256 } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deploySystem } from "../deployment/deploySystem";
 import { SnapshotReader } from "../chain/snapshotReader";
@@ -88,6 +89,9 @@ export async function runPaper1Experiment(
     const epoch = (await election.currentEpoch()) + 2n;
     await time.increaseTo(await election.snapshotOf(epoch));
     await sendNow(keeper, election.openElection.populateTransaction(epoch));
+    // the seed (it breaks ties between equal scores) comes from the run, so any split of runs replays
+    await network.provider.send("hardhat_setPrevRandao", [keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [seed, firstRun + run]))]);
+    await sendNow(keeper, election.fixSeed.populateTransaction(epoch));
     const list = bestKeys(await reader.scoreAll(epoch, addresses), length).map((s) => s.node);
     await sendNow(keeper, election.submit.populateTransaction(epoch, list));
     await time.increase(system.options.challengePeriod);

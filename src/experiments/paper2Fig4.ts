@@ -14,7 +14,7 @@
 //   loses trust. Jailed nodes unjail as soon as the jail ends.
 // - Trust decays after T_t = 2 days without participation, so nodes that take part every epoch
 //   do not decay (paper 2 eq. 8 concerns idle nodes); every other parameter is the default.
-// - prevrandao of each election's opening block is keccak256(seed, epoch), so a seed replays exactly.
+// - prevrandao of the block that fixes each election's seed is keccak256(seed, epoch), so a seed replays exactly.
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, keccak256, type Signer } from "ethers";
@@ -103,10 +103,12 @@ export async function electWithKeeper(
   reader = SnapshotReader.of(system),
 ): Promise<string[]> {
   const { election } = system;
+  await sendNow(keeper, election.openElection.populateTransaction(epoch));
+  // the seed is the prevrandao of the block after the opening, where fixSeed runs
   await network.provider.send("hardhat_setPrevRandao", [
     keccak256(coder.encode(["uint256", "uint256"], [seed, epoch])),
   ]);
-  await sendNow(keeper, election.openElection.populateTransaction(epoch));
+  await sendNow(keeper, election.fixSeed.populateTransaction(epoch));
   const scored = await reader.scoreAll(epoch, candidates);
   const list = bestKeys(scored, Number(system.options.delegateCount + system.options.standbyCount)).map((s) => s.node);
   await sendNow(keeper, election.submit.populateTransaction(epoch, list));

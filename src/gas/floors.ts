@@ -18,7 +18,8 @@ export const FLOORS = {
   reportPlan: { why: "the plan, the fee's two token balances", storage: () => NEW + 2 * UPDATE },
   reportMeterReading: { why: "the reading", storage: () => NEW },
   vote: { why: "the voter's allocation and the candidate's tally", storage: () => 2 * NEW },
-  openElection: { why: "the seed", storage: () => NEW },
+  openElection: { why: "the block the seed is committed to", storage: () => NEW },
+  fixSeed: { why: "the seed", storage: () => NEW },
   submit: {
     why: "the submitter and the list (20 bytes each, as contract code: cheaper than slots) and its pointer",
     storage: (l: number) => NEW + code(20 * (l + 1)),

@@ -1,5 +1,6 @@
 // The keeper service (SPEC.md section 7): a loop against any JSON-RPC endpoint that, each tick,
-// reads the chain's time and does what is due — opens the next election, scores every node with
+// reads the chain's time and does what is due — opens the next election and fixes its seed in the
+// block committed to, scores every node with
 // the TypeScript mirror and submits the best keys, checks the submitted list (its own or another
 // keeper's) and challenges it until it is right, finalizes it after the window, carries the
 // previous set over when an epoch started without one, reports missed slots, and claims its
@@ -9,8 +10,9 @@
 import type { Logger } from "pino";
 import { ZeroAddress, ZeroHash, type Signer } from "ethers";
 import { SnapshotReader, type SnapshotScore } from "../chain/snapshotReader";
+import { Clock } from "../chain/clock";
 import { bestKeys } from "../election/engine";
-import { nextChallenge, type Challenge } from "./watcher";
+import { planRepair, type Challenge } from "./watcher";
 import { WouldRevert, chainTime, describeError, isTransient, sendChecked, type Method } from "../cli/chain";
 import { sleep } from "../util/sleep";
 import type { Contracts } from "../cli/addressBook";
@@ -26,16 +28,10 @@ export interface KeeperOptions {
 
 export const DEFAULT_KEEPER_OPTIONS: KeeperOptions = { pollMs: 1_000, claimAbove: 1n, submit: true };
 
-interface Clock {
-  genesis: bigint;
-  epochDuration: bigint;
-  slotsPerEpoch: bigint;
-}
-
 export class Keeper {
   private readonly reader: SnapshotReader;
   private clock?: Clock;
-  /** Scores per election epoch: fixed once the election is open (snapshot and seed are). A cache only. */
+  /** Scores per election epoch: fixed once its seed is (the snapshot already is). A cache only. */
   private readonly scored = new Map<bigint, Map<string, SnapshotScore>>();
   /** Slots whose missed-slot question is settled ("epoch:slot"). A cache only: calls decide. */
   private readonly slotsSettled = new Set<string>();
@@ -56,12 +52,7 @@ export class Keeper {
   /** Bond the keeper deposit if it is short (submission needs it); read the deployment's clock. */
   async start(): Promise<void> {
     this.address = await this.signer.getAddress();
-    const [genesis, epochDuration, slotsPerEpoch] = await Promise.all([
-      this.c.election.genesis(),
-      this.c.election.epochDuration(),
-      this.c.election.slotsPerEpoch(),
-    ]);
-    this.clock = { genesis, epochDuration, slotsPerEpoch };
+    this.clock = await Clock.read(this.c.election);
     if (!this.options.submit) return;
     const [bond, min] = await Promise.all([this.c.vault.keeperBond(this.address), this.c.election.keeperMinBond()]);
     if (bond >= min) return;
@@ -93,20 +84,15 @@ export class Keeper {
   async tick(): Promise<void> {
     if (!this.clock) await this.start();
     const now = await chainTime(this.signer.provider!);
-    const current = this.epochAt(now);
+    const current = this.clock!.epochOf(now);
     await this.electNext(current + 1n, now);
     await this.carryOver(current, now);
     for (const epoch of current > 0n ? [current - 1n, current] : [current]) await this.reportMissedSlots(epoch, now);
     await this.claim();
   }
 
-  private epochAt(t: bigint): bigint {
-    const { genesis, epochDuration } = this.clock!;
-    return t < genesis ? 0n : (t - genesis) / epochDuration;
-  }
-
   private epochStart(epoch: bigint): bigint {
-    return this.clock!.genesis + epoch * this.clock!.epochDuration;
+    return this.clock!.epochStart(epoch);
   }
 
   /** Open, submit, check and challenge, finalize the election of `epoch`, whichever is due. */
@@ -115,8 +101,13 @@ export class Keeper {
     const el = await e.elections(epoch);
     if (el.finalized || el.carriedOver) return;
     const [deadline, challengePeriod] = await Promise.all([e.submissionDeadline(epoch), e.challengePeriod()]);
-    if (el.seed === ZeroHash) {
+    if (el.seedBlock === 0n) {
       if (now < deadline) await this.send("openElection", { epoch: Number(epoch) }, e.connect(this.signer).openElection, epoch);
+      return;
+    }
+    if (el.seed === ZeroHash) {
+      // fixed only by a call in the block committed to; a later call commits to the next block
+      if (now < deadline) await this.send("fixSeed", { epoch: Number(epoch) }, e.connect(this.signer).fixSeed, epoch);
       return;
     }
     if (el.submission === ZeroAddress) {
@@ -139,17 +130,27 @@ export class Keeper {
     }
   }
 
-  /** Challenge the submitted list of `epoch` until it equals the best keys (each step pays). */
+  /**
+   * Challenge the submitted list of `epoch` until it equals the best keys (each step pays): the
+   * whole repair is planned from the list as it stands (at most 3L − 1 challenges), then sent in
+   * order; a challenge another watcher made first turns the rest into would-be reverts, so the plan
+   * is made again from the repaired list.
+   */
   private async challenge(epoch: bigint): Promise<void> {
     const e = this.c.election.connect(this.signer);
     const [scored, maxLength] = await Promise.all([this.scores(epoch), this.c.election.listLength()]);
-    for (;;) {
-      const list = [...(await this.c.election.submittedList(epoch))];
-      const c = nextChallenge(list, scored, Number(maxLength));
-      if (c === null) return;
-      const detail = { epoch: Number(epoch), challenge: c };
-      const sent = await this.trySend(`challenge-${c.kind}`, () => sendChallenge(e, epoch, c), detail);
-      if (!sent) return;
+    for (let round = 0; round < 3; round++) {
+      const plan = planRepair([...(await this.c.election.submittedList(epoch))], scored, Number(maxLength));
+      if (plan.length === 0) return;
+      let all = true;
+      for (const c of plan) {
+        const detail = { epoch: Number(epoch), challenge: c };
+        if (!(await this.trySend(`challenge-${c.kind}`, () => sendChallenge(e, epoch, c), detail))) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return;
     }
   }
 
@@ -165,10 +166,8 @@ export class Keeper {
 
   /** Report every slot of `epoch` that ended uncommitted while a delegate owned it. */
   private async reportMissedSlots(epoch: bigint, now: bigint): Promise<void> {
-    const { epochDuration, slotsPerEpoch } = this.clock!;
-    const slotDuration = epochDuration / slotsPerEpoch;
-    const start = this.epochStart(epoch);
-    for (let slot = 0n; slot < slotsPerEpoch && start + (slot + 1n) * slotDuration <= now; slot++) {
+    const clock = this.clock!;
+    for (let slot = 0n; slot < clock.slotsPerEpoch && clock.slotWindow(epoch, slot).end <= now; slot++) {
       const key = `${epoch}:${slot}`;
       if (this.slotsSettled.has(key)) continue;
       const [committed, owner] = await Promise.all([this.c.ledger.committed(epoch, slot), this.c.election.slotOwner(epoch, slot)]);
@@ -234,6 +233,6 @@ export async function allNodes(c: Pick<Contracts, "registry">, page = 500): Prom
 function sendChallenge(e: Contracts["election"], epoch: bigint, c: Challenge) {
   if (c.kind === "ineligible") return sendChecked("challengeIneligible", e.challengeIneligible, epoch, BigInt(c.index));
   if (c.kind === "duplicate") return sendChecked("challengeDuplicate", e.challengeDuplicate, epoch, BigInt(c.i), BigInt(c.j));
-  if (c.kind === "order") return sendChecked("challengeOrder", e.challengeOrder, epoch, BigInt(c.index));
+  if (c.kind === "order") return sendChecked("challengeOrder", e.challengeOrder, epoch, BigInt(c.from), BigInt(c.to));
   return sendChecked("challengeExcluded", e.challengeExcluded, epoch, c.node, BigInt(c.position));
 }

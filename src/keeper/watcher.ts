@@ -1,45 +1,65 @@
-// The honest watcher: given a submitted list and every node's off-chain score and key, the next
-// challenge that proves the list wrong, or null when the list is exactly the best keys.
-// Applying its challenges one by one always converges to the reference list: ineligible and
-// duplicate entries leave, adjacent inversions swap, and a better excluded node is inserted
-// where it belongs, so the end state is sorted, electable, and unbeatable by any outsider.
+// The honest watcher: given a submitted list and every node's off-chain score, key and tie-break,
+// the challenges that repair the list into exactly the best keys, or none when it already is.
+// The repair is planned whole, so a watcher can send every challenge back to back inside one window:
+// ineligible and duplicate entries leave (at most L), an insertion sort moves each out-of-order entry
+// once to where it belongs (at most L − 1), then the best excluded nodes are inserted where they
+// belong (at most L), so any list of length L is repaired in at most 3L − 1 challenges, the contract's
+// `maxRepairChallenges`, every one of them paid by the submitter's bond.
 import { NEVER, ranksBefore } from "../scoring/electionKey";
 import type { Keyed } from "../election/engine";
 
 export type Challenge =
   | { kind: "ineligible"; index: number }
   | { kind: "duplicate"; i: number; j: number }
-  | { kind: "order"; index: number }
+  | { kind: "order"; from: number; to: number }
   | { kind: "excluded"; node: string; position: number };
 
 const electable = (s: Keyed | undefined): s is Keyed => s !== undefined && s.eligible && s.key !== NEVER;
+const norm = (a: string) => a.toLowerCase();
 
-export function nextChallenge(list: readonly string[], scored: ReadonlyMap<string, Keyed>, maxLength: number): Challenge | null {
-  const norm = (a: string) => a.toLowerCase();
-  for (let i = 0; i < list.length; i++) if (!electable(scored.get(norm(list[i])))) return { kind: "ineligible", index: i };
+/** Every challenge, in order, that turns `list` into the best `maxLength` keys of `scored`. */
+export function planRepair(list: readonly string[], scored: ReadonlyMap<string, Keyed>, maxLength: number): Challenge[] {
+  const plan: Challenge[] = [];
+  let current = [...list];
+  const take = (c: Challenge) => {
+    plan.push(c);
+    current = applyChallenge(current, c, maxLength);
+  };
+  for (let i = current.length - 1; i >= 0; i--) if (!electable(scored.get(norm(current[i])))) take({ kind: "ineligible", index: i });
   const seen = new Map<string, number>();
-  for (let j = 0; j < list.length; j++) {
-    const i = seen.get(norm(list[j]));
-    if (i !== undefined) return { kind: "duplicate", i, j };
-    seen.set(norm(list[j]), j);
+  for (let j = 0; j < current.length; j++) {
+    const i = seen.get(norm(current[j]));
+    if (i !== undefined) {
+      take({ kind: "duplicate", i, j });
+      j--;
+    } else seen.set(norm(current[j]), j);
   }
-  const at = (i: number) => scored.get(norm(list[i]))!;
-  for (let i = 0; i + 1 < list.length; i++) {
-    const a = at(i);
-    const b = at(i + 1);
-    if (ranksBefore(b.key, b.node, a.key, a.node)) return { kind: "order", index: i };
+  const at = (i: number) => scored.get(norm(current[i]))!;
+  // insertion sort: the prefix [0, i) is sorted, so list[i] belongs before the first entry it outranks
+  for (let i = 1; i < current.length; i++) {
+    let to = 0;
+    while (to < i && !ranksBefore(at(i), at(to))) to++;
+    if (to < i) take({ kind: "order", from: i, to });
   }
-  let best: Keyed | undefined;
-  for (const s of scored.values()) {
-    if (!electable(s) || seen.has(norm(s.node))) continue;
-    if (best === undefined || ranksBefore(s.key, s.node, best.key, best.node)) best = s;
+  for (;;) {
+    const listed = new Set(current.map(norm));
+    let best: Keyed | undefined;
+    for (const s of scored.values()) {
+      if (!electable(s) || listed.has(norm(s.node))) continue;
+      if (best === undefined || ranksBefore(s, best)) best = s;
+    }
+    if (best === undefined) break;
+    if (current.length === maxLength && !ranksBefore(best, at(current.length - 1))) break;
+    let position = 0;
+    while (position < current.length && ranksBefore(at(position), best)) position++;
+    take({ kind: "excluded", node: best.node, position });
   }
-  if (best === undefined) return null;
-  const last = list.length > 0 ? at(list.length - 1) : undefined;
-  if (list.length === maxLength && last && !ranksBefore(best.key, best.node, last.key, last.node)) return null;
-  let position = 0;
-  while (position < list.length && ranksBefore(at(position).key, at(position).node, best.key, best.node)) position++;
-  return { kind: "excluded", node: best.node, position };
+  return plan;
+}
+
+/** The first challenge that proves `list` wrong, or null when it is exactly the best keys. */
+export function nextChallenge(list: readonly string[], scored: ReadonlyMap<string, Keyed>, maxLength: number): Challenge | null {
+  return planRepair(list, scored, maxLength)[0] ?? null;
 }
 
 /** The list a challenge leaves behind, exactly as the contract repairs it. */
@@ -47,7 +67,7 @@ export function applyChallenge(list: readonly string[], c: Challenge, maxLength:
   const out = [...list];
   if (c.kind === "ineligible") out.splice(c.index, 1);
   else if (c.kind === "duplicate") out.splice(c.j, 1);
-  else if (c.kind === "order") [out[c.index], out[c.index + 1]] = [out[c.index + 1], out[c.index]];
+  else if (c.kind === "order") out.splice(c.to, 0, ...out.splice(c.from, 1));
   else {
     out.splice(c.position, 0, c.node);
     if (out.length > maxLength) out.pop();

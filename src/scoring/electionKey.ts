@@ -103,7 +103,18 @@ export function electionKey(rule: ElectionRule, score: bigint, seed: string, nod
   return (exponential * WAD) / score;
 }
 
-/** True when (keyA, nodeA) ranks strictly before (keyB, nodeB): smaller key, then smaller address. */
-export function ranksBefore(keyA: bigint, nodeA: string, keyB: bigint, nodeB: string): boolean {
-  return keyA < keyB || (keyA === keyB && BigInt(nodeA) < BigInt(nodeB));
+/** The order between equal keys: keccak256(abi.encode(seed, node, "tie")), as `ElectionKey.tieBreak`. */
+export function tieBreak(seed: string, node: string): bigint {
+  return BigInt(keccak256(coder.encode(["bytes32", "address", "string"], [seed, node, "tie"])));
+}
+
+/** What ranks a node in an election: its key, then its tie-break under the election's seed. */
+export interface Ranked {
+  key: bigint;
+  tie: bigint;
+}
+
+/** True when `a` ranks strictly before `b`: the smaller key, then the smaller tie-break (never the address). */
+export function ranksBefore(a: Ranked, b: Ranked): boolean {
+  return a.key < b.key || (a.key === b.key && a.tie < b.tie);
 }

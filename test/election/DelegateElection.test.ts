@@ -145,7 +145,7 @@ describe("DelegateElection", () => {
             : kind === "duplicate"
               ? election.challengeDuplicate(epoch, 0, repaired.length - 1)
               : kind === "order"
-                ? election.challengeOrder(epoch, 0)
+                ? election.challengeOrder(epoch, 1, 0)
                 : election.challengeExcluded(epoch, right[0], 0);
         await expect(again).to.be.revertedWithCustomError(election, "ChallengeFailed");
         expect(await vault.keeperBond(keeper.address), "a failed challenge seizes nothing").to.equal((await election.keeperMinBond()) - reward);
@@ -161,15 +161,17 @@ describe("DelegateElection", () => {
         await expect(election.challengeIneligible(epoch, i)).to.be.revertedWithCustomError(election, "ChallengeFailed");
       }
       await expect(election.challengeDuplicate(epoch, 0, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
-      for (let i = 0; i + 1 < right.length; i++) {
-        await expect(election.challengeOrder(epoch, i)).to.be.revertedWithCustomError(election, "ChallengeFailed");
+      for (let from = 1; from < right.length; from++) {
+        for (let to = 0; to < from; to++) {
+          await expect(election.challengeOrder(epoch, from, to)).to.be.revertedWithCustomError(election, "ChallengeFailed");
+        }
       }
       for (let position = 0; position <= right.length; position++) {
         await expect(election.challengeExcluded(epoch, outsiderNode, position)).to.be.revertedWithCustomError(election, "ChallengeFailed");
       }
       await expect(election.challengeIneligible(epoch, 99)).to.be.revertedWithCustomError(election, "IndexOutOfRange");
       await time.increase(await election.challengePeriod());
-      await expect(election.connect(outsider).challengeOrder(epoch, 0)).to.be.revertedWithCustomError(election, "ChallengeWindowClosed");
+      await expect(election.connect(outsider).challengeOrder(epoch, 1, 0)).to.be.revertedWithCustomError(election, "ChallengeWindowClosed");
     });
 
     it("hands the slots of a delegate jailed after the snapshot to a standby at finalization", async () => {
@@ -221,14 +223,16 @@ describe("DelegateElection", () => {
       await registry.connect(admin).grantRole(await registry.RECORDER_ROLE(), admin.address);
       await registry.connect(admin).recordOffence(members[0], 0n, 30n * 86_400n);
       await election.handOver(members[0]);
-      // nothing elected for epoch + 1: the set carries over, and its jailed member loses its slots again
+      // nothing elected for epoch + 1: the set carries over, and its jailed member loses its slots
+      // again from the next slot on (a slot that has begun keeps its owner)
       await time.increaseTo((await election.epochStart(epoch + 1n)) + 3n * (await election.slotDuration()));
       expect(await election.slotOwner(epoch + 1n, 3n)).to.equal(members[0]);
       await expect(election.carryOver(epoch + 1n))
         .to.emit(election, "SlotsHandedOver")
-        .withArgs(epoch + 1n, 0, members[0], members[3], 3);
+        .withArgs(epoch + 1n, 0, members[0], members[3], 4);
       const slots = await election.slotsPerEpoch();
-      for (let s = 3n; s < slots; s++) expect(await election.slotOwner(epoch + 1n, s), `slot ${s}`).to.not.equal(members[0]);
+      for (let s = 4n; s < slots; s++) expect(await election.slotOwner(epoch + 1n, s), `slot ${s}`).to.not.equal(members[0]);
+      expect(await election.slotOwner(epoch + 1n, 3n), "the current slot keeps its owner").to.equal(members[0]);
       expect(await election.slotOwner(epoch + 1n, 0n), "past slots keep their owner").to.equal(members[0]);
     });
 
@@ -240,8 +244,9 @@ describe("DelegateElection", () => {
       await expect(election.handOver(members[1])).to.be.revertedWithCustomError(election, "NotJailed");
       await registry.connect(admin).grantRole(await registry.RECORDER_ROLE(), admin.address);
       await registry.connect(admin).recordOffence(members[1], 0n, 86_400n);
-      await expect(election.handOver(members[1])).to.emit(election, "SlotsHandedOver").withArgs(epoch, 1, members[1], members[3], 2);
+      await expect(election.handOver(members[1])).to.emit(election, "SlotsHandedOver").withArgs(epoch, 1, members[1], members[3], 3);
       expect(await election.slotOwner(epoch, 1n)).to.equal(members[1]); // past slot unchanged
+      expect(await election.slotOwner(epoch, 2n)).to.equal(members[2]); // the slot that has begun is index 2's
       expect(await election.slotOwner(epoch, 4n)).to.equal(members[3]);
       expect(await election.standbysUsed(epoch)).to.equal(1n);
       await expect(election.handOver(members[1])).to.be.revertedWithCustomError(election, "NotScheduled");
@@ -256,13 +261,19 @@ describe("DelegateElection", () => {
       await expect(F.deploy(admin.address, r, v, { ...base, delegateCount: 0n }))
         .to.be.revertedWithCustomError(F, "InvalidConfig")
         .withArgs("delegateCount", 0n);
-      await expect(F.deploy(admin.address, r, v, { ...base, slotsPerEpoch: 0n }))
-        .to.be.revertedWithCustomError(F, "InvalidConfig")
-        .withArgs("slotsPerEpoch", 0n);
+      for (const slots of [0n, 7n, 100_001n]) {
+        // slots must divide the day-long epoch exactly, so every second lies in one slot below S
+        await expect(F.deploy(admin.address, r, v, { ...base, slotsPerEpoch: slots }), `${slots} slots`)
+          .to.be.revertedWithCustomError(F, "InvalidSlotCount")
+          .withArgs(slots, 86_400n);
+      }
       await expect(F.deploy(admin.address, r, v, { ...base, challengePeriod: 86_400n })).to.be.revertedWithCustomError(F, "InvalidConfig");
-      await expect(election.connect(admin).setKeeperEconomics(10n, 11n, 0n))
+      // the bond must pay every challenge of the worst repair: 3L − 1 = 14 for L = 5
+      expect(await election.maxRepairChallenges()).to.equal(14n);
+      await expect(election.connect(admin).setKeeperEconomics(13n, 1n, 0n))
         .to.be.revertedWithCustomError(election, "InvalidConfig")
-        .withArgs("challengeReward", 11n);
+        .withArgs("keeperMinBond", 13n);
+      await expect(election.connect(admin).setKeeperEconomics(14n, 1n, 0n)).to.emit(election, "KeeperEconomicsSet").withArgs(14n, 1n, 0n);
       await expect(election.connect(admin).setChallengePeriod(30n)).to.be.revertedWithCustomError(election, "InvalidConfig");
       await expect(election.connect(admin).setChallengePeriod(600n)).to.emit(election, "ChallengePeriodSet").withArgs(600n);
     });

@@ -10,6 +10,7 @@ import type { Keyed } from "../../src/election/engine";
 import type { Challenge } from "../../src/keeper/watcher";
 import { SeededRandom } from "../../src/util/random";
 import { ElectionRule } from "../../src/scoring/electionKey";
+import { openElection } from "../../src/election/open";
 
 /** A valid DelegateElection constructor config (K = 3, 2 standbys, 24 slots) for deployment tests. */
 export const electionConfig = {
@@ -19,7 +20,7 @@ export const electionConfig = {
   slotsPerEpoch: 24n,
   votesPerNode: 10n,
   challengePeriod: 3600n,
-  keeperMinBond: 10n,
+  keeperMinBond: 14n, // 3L − 1 = 14 challenges of 1
   challengeReward: 1n,
   keeperReward: 1n,
 };
@@ -43,7 +44,7 @@ export async function populatedElection(count: number, seed: number, overrides: 
   }
   const epoch = (await f.election.currentEpoch()) + 2n;
   await time.increaseTo(await f.election.snapshotOf(epoch));
-  await f.election.openElection(epoch);
+  await openElection(f.election, epoch);
   await f.vault.connect(f.keeper).bondKeeper(f.system.options.keeperMinBond);
   const scored = await SnapshotReader.of(f.system).scoreAll(epoch, addresses);
   // The lens's paged read and the five calls per node must see the same snapshot.
@@ -63,6 +64,6 @@ export async function sendChallenge(
   const e = election.connect(from);
   if (c.kind === "ineligible") return e.challengeIneligible(epoch, c.index);
   if (c.kind === "duplicate") return e.challengeDuplicate(epoch, c.i, c.j);
-  if (c.kind === "order") return e.challengeOrder(epoch, c.index);
+  if (c.kind === "order") return e.challengeOrder(epoch, c.from, c.to);
   return e.challengeExcluded(epoch, c.node, c.position);
 }

@@ -38,7 +38,7 @@ async function measure(): Promise<Record<string, number>> {
   const right = bestKeys(scored, Number(await f.election.listLength())).map((s) => s.node);
   const wrong = [right[1], right[0], ...right.slice(2)];
   g.submitK3 = await used(f.election.connect(f.keeper).submit(epoch, wrong));
-  g.challengeOrder = await used(f.election.connect(f.outsider).challengeOrder(epoch, 0));
+  g.challengeOrder = await used(f.election.connect(f.outsider).challengeOrder(epoch, 1, 0));
   await time.increase(await f.election.challengePeriod());
   g.finalizeK3 = await used(f.election.finalize(epoch));
   const probe = await new GasProbe__factory(f.admin).deploy();

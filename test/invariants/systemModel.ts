@@ -21,6 +21,7 @@ import { forgedBlock, ledgerDomain, signHeader, type BlockHeader } from "../../s
 import { SnapshotReader } from "../../src/chain/snapshotReader";
 import { nextChallenge } from "../../src/keeper/watcher";
 import type { Keyed } from "../../src/election/engine";
+import { openElection } from "../../src/election/open";
 
 /** Sequences in all, shared by the two test files. */
 const SEQUENCES = Number(process.env.PROPERTY_SEQUENCES ?? 1000);
@@ -46,7 +47,7 @@ async function world() {
   await f.vault.connect(f.outsider).fundPool(10_000n * WAD);
   const epoch = (await f.election.currentEpoch()) + 2n;
   await time.increaseTo(await f.election.snapshotOf(epoch));
-  await f.election.openElection(epoch);
+  await openElection(f.election, epoch);
   await f.election.electReference(epoch);
   await time.increaseTo(await f.election.epochStart(epoch));
   const probe = await new InvariantProbe__factory(f.admin).deploy();
@@ -164,7 +165,8 @@ async function electionStep(w: World, m: Model, step: Step) {
   const target = (await w.election.currentEpoch()) + 1n;
   const el = await w.election.elections(target);
   const now = BigInt(await time.latest()) + 1n;
-  if (el.seed === ethers.ZeroHash) return attempt(() => w.election.connect(w.keeper).openElection(target));
+  if (el.seedBlock === 0n) return attempt(() => w.election.connect(w.keeper).openElection(target));
+  if (el.seed === ethers.ZeroHash) return attempt(() => w.election.connect(w.keeper).fixSeed(target));
   if (el.submission === ethers.ZeroAddress) {
     const right = [...(await w.election.referenceList(target))];
     // a malicious keeper corrupts the list, at whatever moment the sequence chose

@@ -6,6 +6,7 @@ import { admitNode, deployed } from "../fixtures";
 import { WAD } from "../../src/scoring/params";
 import { ledgerDomain, signHeader, type BlockHeader } from "../../src/ledger/signing";
 import type { SystemOptions } from "../../src/deployment/deploySystem";
+import { openElection } from "../../src/election/open";
 
 const ZERO = ethers.ZeroHash;
 
@@ -16,14 +17,14 @@ export async function ledgerFixture(overrides: Partial<SystemOptions> = {}) {
   for (const [i, n] of nodes.entries()) await admitNode(f.system, f.admin, n, { capacity: BigInt(90_000 - i * 10_000) });
   const epoch = (await f.election.currentEpoch()) + 2n;
   await time.increaseTo(await f.election.snapshotOf(epoch));
-  await f.election.openElection(epoch);
+  await openElection(f.election, epoch);
   await f.election.electReference(epoch);
   const [members] = await f.election.delegatesOf(epoch);
   const bySigner = new Map(nodes.map((n) => [n.address, n]));
   const signerOf = (a: string) => bySigner.get(a)!;
   await f.vault.connect(f.outsider).fundPool(1_000n * WAD);
   const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await f.ledger.getAddress());
-  const slotStart = async (slot: bigint) => (await f.ledger.slotWindow(epoch, slot))[0];
+  const slotStart = async (slot: bigint) => (await f.election.slotWindow(epoch, slot))[0];
   await time.increaseTo(await slotStart(0n));
   return { ...f, nodes, epoch, members: [...members], signerOf, domain, slotStart };
 }

@@ -9,6 +9,7 @@ import { deployed } from "../fixtures";
 import { bestKeys } from "../../src/election/engine";
 import { defaultScoringParams, NodeClass, WAD } from "../../src/scoring/params";
 import { signHeader } from "../../src/ledger/signing";
+import { openElection } from "../../src/election/open";
 
 describe("bounds and guards", () => {
   describe("DelegateElection", () => {
@@ -22,7 +23,6 @@ describe("bounds and guards", () => {
       const cases: [keyof typeof base, bigint][] = [
         ["delegateCount", 102n],
         ["standbyCount", 33n],
-        ["slotsPerEpoch", 100_001n],
         ["votesPerNode", 0n],
         ["votesPerNode", 1_001n],
         ["keeperMinBond", 0n],
@@ -58,7 +58,7 @@ describe("bounds and guards", () => {
             : c === "Duplicate"
               ? election.challengeDuplicate(epoch, 0, 1)
               : c === "Order"
-                ? election.challengeOrder(epoch, 0)
+                ? election.challengeOrder(epoch, 1, 0)
                 : election.challengeExcluded(epoch, list[0], 0),
           `${c} before any submission`,
         )
@@ -71,7 +71,8 @@ describe("bounds and guards", () => {
       await expect(election.challengeDuplicate(epoch, 0, n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs(n, n);
       await expect(election.challengeDuplicate(epoch, 1, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
       await expect(election.challengeDuplicate(epoch, 2, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
-      await expect(election.challengeOrder(epoch, n - 1n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs(n, n);
+      await expect(election.challengeOrder(epoch, n, 0n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs(n, n);
+      await expect(election.challengeOrder(epoch, 1n, 1n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs(1n, 1n);
       const outside = bestKeys(scored, maxLength + 1)[maxLength].node;
       await expect(election.challengeExcluded(epoch, outside, n + 1n))
         .to.be.revertedWithCustomError(election, "IndexOutOfRange")
@@ -103,7 +104,7 @@ describe("bounds and guards", () => {
       const f = await deployed();
       const epoch = (await f.election.currentEpoch()) + 2n;
       await time.increaseTo(await f.election.snapshotOf(epoch));
-      await f.election.openElection(epoch);
+      await openElection(f.election, epoch);
       await expect(f.election.electReference(epoch)).to.be.revertedWithCustomError(f.election, "NothingToElect").withArgs(epoch);
 
       const g = await loadFixture(fixture);
@@ -128,9 +129,15 @@ describe("bounds and guards", () => {
       for (const value of [3599n, 365n * 86_400n + 1n]) {
         await expect(vault.connect(admin).setUnbondingPeriod(value)).to.be.revertedWithCustomError(vault, "UnbondingPeriodOutOfBounds").withArgs(value);
       }
-      await expect(vault.connect(admin).setUnbondingPeriod(3600n)).to.emit(vault, "UnbondingPeriodSet").withArgs(3600n);
+      // the floors: the ledger's evidence window plus a slot, and the election's challenge window
+      const { ledger } = await loadFixture(deployed);
+      const floor = await ledger.minUnbondingPeriod();
+      await expect(vault.connect(admin).setUnbondingPeriod(floor - 1n))
+        .to.be.revertedWithCustomError(vault, "UnbondingBelowFloor")
+        .withArgs(floor - 1n, await ledger.getAddress(), floor);
+      await expect(vault.connect(admin).setUnbondingPeriod(floor)).to.emit(vault, "UnbondingPeriodSet").withArgs(floor);
       const F = await ethers.getContractFactory("StakeVault");
-      const fresh = await F.deploy(await token.getAddress(), admin.address, 3600n, 1n);
+      const fresh = await F.deploy(await token.getAddress(), admin.address, 3600n);
       await expect(fresh.setDepositObserver(ethers.ZeroAddress)).to.be.revertedWithCustomError(fresh, "ZeroAddress").withArgs("observer");
       expect(await fresh.depositObserver()).to.equal(ethers.ZeroAddress);
     });
@@ -148,10 +155,10 @@ describe("bounds and guards", () => {
     it("refuses evidence that is no offence: an unscheduled slot, headers of different epochs, a replay backwards in epochs", async () => {
       const f = await ledgerFixture();
       const unscheduled = f.epoch + 5n;
-      const [, end] = await f.ledger.slotWindow(unscheduled, 0n);
+      const [, end] = await f.election.slotWindow(unscheduled, 0n);
       // No set was ever finalized before f.epoch: an earlier epoch has no slot owner.
       const early = f.epoch - 1n;
-      const [, earlyEnd] = await f.ledger.slotWindow(early, 0n);
+      const [, earlyEnd] = await f.election.slotWindow(early, 0n);
       expect(earlyEnd).to.be.lessThan(end);
       await expect(f.ledger.reportMissedSlot(early, 0n)).to.be.revertedWithCustomError(f.ledger, "NobodyScheduled").withArgs(early, 0n);
       const signer = f.signerOf(f.members[0]);

@@ -187,20 +187,20 @@ describe("StakeVault", () => {
       await expect(vault.connect(admin).setUnbondingPeriod(59n * 60n))
         .to.be.revertedWithCustomError(vault, "UnbondingPeriodOutOfBounds")
         .withArgs(59n * 60n);
-      await expect(vault.connect(admin).setUnbondingPeriod(2n * 86_400n)).to.emit(vault, "UnbondingPeriodSet").withArgs(2n * 86_400n);
+      await expect(vault.connect(admin).setUnbondingPeriod(8n * 86_400n)).to.emit(vault, "UnbondingPeriodSet").withArgs(8n * 86_400n);
       await expect(vault.connect(outsider).setUnbondingPeriod(2n * 86_400n)).to.be.revertedWithCustomError(
         vault,
         "AccessControlUnauthorizedAccount",
       );
-      await expect(vault.connect(admin).setMinRemainder(5n)).to.emit(vault, "MinRemainderSet").withArgs(5n);
+      await expect(vault.connect(admin).setDepositRule(outsider.address)).to.be.revertedWithCustomError(vault, "DepositRuleAlreadySet");
       await expect(vault.connect(admin).setDepositObserver(outsider.address)).to.be.revertedWithCustomError(vault, "ObserverAlreadySet");
     });
 
     it("refuses a zero token or admin at deployment", async () => {
       const { token, admin } = await loadFixture(fixture);
       const F = await ethers.getContractFactory("StakeVault");
-      await expect(F.deploy(ethers.ZeroAddress, admin.address, 3600, 1)).to.be.revertedWithCustomError(F, "ZeroAddress");
-      await expect(F.deploy(await token.getAddress(), ethers.ZeroAddress, 3600, 1)).to.be.revertedWithCustomError(F, "ZeroAddress");
+      await expect(F.deploy(ethers.ZeroAddress, admin.address, 3600)).to.be.revertedWithCustomError(F, "ZeroAddress");
+      await expect(F.deploy(await token.getAddress(), ethers.ZeroAddress, 3600)).to.be.revertedWithCustomError(F, "ZeroAddress");
     });
   });
 });
