@@ -108,9 +108,12 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     error EpochNotStarted(uint256 epoch);
     error NotJailed(address node);
     error NotScheduled(address node, uint256 epoch);
+    error StillAdmitted(address voter);
+    error NothingToDrop(address voter);
 
     // ------------------------------------------------------------------ events
     event Voted(address indexed voter, address[] candidates, uint256[] amounts);
+    event VotesDropped(address indexed voter);
     /// @dev The seed will be `keccak256(prevrandao of block seedBlock, epoch)`, fixed by {fixSeed}.
     event ElectionOpened(uint256 indexed epoch, uint256 seedBlock, uint256 snapshot);
     event SeedFixed(uint256 indexed epoch, bytes32 seed);
@@ -214,19 +217,9 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
 
         uint256 deposit = vault.bonded(msg.sender);
         uint48 t = _now();
-        Allocation[] storage old = _allocations[msg.sender];
         bool classic = scoringModel == ScoringModel.Classic;
-        uint256 total = classic ? 0 : _totalVotes.latest(); // the classic model keeps no total
-        for (uint256 i = old.length; i > 0; --i) {
-            Allocation memory a = old[i - 1];
-            if (classic) {
-                _addWeight(a.candidate, t, 0, ClassicScore.voteWeight(a.votes, deposit));
-            } else {
-                _addVotes(a.candidate, t, -int256(uint256(a.votes)));
-                total -= a.votes;
-            }
-            old.pop();
-        }
+        uint256 total = _withdrawVotes(msg.sender, deposit, t, classic);
+        Allocation[] storage old = _allocations[msg.sender];
         for (uint256 i = 0; i < candidates.length; ++i) {
             address c = candidates[i];
             old.push(Allocation(c, uint32(amounts[i])));
@@ -239,15 +232,34 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         }
         // Each model keeps only the histories its score reads: the classic model the
         // deposit-weighted tallies; the others the raw votes, their total and the voter's last vote.
+        // Only a ballot that votes is a vote: withdrawing every vote neither resets the credit-loss
+        // timer of paper 1 eq. (4) nor counts as participation (paper 2 eq. 6).
         if (!classic) {
             _totalVotes.push(t, SafeCast.toUint208(total));
-            uint208 own = _nodeVotes[msg.sender].latest();
-            _nodeVotes[msg.sender].push(t, (own & VOTES_MASK) | (uint208(t) << 160));
+            if (candidates.length != 0) {
+                uint208 own = _nodeVotes[msg.sender].latest();
+                _nodeVotes[msg.sender].push(t, (own & VOTES_MASK) | (uint208(t) << 160));
+            }
         }
         emit Voted(msg.sender, candidates, amounts);
         // The registry ignores participation outside the dynamic-trust model; not calling it there
         // saves a vote ~3.7k gas.
-        if (scoringModel == ScoringModel.DynamicTrust) registry.recordParticipation(msg.sender);
+        if (scoringModel == ScoringModel.DynamicTrust && candidates.length != 0) {
+            registry.recordParticipation(msg.sender);
+        }
+    }
+
+    /// @notice Withdraw every vote of `voter`, which is no longer admitted (it exited or was never
+    ///         admitted again): a node that left the system no longer weighs on any election. Anyone
+    ///         may ask; O(votes of one voter), at most {MAX_CANDIDATES_PER_VOTER}.
+    function dropVotes(address voter) external {
+        if (registry.isAdmitted(voter)) revert StillAdmitted(voter);
+        if (_allocations[voter].length == 0) revert NothingToDrop(voter);
+        uint48 t = _now();
+        bool classic = scoringModel == ScoringModel.Classic;
+        uint256 total = _withdrawVotes(voter, vault.bonded(voter), t, classic);
+        if (!classic) _totalVotes.push(t, SafeCast.toUint208(total));
+        emit VotesDropped(voter);
     }
 
     /// @notice Vault hook: re-weigh the caller's votes when its deposit changes (classic model).
@@ -759,6 +771,23 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
             e.totalVotes = _totalVotes.upperLookupRecent(t);
         }
         e.deposit = vault.bondedAt(node, t);
+    }
+
+    /// @dev Takes every vote of `voter` off its candidates' tallies (weighed by `deposit` under the
+    ///      classic model) and clears its allocation; returns the total of votes cast left (0 classic).
+    function _withdrawVotes(address voter, uint256 deposit, uint48 t, bool classic) private returns (uint256 total) {
+        Allocation[] storage old = _allocations[voter];
+        total = classic ? 0 : _totalVotes.latest(); // the classic model keeps no total
+        for (uint256 i = old.length; i > 0; --i) {
+            Allocation memory a = old[i - 1];
+            if (classic) {
+                _addWeight(a.candidate, t, 0, ClassicScore.voteWeight(a.votes, deposit));
+            } else {
+                _addVotes(a.candidate, t, -int256(uint256(a.votes)));
+                total -= a.votes;
+            }
+            old.pop();
+        }
     }
 
     function _addVotes(address node, uint48 t, int256 delta) private {
