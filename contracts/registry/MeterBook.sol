@@ -97,7 +97,7 @@ contract MeterBook is AccessControl, Pausable {
     }
 
     /// @notice Report the metered energy `meteredEnergy` (Wh) of `node` for its closed `cycle`
-    ///         (meter oracle).
+    ///         (meter oracle). Sets D by paper 1 eq. (3), 0 if the cycle had no plan.
     function reportMeterReading(
         address node,
         uint256 cycle,
@@ -174,7 +174,7 @@ contract MeterBook is AccessControl, Pausable {
         uint256 planned = c.plannedEnergy;
         int256 imbalance = int256(meteredEnergy) - int256(planned);
         backstopImbalance += imbalance;
-        uint256 d = registry.recordQuality(node, planned, meteredEnergy);
+        uint256 d = registry.recordQuality(node, c.hasPlan, planned, meteredEnergy);
         emit MeterReadingApplied(node, cycle, planned, meteredEnergy, d);
         emit ImbalanceRecorded(node, cycle, backstop, imbalance);
     }

@@ -57,10 +57,12 @@ describe("MeterBook", () => {
     await expect(meters.connect(admin).reportMeterReading(nodes[0].address, 0, 700n))
       .to.be.revertedWithCustomError(meters, "MeterAlreadyReported")
       .withArgs(nodes[0].address, 0);
-    // no plan: D unchanged, whole reading is imbalance
+    // no plan: nothing was promised, so none kept (D = 0); the whole reading is imbalance
     await time.increase(WEEK);
-    await meters.connect(admin).reportMeterReading(nodes[0].address, 1, 50n);
-    expect((await registry.creditRecordAt(nodes[0].address, await time.latest())).quality).to.equal(7n * WAD);
+    await expect(meters.connect(admin).reportMeterReading(nodes[0].address, 1, 50n))
+      .to.emit(meters, "MeterReadingApplied")
+      .withArgs(nodes[0].address, 1, 0n, 50n, 0n);
+    expect((await registry.creditRecordAt(nodes[0].address, await time.latest())).quality).to.equal(0n);
     expect(await meters.backstopImbalance()).to.equal(-250n);
     await expect(meters.connect(outsider).reportMeterReading(nodes[0].address, 2, 1n)).to.be.revertedWithCustomError(
       meters,
