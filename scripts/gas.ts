@@ -94,10 +94,10 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
   perNode.register = await sent("register", registry.connect(fresh).register(NodeClass.Wind, 60_000n, "http://127.0.0.1:7000"));
   perNode.admit = await sent("admit", registry.admit(fresh.address));
   perNode.deposit = await sent("deposit", vault.connect(fresh).deposit(500n * WAD));
-  perNode.reportPlan = await sent("reportPlan", meters.connect(fresh).reportPlan(0, 1_000n));
+  perNode.reportPlan = await sent("reportPlan", meters.connect(fresh).reportPlan(1, 1_000n));
   perNode.vote = await sent("vote", pairs[0].election.connect(fresh).vote([wallets[0].address], [10n]));
-  await time.increase(7n * 86_400n);
-  perNode.reportMeterReading = await sent("reportMeterReading", meters.reportMeterReading(fresh.address, 0, 900n));
+  await time.increase(14n * 86_400n);
+  perNode.reportMeterReading = await sent("reportMeterReading", meters.reportMeterReading(fresh.address, 1, 900n));
 
   const epoch = (await system.election.currentEpoch()) + 2n;
   await time.increaseTo(await system.election.snapshotOf(epoch));

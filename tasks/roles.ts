@@ -101,18 +101,18 @@ roleTask("withdraw", "Node: withdraw its unbonded deposit once the unbonding per
   return { text: `withdrawn (tx ${r.hash})`, json: { tx: r.hash } };
 });
 
-roleTask("report-plan", "Producer: report the planned energy of the current trading cycle (pays the participation fee)", async (a, ctx) => {
+roleTask("report-plan", "Producer: report the planned energy of the next trading cycle, before it begins (pays the participation fee)", async (a, ctx) => {
   const { need } = await import("../src/cli/context");
   const signer = need(ctx.signer);
   const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
-  const cycle = a.cycle === undefined ? await ctx.contracts.meters.currentCycle(await signer.getAddress()) : p.whole("--cycle", a.cycle as string);
+  const cycle = a.cycle === undefined ? (await ctx.contracts.meters.currentCycle(await signer.getAddress())) + 1n : p.whole("--cycle", a.cycle as string);
   const fee = await ctx.contracts.meters.participationFee();
   if (fee > 0n) await ensureAllowance(ctx, fee);
   const r = await send("reportPlan", ctx.contracts.meters.connect(signer).reportPlan, cycle, energy);
   return { text: `planned ${energy} Wh for cycle ${cycle}; fee ${fmt(fee)} (tx ${r.hash})`, json: { cycle, energy, fee, tx: r.hash } };
 })
   .addParam("energy", "planned energy in Wh")
-  .addOptionalParam("cycle", "trading cycle (default: the current one)", undefined, types.string);
+  .addOptionalParam("cycle", "trading cycle (default and only one taken: the next one)", undefined, types.string);
 
 roleTask("report-meter", "Meter oracle: report a node's metered energy for a closed cycle", async (a, ctx) => {
   const { need } = await import("../src/cli/context");

@@ -9,11 +9,12 @@ import {StakeVault} from "../staking/StakeVault.sol";
 
 /// @title MeterBook
 /// @notice Trading plans and meter readings per trading cycle (paper 1 sections 2.1 and 2.2.1,
-///         eq. 3): a node reports E_plan for its current cycle and pays the participation fee;
-///         the meter oracle reports E_real for a closed cycle, one reading per call or one Merkle
-///         root for all meters, each reading then applied once by anyone with its proof. Each
-///         settlement updates the node's quality D in the registry and records the imbalance
-///         E_real − E_plan against the backstop node (paper 1 2.2.1 rule 4).
+///         eq. 3): a node reports E_plan for its next cycle, before that cycle begins, and pays
+///         the participation fee; the meter oracle reports E_real for a closed cycle, one reading
+///         per call or one Merkle root for all meters, each reading then applied once by anyone
+///         with its proof. Each settlement updates the node's quality D in the registry (0 for a
+///         cycle without a plan) and records the imbalance E_real − E_plan against the backstop
+///         node (paper 1 2.2.1 rule 4).
 /// @dev Cycle k of a node spans [admittedAt + k·T_a, admittedAt + (k+1)·T_a), T_a fixed at admission.
 contract MeterBook is AccessControl, Pausable {
     bytes32 public constant SUPERVISOR_ROLE = keccak256("SUPERVISOR_ROLE");
@@ -33,8 +34,9 @@ contract MeterBook is AccessControl, Pausable {
 
     error NotAdmitted(address node);
     error NotAProducer(address node);
-    error CycleNotStarted(address node, uint256 cycle, uint256 currentCycle);
-    error CycleClosed(address node, uint256 cycle, uint256 currentCycle);
+    /// @notice A plan for `cycle` was refused: plans are only taken for the next cycle,
+    ///         `currentCycle` + 1, so that each is made before its cycle begins.
+    error PlanNotForNextCycle(address node, uint256 cycle, uint256 currentCycle);
     error CycleNotClosed(address node, uint256 cycle, uint256 currentCycle);
     error PlanAlreadyReported(address node, uint256 cycle);
     error MeterAlreadyReported(address node, uint256 cycle);
@@ -80,12 +82,16 @@ contract MeterBook is AccessControl, Pausable {
         _setParticipationFee(participationFee_);
     }
 
-    /// @notice Report the planned energy `plannedEnergy` (Wh) of the caller's current trading
-    ///         cycle `cycle`, paying the participation fee (needs an allowance to the vault).
+    /// @notice Report the planned energy `plannedEnergy` (Wh) of the caller's next trading cycle
+    ///         `cycle` (= currentCycle + 1), paying the participation fee (needs an allowance to
+    ///         the vault).
+    /// @dev A plan is a promise made before its cycle (paper 1 section 2.2.1, eq. 3): a plan
+    ///      reported during its own cycle, when most of E_real is already known, would score a
+    ///      record, not a promise (issue 19, attack 7). A cycle settled without a plan gets D = 0
+    ///      (CreditScore.quality), so a node keeps its D only by planning every cycle.
     function reportPlan(uint256 cycle, uint256 plannedEnergy) external whenNotPaused {
         uint256 current = _currentCycle(msg.sender);
-        if (cycle > current) revert CycleNotStarted(msg.sender, cycle, current);
-        if (cycle < current) revert CycleClosed(msg.sender, cycle, current);
+        if (cycle != current + 1) revert PlanNotForNextCycle(msg.sender, cycle, current);
         if (plannedEnergy > MAX_ENERGY) revert EnergyOutOfBounds(plannedEnergy);
         Cycle storage c = _cycles[msg.sender][cycle];
         if (c.hasPlan) revert PlanAlreadyReported(msg.sender, cycle);
@@ -97,7 +103,7 @@ contract MeterBook is AccessControl, Pausable {
     }
 
     /// @notice Report the metered energy `meteredEnergy` (Wh) of `node` for its closed `cycle`
-    ///         (meter oracle).
+    ///         (meter oracle). Sets D by paper 1 eq. (3), 0 if the cycle had no plan.
     function reportMeterReading(
         address node,
         uint256 cycle,
@@ -174,7 +180,7 @@ contract MeterBook is AccessControl, Pausable {
         uint256 planned = c.plannedEnergy;
         int256 imbalance = int256(meteredEnergy) - int256(planned);
         backstopImbalance += imbalance;
-        uint256 d = registry.recordQuality(node, planned, meteredEnergy);
+        uint256 d = registry.recordQuality(node, c.hasPlan, planned, meteredEnergy);
         emit MeterReadingApplied(node, cycle, planned, meteredEnergy, d);
         emit ImbalanceRecorded(node, cycle, backstop, imbalance);
     }

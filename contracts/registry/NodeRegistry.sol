@@ -211,15 +211,17 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
     }
 
     /// @notice Record the settled trading cycle of `node`: its quality D becomes paper 1 eq. (3) of
-    ///         `plannedEnergy` and `meteredEnergy` (unchanged when nothing was planned). Returns D.
+    ///         `plannedEnergy` and `meteredEnergy`; 0 when `hasPlan` is false (nothing was promised),
+    ///         unchanged for a plan of 0 metered 0 (see CreditScore.quality). Returns D.
     function recordQuality(
         address node,
+        bool hasPlan,
         uint256 plannedEnergy,
         uint256 meteredEnergy
     ) external onlyRole(RECORDER_ROLE) returns (uint256 d) {
         _admitted(node);
         uint208 c = _creditRecord[node].latest();
-        d = CreditScore.quality(plannedEnergy, meteredEnergy, _latestParams().qualityScale, c.quality());
+        d = CreditScore.quality(hasPlan, plannedEnergy, meteredEnergy, _latestParams().qualityScale, c.quality());
         _creditRecord[node].push(_now(), c.withQuality(d));
     }
 

@@ -33,15 +33,22 @@ library CreditScore {
     }
 
     /// @notice Paper 1 eq. (3): D = k * (1 - |E_real - E_plan| / E_plan), clamped to [0, 10].
-    /// @dev The relative deviation is rounded toward zero first. A deviation of 100 % or more
-    ///      gives 0; a cycle with E_plan = 0 carries the previous D over unchanged.
+    /// @dev Paper 1 section 2.2.1 makes E_plan a promise reported to the trading platform before
+    ///      the cycle, and eq. (3) scores how well it was kept. So a settled cycle without a plan
+    ///      (`hasPlan` false) kept no promise: D = 0; carrying D over would let one plan buy
+    ///      D = 10 forever (issue 19, attack 7). An explicit plan of E_plan = 0 is a declared idle
+    ///      cycle: metered 0 keeps the previous D (eq. 3 is undefined there, and nothing was
+    ///      broken), metered > 0 is a 100 % miss, D = 0. Otherwise eq. (3), the relative deviation
+    ///      rounded toward zero first; a deviation of 100 % or more gives 0.
     function quality(
+        bool hasPlan,
         uint256 plannedEnergy,
         uint256 meteredEnergy,
         uint256 qualityScale,
         uint256 previous
     ) internal pure returns (uint256) {
-        if (plannedEnergy == 0) return previous;
+        if (!hasPlan) return 0;
+        if (plannedEnergy == 0) return meteredEnergy == 0 ? previous : 0;
         uint256 gap = meteredEnergy > plannedEnergy ? meteredEnergy - plannedEnergy : plannedEnergy - meteredEnergy;
         uint256 deviation = (gap * WAD) / plannedEnergy;
         if (deviation >= WAD) return 0;

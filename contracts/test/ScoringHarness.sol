@@ -35,13 +35,16 @@ contract ScoringHarness {
     }
 
     function qualities(
+        bool[] memory hasPlan,
         uint256[] memory planned,
         uint256[] memory metered,
         uint256 k,
         uint256 previous
     ) external pure returns (uint256[] memory out) {
         out = new uint256[](planned.length);
-        for (uint256 i = 0; i < planned.length; ++i) out[i] = CreditScore.quality(planned[i], metered[i], k, previous);
+        for (uint256 i = 0; i < planned.length; ++i) {
+            out[i] = CreditScore.quality(hasPlan[i], planned[i], metered[i], k, previous);
+        }
     }
 
     function trustUpdates(

@@ -1,5 +1,5 @@
 // Puts the 10 nodes of paper 1 Table 2 on a deployed system through the real role actions:
-// register, admit, deposit, report a plan, let the cycle close, meter reading (so that the
+// register, admit, deposit, plan the next cycle, let that cycle close, meter reading (so that the
 // on-chain quality D equals the table's), and 10 random votes per node.
 import type { Signer } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -28,7 +28,7 @@ export interface SetupGas {
   vote: bigint;
 }
 
-/** Registers and admits `rows` as `nodes[i]`, bonds, settles one cycle with the table's D. */
+/** Registers and admits `rows` as `nodes[i]`, bonds, plans and settles cycle 1 with the table's D. */
 export async function setUpPaper1Nodes(
   system: System,
   admin: Signer,
@@ -49,15 +49,15 @@ export async function setUpPaper1Nodes(
     await (await token.mint(address, 10_000n * WAD)).wait();
     await (await token.connect(node).approve(await vault.getAddress(), 2n ** 255n)).wait();
     gas.deposit = await used(vault.connect(node).deposit(NODE_DEPOSIT));
-    gas.reportPlan = await used(meters.connect(node).reportPlan(0n, PLANNED_ENERGY));
+    gas.reportPlan = await used(meters.connect(node).reportPlan(1n, PLANNED_ENERGY)); // a plan is made before its cycle
   }
-  // Close every node's first cycle (the longest is a quarter) and report meters so that
+  // Close every node's cycle 1, the planned one (the longest cycle is a quarter), and report meters so that
   // D = 10 · (1 − |E_real − E_plan| / E_plan) equals the table's quality exactly.
   const longest = system.options.params.tradingCycle.reduce((a, b) => (a > b ? a : b));
-  await time.increase(longest + 1n);
+  await time.increase(2n * longest + 1n);
   for (const [i, row] of rows.entries()) {
     const metered = (PLANNED_ENERGY * row.quality) / 10n;
-    gas.reportMeterReading = await used(meters.connect(admin).reportMeterReading(await nodes[i].getAddress(), 0n, metered));
+    gas.reportMeterReading = await used(meters.connect(admin).reportMeterReading(await nodes[i].getAddress(), 1n, metered));
   }
   return gas;
 }

@@ -21,9 +21,13 @@ export function capacityValue(capacity: bigint, capacityRef: bigint): bigint {
   return cap10((capacity * MAX_ATTRIBUTE) / capacityRef);
 }
 
-/** Paper 1 eq. (3): D = k · (1 − |E_real − E_plan| / E_plan) in [0, 10]; E_plan = 0 keeps `previous`. */
-export function quality(plannedEnergy: bigint, meteredEnergy: bigint, qualityScale: bigint, previous: bigint): bigint {
-  if (plannedEnergy === 0n) return previous;
+/**
+ * Paper 1 eq. (3): D = k · (1 − |E_real − E_plan| / E_plan) in [0, 10]. A plan is a promise made
+ * before the cycle (paper 1 2.2.1): no plan gives 0; a plan of 0 keeps `previous` if metered 0, else 0.
+ */
+export function quality(hasPlan: boolean, plannedEnergy: bigint, meteredEnergy: bigint, qualityScale: bigint, previous: bigint): bigint {
+  if (!hasPlan) return 0n;
+  if (plannedEnergy === 0n) return meteredEnergy === 0n ? previous : 0n;
   const gap = meteredEnergy > plannedEnergy ? meteredEnergy - plannedEnergy : plannedEnergy - meteredEnergy;
   const deviation = (gap * WAD) / plannedEnergy;
   if (deviation >= WAD) return 0n;

@@ -24,11 +24,11 @@ async function measure(): Promise<Record<string, number>> {
   g.admit = await used(f.registry.connect(f.admin).admit(first.address));
   g.deposit = await used(f.vault.connect(first).deposit(500n * WAD));
   for (const [i, n] of rest.entries()) await admitNode(f.system, f.admin, n, { capacity: BigInt(10_000 * (i + 1)) });
-  g.reportPlan = await used(f.meters.connect(first).reportPlan(0, 1_000n));
+  g.reportPlan = await used(f.meters.connect(first).reportPlan(1, 1_000n));
   g.voteOneCandidate = await used(f.election.connect(first).vote([rest[0].address], [10n]));
   g.voteThreeCandidates = await used(f.election.connect(rest[0]).vote([first.address, rest[1].address, rest[2].address], [3n, 3n, 4n]));
-  await time.increase(7n * 86_400n);
-  g.reportMeterReading = await used(f.meters.connect(f.admin).reportMeterReading(first.address, 0, 900n));
+  await time.increase(14n * 86_400n);
+  g.reportMeterReading = await used(f.meters.connect(f.admin).reportMeterReading(first.address, 1, 900n));
   const epoch = (await f.election.currentEpoch()) + 2n;
   await time.increaseTo(await f.election.snapshotOf(epoch));
   g.openElection = await used(f.election.openElection(epoch));

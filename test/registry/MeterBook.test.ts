@@ -15,52 +15,58 @@ describe("MeterBook", () => {
     return { ...f, nodes: [a, b, c] };
   }
 
-  it("takes a plan for the current cycle and its fee into the pool", async () => {
+  it("takes a plan for the next cycle and its fee into the pool", async () => {
     const { meters, vault, nodes } = await loadFixture(fixture);
-    await expect(meters.connect(nodes[0]).reportPlan(0, 1_000n))
+    await expect(meters.connect(nodes[0]).reportPlan(1, 1_000n))
       .to.emit(meters, "PlanReported")
-      .withArgs(nodes[0].address, 0, 1_000n, WAD);
+      .withArgs(nodes[0].address, 1, 1_000n, WAD);
     expect(await vault.pool()).to.equal(WAD);
-    expect((await meters.cycleOf(nodes[0].address, 0)).plannedEnergy).to.equal(1_000n);
+    expect((await meters.cycleOf(nodes[0].address, 1)).plannedEnergy).to.equal(1_000n);
   });
 
-  it("rejects plans for a future or closed cycle, a second plan, and non-admitted reporters", async () => {
+  it("rejects plans for any cycle but the next, a second plan, and non-admitted reporters", async () => {
     const { meters, nodes, outsider } = await loadFixture(fixture);
-    await expect(meters.connect(nodes[0]).reportPlan(1, 1n))
-      .to.be.revertedWithCustomError(meters, "CycleNotStarted")
-      .withArgs(nodes[0].address, 1, 0);
-    await meters.connect(nodes[0]).reportPlan(0, 1n);
-    await expect(meters.connect(nodes[0]).reportPlan(0, 2n)).to.be.revertedWithCustomError(meters, "PlanAlreadyReported");
+    for (const cycle of [0n, 2n, 2n ** 256n - 1n]) {
+      await expect(meters.connect(nodes[0]).reportPlan(cycle, 1n))
+        .to.be.revertedWithCustomError(meters, "PlanNotForNextCycle")
+        .withArgs(nodes[0].address, cycle, 0);
+    }
+    await meters.connect(nodes[0]).reportPlan(1, 1n);
+    await expect(meters.connect(nodes[0]).reportPlan(1, 2n)).to.be.revertedWithCustomError(meters, "PlanAlreadyReported");
     await time.increase(WEEK);
-    await expect(meters.connect(nodes[0]).reportPlan(0, 1n))
-      .to.be.revertedWithCustomError(meters, "CycleClosed")
-      .withArgs(nodes[0].address, 0, 1);
+    await expect(meters.connect(nodes[0]).reportPlan(1, 1n))
+      .to.be.revertedWithCustomError(meters, "PlanNotForNextCycle")
+      .withArgs(nodes[0].address, 1, 1);
     await expect(meters.connect(outsider).reportPlan(0, 1n)).to.be.revertedWithCustomError(meters, "NotAdmitted");
-    await expect(meters.connect(nodes[1]).reportPlan(1, 2n ** 96n)).to.be.revertedWithCustomError(meters, "EnergyOutOfBounds");
+    const next = (await meters.currentCycle(nodes[1].address)) + 1n;
+    await expect(meters.connect(nodes[1]).reportPlan(next, 2n ** 96n)).to.be.revertedWithCustomError(meters, "EnergyOutOfBounds");
   });
 
   it("settles a closed cycle: quality D of eq. (3) and the imbalance against the backstop", async () => {
     const { meters, registry, nodes, admin, outsider } = await loadFixture(fixture);
-    await meters.connect(nodes[0]).reportPlan(0, 1_000n);
-    await expect(meters.connect(admin).reportMeterReading(nodes[0].address, 0, 1_000n)).to.be.revertedWithCustomError(
+    await meters.connect(nodes[0]).reportPlan(1, 1_000n);
+    await time.increase(WEEK);
+    await expect(meters.connect(admin).reportMeterReading(nodes[0].address, 1, 1_000n)).to.be.revertedWithCustomError(
       meters,
       "CycleNotClosed",
     );
     await time.increase(WEEK);
-    await expect(meters.connect(admin).reportMeterReading(nodes[0].address, 0, 700n))
+    await expect(meters.connect(admin).reportMeterReading(nodes[0].address, 1, 700n))
       .to.emit(meters, "MeterReadingApplied")
-      .withArgs(nodes[0].address, 0, 1_000n, 700n, 7n * WAD)
+      .withArgs(nodes[0].address, 1, 1_000n, 700n, 7n * WAD)
       .and.to.emit(meters, "ImbalanceRecorded")
-      .withArgs(nodes[0].address, 0, outsider.address, -300n);
+      .withArgs(nodes[0].address, 1, outsider.address, -300n);
     expect((await registry.creditRecordAt(nodes[0].address, await time.latest())).quality).to.equal(7n * WAD);
     expect(await meters.backstopImbalance()).to.equal(-300n);
-    await expect(meters.connect(admin).reportMeterReading(nodes[0].address, 0, 700n))
+    await expect(meters.connect(admin).reportMeterReading(nodes[0].address, 1, 700n))
       .to.be.revertedWithCustomError(meters, "MeterAlreadyReported")
-      .withArgs(nodes[0].address, 0);
-    // no plan: D unchanged, whole reading is imbalance
+      .withArgs(nodes[0].address, 1);
+    // no plan: nothing was promised, so none kept (D = 0); the whole reading is imbalance
     await time.increase(WEEK);
-    await meters.connect(admin).reportMeterReading(nodes[0].address, 1, 50n);
-    expect((await registry.creditRecordAt(nodes[0].address, await time.latest())).quality).to.equal(7n * WAD);
+    await expect(meters.connect(admin).reportMeterReading(nodes[0].address, 2, 50n))
+      .to.emit(meters, "MeterReadingApplied")
+      .withArgs(nodes[0].address, 2, 0n, 50n, 0n);
+    expect((await registry.creditRecordAt(nodes[0].address, await time.latest())).quality).to.equal(0n);
     expect(await meters.backstopImbalance()).to.equal(-250n);
     await expect(meters.connect(outsider).reportMeterReading(nodes[0].address, 2, 1n)).to.be.revertedWithCustomError(
       meters,
@@ -70,9 +76,9 @@ describe("MeterBook", () => {
 
   it("applies readings from one Merkle root, each once, with its proof", async () => {
     const { meters, registry, nodes, admin, outsider } = await loadFixture(fixture);
-    for (const n of nodes) await meters.connect(n).reportPlan(0, 1_000n);
-    await time.increase(WEEK);
-    const readings: [string, bigint, bigint][] = nodes.map((n, i) => [n.address, 0n, 1_000n - 100n * BigInt(i)]);
+    for (const n of nodes) await meters.connect(n).reportPlan(1, 1_000n);
+    await time.increase(2n * WEEK);
+    const readings: [string, bigint, bigint][] = nodes.map((n, i) => [n.address, 1n, 1_000n - 100n * BigInt(i)]);
     const tree = StandardMerkleTree.of(readings, ["address", "uint256", "uint256"]);
     await expect(meters.connect(admin).postMeterRoot(tree.root)).to.emit(meters, "MeterRootPosted").withArgs(0, tree.root);
     for (const [i, leaf] of tree.entries()) {
@@ -84,6 +90,70 @@ describe("MeterBook", () => {
     await expect(meters.applyMeterReading(0, node, cycle, metered, proof)).to.be.revertedWithCustomError(meters, "MeterAlreadyReported");
     await expect(meters.applyMeterReading(0, node, cycle, metered + 1n, proof)).to.be.revertedWithCustomError(meters, "InvalidMeterProof");
     await expect(meters.applyMeterReading(1, node, cycle, metered, proof)).to.be.revertedWithCustomError(meters, "UnknownMeterRoot").withArgs(1);
+  });
+
+  it("takes a plan until the last second before its cycle, not in its first second (issue 19, attack 7)", async () => {
+    const { meters, registry, nodes } = await loadFixture(fixture);
+    const node = nodes[0];
+    const { admittedAt, tradingCycle } = await registry.nodeOf(node.address);
+    const start = (c: bigint) => admittedAt + c * tradingCycle;
+    await time.setNextBlockTimestamp(start(1n) - 1n);
+    await expect(meters.connect(node).reportPlan(1, 1_000n)).to.emit(meters, "PlanReported");
+    await time.setNextBlockTimestamp(start(2n));
+    await expect(meters.connect(node).reportPlan(2, 1_000n))
+      .to.be.revertedWithCustomError(meters, "PlanNotForNextCycle")
+      .withArgs(node.address, 2, 2);
+  });
+
+  it("refuses a plan made 2 s before its cycle closes, changing nothing; a node that stops planning loses D (issue 19, attack 7)", async () => {
+    const { meters, registry, vault, token, nodes, admin } = await loadFixture(fixture);
+    const node = nodes[0];
+    const { admittedAt, tradingCycle } = await registry.nodeOf(node.address);
+    const start = (c: bigint) => admittedAt + c * tradingCycle;
+    const quality = async () => (await registry.creditRecordAt(node.address, await time.latest())).quality;
+    // An honest plan for cycle 1, made in cycle 0 and kept exactly: D = 10.
+    await meters.connect(node).reportPlan(1, 1_000n);
+    await time.increaseTo(start(2n));
+    await meters.connect(admin).reportMeterReading(node.address, 1, 1_000n);
+    expect(await quality()).to.equal(10n * WAD);
+    // The attack: plan cycle 2 two seconds before it closes, when E_real is all but known.
+    await time.setNextBlockTimestamp(start(3n) - 2n);
+    const pool = await vault.pool();
+    const balance = await token.balanceOf(node.address);
+    await expect(meters.connect(node).reportPlan(2, 1_000n))
+      .to.be.revertedWithCustomError(meters, "PlanNotForNextCycle")
+      .withArgs(node.address, 2, 2);
+    expect(await vault.pool()).to.equal(pool);
+    expect(await token.balanceOf(node.address)).to.equal(balance);
+    expect((await meters.cycleOf(node.address, 2)).hasPlan).to.equal(false);
+    expect(await quality()).to.equal(10n * WAD);
+    // Cycle 2 settles without a plan: D = 0, not the 10 of the one plan before.
+    await time.increaseTo(start(3n));
+    await expect(meters.connect(admin).reportMeterReading(node.address, 2, 1_000n))
+      .to.emit(meters, "MeterReadingApplied")
+      .withArgs(node.address, 2, 0n, 1_000n, 0n);
+    expect(await quality()).to.equal(0n);
+  });
+
+  it("a plan of 0 declares an idle cycle: metered 0 keeps D, metered more gives D = 0", async () => {
+    const { meters, registry, nodes, admin } = await loadFixture(fixture);
+    const node = nodes[0];
+    const quality = async () => (await registry.creditRecordAt(node.address, await time.latest())).quality;
+    await meters.connect(node).reportPlan(1, 1_000n);
+    await time.increase(WEEK);
+    await meters.connect(node).reportPlan(2, 0n);
+    await time.increase(WEEK);
+    await meters.connect(node).reportPlan(3, 0n);
+    await time.increase(WEEK);
+    await meters.connect(admin).reportMeterReading(node.address, 1, 800n);
+    expect(await quality()).to.equal(8n * WAD);
+    await meters.connect(admin).reportMeterReading(node.address, 2, 0n);
+    expect(await quality()).to.equal(8n * WAD);
+    await time.increase(WEEK);
+    await expect(meters.connect(admin).reportMeterReading(node.address, 3, 1n))
+      .to.emit(meters, "MeterReadingApplied")
+      .withArgs(node.address, 3, 0n, 1n, 0n);
+    expect(await quality()).to.equal(0n);
   });
 
   it("bounds the participation fee and names the backstop only by the supervisor", async () => {
@@ -99,15 +169,15 @@ describe("MeterBook", () => {
     const consumer = others[5];
     await registry.connect(consumer).register(NodeClass.Consumer, 0n, "");
     await registry.connect(admin).admit(consumer.address);
-    await expect(meters.connect(consumer).reportPlan(0, 1n)).to.be.revertedWithCustomError(meters, "NotAProducer").withArgs(consumer.address);
+    await expect(meters.connect(consumer).reportPlan(1, 1n)).to.be.revertedWithCustomError(meters, "NotAProducer").withArgs(consumer.address);
     await expect(meters.connect(admin).reportMeterReading(consumer.address, 0, 1n)).to.be.revertedWithCustomError(meters, "NotAProducer");
   });
 
   it("stops plans and readings while paused", async () => {
     const { meters, nodes, admin } = await loadFixture(fixture);
     await meters.connect(admin).pause();
-    await expect(meters.connect(nodes[0]).reportPlan(0, 1n)).to.be.revertedWithCustomError(meters, "EnforcedPause");
+    await expect(meters.connect(nodes[0]).reportPlan(1, 1n)).to.be.revertedWithCustomError(meters, "EnforcedPause");
     await meters.connect(admin).unpause();
-    await meters.connect(nodes[0]).reportPlan(0, 1n);
+    await meters.connect(nodes[0]).reportPlan(1, 1n);
   });
 });

@@ -99,7 +99,7 @@ describe("NodeRegistry", () => {
         () => registry.connect(outsider).recordCorrectAction(node.address),
         () => registry.connect(outsider).recordOffence(node.address, 0n, 0n),
         () => registry.connect(outsider).setCleanRecord(node.address, true),
-        () => registry.connect(outsider).recordQuality(node.address, 1n, 1n),
+        () => registry.connect(outsider).recordQuality(node.address, true, 1n, 1n),
       ]) {
         await expect(call()).to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount");
       }

@@ -125,30 +125,38 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
     }
   });
 
-  it("quality D of eq. (3): zero plan, deviation over 100 %, exact plan, random", async () => {
-    const pairs = [
-      [0n, 5n],
-      [100n, 0n],
-      [100n, 200n],
-      [100n, 201n],
-      [100n, 100n],
-      [3n, 2n],
-      ...fc.sample(fc.tuple(fc.bigInt(0n, 10n ** 15n), fc.bigInt(0n, 10n ** 15n)), { numRuns: RUNS, seed: SEED + 2 }),
+  it("quality D of eq. (3): no plan, plan of zero (idle or not), deviation over 100 %, exact plan, random", async () => {
+    const rows: [boolean, bigint, bigint][] = [
+      [false, 0n, 5n],
+      [false, 0n, 0n],
+      [true, 0n, 0n],
+      [true, 0n, 5n],
+      [true, 100n, 0n],
+      [true, 100n, 200n],
+      [true, 100n, 201n],
+      [true, 100n, 100n],
+      [true, 3n, 2n],
+      [false, 100n, 100n], // never stored (no plan leaves E_plan 0), but the function must still say 0
+      ...fc.sample(fc.tuple(fc.boolean(), edgy([0n, 1n], 10n ** 15n), edgy([0n, 1n], 10n ** 15n)), { numRuns: RUNS, seed: SEED + 2 }),
     ];
     const previous = 7n * WAD;
-    const chain = await inBatches(pairs, (b) =>
+    const chain = await inBatches(rows, (b) =>
       harness.qualities(
         b.map((x) => x[0]),
         b.map((x) => x[1]),
+        b.map((x) => x[2]),
         10n * WAD,
         previous,
       ),
     );
-    expect(chain).to.deep.equal(pairs.map(([plan, real]) => quality(plan, real, 10n * WAD, previous)));
-    expect(chain[0]).to.equal(previous); // E_plan = 0 keeps D
-    expect(chain[1]).to.equal(0n); // 100 % deviation
-    expect(chain[3]).to.equal(0n); // over 100 %
-    expect(chain[4]).to.equal(10n * WAD); // exact
+    expect(chain).to.deep.equal(rows.map(([hasPlan, plan, real]) => quality(hasPlan, plan, real, 10n * WAD, previous)));
+    expect(chain.slice(0, 2)).to.deep.equal([0n, 0n]); // no plan: no promise kept, D = 0
+    expect(chain[2]).to.equal(previous); // a declared idle cycle, kept: D unchanged
+    expect(chain[3]).to.equal(0n); // planned idle, produced anyway
+    expect(chain[4]).to.equal(0n); // 100 % deviation
+    expect(chain[6]).to.equal(0n); // over 100 %
+    expect(chain[7]).to.equal(10n * WAD); // exact
+    expect(chain[9]).to.equal(0n);
   });
 
   it("trust reward, penalty and decay of eqs. (7)-(8)", async () => {

@@ -213,12 +213,12 @@ describe("bounds and guards", () => {
       expect(await f.registry.endpointOf(node.address)).to.equal("http://a");
 
       await f.registry.connect(f.admin).admit(node.address);
-      await f.meters.connect(node).reportPlan(0, 1_000n);
-      await time.increase(7n * 86_400n);
-      await expect(f.meters.connect(f.admin).reportMeterReading(node.address, 0, 2n ** 96n))
+      await f.meters.connect(node).reportPlan(1, 1_000n);
+      await time.increase(14n * 86_400n);
+      await expect(f.meters.connect(f.admin).reportMeterReading(node.address, 1, 2n ** 96n))
         .to.be.revertedWithCustomError(f.meters, "EnergyOutOfBounds")
         .withArgs(2n ** 96n);
-      expect((await f.meters.cycleOf(node.address, 0)).settled).to.equal(false);
+      expect((await f.meters.cycleOf(node.address, 1)).settled).to.equal(false);
 
       const page = Array.from({ length: 501 }, () => node.address);
       await expect(f.lens.read(await f.election.getAddress(), page, now, 0)).to.be.revertedWithCustomError(f.lens, "PageTooLarge").withArgs(501n, 500n);
