@@ -14,7 +14,7 @@ describe("experiments: consensus time", () => {
 
     // The network is left as the round ended: read it.
     const provider = ethers.provider as unknown as RpcProvider;
-    const election = await ethers.getContractAt("DelegateElection", (await ethers.provider.getLogs({ fromBlock: 0, topics: [ethers.id("ElectionOpened(uint256,bytes32,uint256)")] }))[0].address);
+    const election = await ethers.getContractAt("DelegateElection", (await ethers.provider.getLogs({ fromBlock: 0, topics: [ethers.id("ElectionOpened(uint256,uint256,uint256)")] }))[0].address);
     const voted = await election.queryFilter(election.filters.Voted());
     const voters = voted.map((e) => e.args.voter);
     expect(voters).to.have.members(Array.from({ length: 25 }, (_, i) => populationWallet("time-25", i, provider).address));

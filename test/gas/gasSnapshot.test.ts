@@ -1,9 +1,11 @@
-// Gas regression check: the key operations' gas, measured in a fixed scenario, must stay within
-// 2 % of the committed snapshot (snapshots/gas.json). A rise fails the test; a fall is reported
-// so the snapshot can be lowered. Update on purpose with `npm run gas:snapshot`.
+// Exact gas snapshot, as Uniswap v4 keeps one: the gas of every key operation in a fixed scenario
+// and the deployed bytecode size of every contract must equal the committed snapshots/gas.json to
+// the unit. Any change, up or down, fails the test until the snapshot is rewritten on purpose with
+// `npm run gas:snapshot`, so every move shows in the diff that caused it.
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
+import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { admitNode, deployed } from "../fixtures";
 import { bestKeys } from "../../src/election/engine";
@@ -12,11 +14,10 @@ import { NodeClass, WAD } from "../../src/scoring/params";
 import { GasProbe__factory } from "../../typechain-types";
 
 const SNAPSHOT = path.join(__dirname, "..", "..", "snapshots", "gas.json");
-const TOLERANCE = 0.02;
 
 const used = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => (await (await tx).wait())!.gasUsed;
 
-async function measure(): Promise<Record<string, number>> {
+async function measure(): Promise<{ gas: Record<string, number>; bytecode: Record<string, number> }> {
   const f = await deployed();
   const g: Record<string, bigint> = {};
   const [first, ...rest] = f.others.slice(0, 8);
@@ -32,6 +33,7 @@ async function measure(): Promise<Record<string, number>> {
   const epoch = (await f.election.currentEpoch()) + 2n;
   await time.increaseTo(await f.election.snapshotOf(epoch));
   g.openElection = await used(f.election.openElection(epoch));
+  g.fixSeed = await used(f.election.fixSeed(epoch)); // the next block: the one the opening committed to
   await f.vault.connect(f.keeper).bondKeeper(f.system.options.keeperMinBond);
   const addresses = [first, ...rest].map((s) => s.address);
   const scored = await new SnapshotReader(f.registry, f.vault, f.election).scoreAll(epoch, addresses);
@@ -44,25 +46,22 @@ async function measure(): Promise<Record<string, number>> {
   const probe = await new GasProbe__factory(f.admin).deploy();
   [g.scoreEvaluationCold, g.scoreEvaluationNext] = await probe.scoreGasPair(await f.election.getAddress(), epoch, right[0], right[1]);
   g.claim = await used(f.vault.connect(f.outsider).claim());
-  return Object.fromEntries(Object.entries(g).map(([k, v]) => [k, Number(v)]));
+  const bytecode: Record<string, number> = {};
+  for (const [name, c] of Object.entries({ vault: f.vault, registry: f.registry, meters: f.meters, election: f.election, ledger: f.ledger, lens: f.lens })) {
+    bytecode[name] = (ethers.getBytes(await ethers.provider.getCode(await c.getAddress())).length);
+  }
+  return { gas: Object.fromEntries(Object.entries(g).map(([k, v]) => [k, Number(v)])), bytecode };
 }
 
 describe("gas snapshot (snapshots/gas.json)", () => {
-  it("no key operation costs more than 2 % over the committed snapshot", async function () {
+  it("every key operation's gas and every contract's deployed size equal the committed snapshot exactly", async function () {
     const measured = await measure();
     if (process.env.UPDATE_GAS_SNAPSHOT === "true") {
       fs.writeFileSync(SNAPSHOT, JSON.stringify(measured, null, 2) + "\n");
       console.log(`      gas snapshot written to ${SNAPSHOT}`);
     }
-    const committed = JSON.parse(fs.readFileSync(SNAPSHOT, "utf8")) as Record<string, number>;
-    expect(Object.keys(measured).sort(), "operations measured vs snapshot").to.deep.equal(Object.keys(committed).sort());
-    const rises: string[] = [];
-    for (const [op, gas] of Object.entries(measured)) {
-      const before = committed[op];
-      if (gas > before * (1 + TOLERANCE)) rises.push(`${op}: ${before} -> ${gas} (+${(((gas - before) / before) * 100).toFixed(1)} %)`);
-      else if (gas < before * (1 - TOLERANCE)) console.log(`      ${op} fell ${before} -> ${gas}: lower the snapshot with npm run gas:snapshot`);
-    }
-    expect(rises, `gas rose more than 2 % over the snapshot; if on purpose, run npm run gas:snapshot`).to.deep.equal([]);
-    expect(measured.submitK3).to.be.greaterThan(21_000);
+    const committed = JSON.parse(fs.readFileSync(SNAPSHOT, "utf8")) as typeof measured;
+    expect(measured, "gas or bytecode moved: if on purpose, run npm run gas:snapshot and commit the diff").to.deep.equal(committed);
+    expect(measured.gas.submitK3).to.be.greaterThan(21_000);
   });
 });

@@ -15,7 +15,7 @@ describe("NodeRegistry", () => {
         .to.emit(registry, "NodeRegistered")
         .withArgs(node.address, NodeClass.SingleHouseholdClusterPV, 40_000n, "http://n1");
       expect((await registry.nodeOf(node.address)).status).to.equal(1n); // Pending
-      expect(await registry.nodeCount()).to.equal(1n);
+      expect(await registry.nodeCount(), "listed at admission, not registration").to.equal(0n);
       await expect(registry.connect(admin).admit(node.address)).to.emit(registry, "NodeAdmitted").withArgs(node.address, 30n * 86_400n);
       const t = BigInt(await time.latest());
       const credit = await registry.creditRecordAt(node.address, t);
@@ -23,6 +23,7 @@ describe("NodeRegistry", () => {
       expect((await registry.trustRecordAt(node.address, t)).trust).to.equal(100n * WAD);
       expect((await registry.creditRecordAt(node.address, t - 1n)).admitted).to.equal(false);
       expect(await registry.isCandidate(node.address)).to.equal(true);
+      expect(await registry.nodeCount()).to.equal(1n);
       expect(await registry.nodesPage(0, 10)).to.deep.equal([node.address]);
       expect(await registry.nodesPage(5, 10)).to.deep.equal([]);
     });
