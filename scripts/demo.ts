@@ -30,6 +30,7 @@ const fmt = (wad: bigint, digits = 3) => (Number(wad) / Number(WAD)).toFixed(dig
 
 const GAS_LABELS: Record<string, string> = {
   openElection: "open election",
+  fixSeed: "fix the election seed",
   submit: "submit list (K = 3, 2 standbys)",
   finalize: "finalize",
   committed: "commit block (attested, with trades)",
@@ -188,6 +189,7 @@ function print(batch: Event[], name: (a: string) => string) {
     const at = e.epoch !== undefined ? `epoch ${e.epoch}${e.slot !== undefined ? ` slot ${e.slot}` : ""}` : "";
     const line: Record<string, () => string> = {
       openElection: () => `${who}: opens the election of epoch ${e.epoch}`,
+      fixSeed: () => `${who}: fixes the seed of epoch ${e.epoch} from the next block (${e.gas} gas)`,
       scored: () => `${who}: scores ${e.nodes} nodes off-chain in ${e.ms} ms`,
       submit: () => `${who}: submits ${(e.list as string[]).map(name).join(", ")} for epoch ${e.epoch} (${e.gas} gas)`,
       finalize: () => `${who}: finalizes epoch ${e.epoch} after the challenge window (${e.gas} gas)`,

@@ -46,7 +46,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     }
 
     struct Election {
-        bytes32 seed; // fixed in block `seedBlock`, committed to when the election was opened
+        bytes32 seed; // fixed by the first fixSeed call from block `seedBlock` on
         // SSTORE2 pointer of the current (possibly repaired) submission: the submitter, then the
         // members, 20 bytes each. The submitter rides in the code (4,000 gas) instead of a slot (22,100).
         address submission;
@@ -54,7 +54,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         uint8 members; // members in the current list
         bool finalized;
         bool carriedOver;
-        uint64 seedBlock; // the block whose prevrandao becomes the seed; nonzero once opened
+        uint64 seedBlock; // the first block whose prevrandao may become the seed; nonzero once opened
     }
 
     struct Allocation {
@@ -114,11 +114,9 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     // ------------------------------------------------------------------ events
     event Voted(address indexed voter, address[] candidates, uint256[] amounts);
     event VotesDropped(address indexed voter);
-    /// @dev The seed will be `keccak256(prevrandao of block seedBlock, epoch)`, fixed by {fixSeed}.
+    /// @dev The seed is `keccak256(prevrandao, epoch)` of the block of the first {fixSeed} from `seedBlock` on.
     event ElectionOpened(uint256 indexed epoch, uint256 seedBlock, uint256 snapshot);
     event SeedFixed(uint256 indexed epoch, bytes32 seed);
-    /// @dev Nobody fixed the seed in its block: the next block is committed to instead.
-    event SeedRecommitted(uint256 indexed epoch, uint256 seedBlock);
     event ListSubmitted(uint256 indexed epoch, address indexed submitter, address[] list);
     event ListChallenged(
         uint256 indexed epoch,
@@ -280,14 +278,11 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     }
 
     // ------------------------------------------------------------------ elections
-    /// @notice Open the election of epoch `epoch` during epoch `epoch − 1`: commit to the next
-    ///         block as the source of its seed.
-    /// @dev The seed is `keccak256(prevrandao, epoch)` of block `block.number + 1`, taken by a
-    ///      {fixSeed} call in that very block. Whoever opens cannot know that block's prevrandao
-    ///      (only the proposer of this block can), so waiting for a favourable opening block gains
-    ///      nothing (issue 19, attack 10; SECURITY.md says what bias remains on each kind of chain).
-    ///      A local chain replays an election exactly by setting the next prevrandao
-    ///      (`hardhat_setPrevRandao`) before the fixing call.
+    /// @notice Open the election of epoch `epoch` during epoch `epoch − 1`; its seed will come
+    ///         from a block after this one ({fixSeed}).
+    /// @dev Whoever opens cannot know the prevrandao of any later block (only this block's proposer
+    ///      knows what the next one will carry), so waiting for a favourable opening block gains
+    ///      nothing (issue 19, attack 10). SECURITY.md says what bias remains on each kind of chain.
     function openElection(uint256 epoch) external whenNotPaused {
         _requireElectionEpoch(epoch);
         Election storage el = elections[epoch];
@@ -297,24 +292,25 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         emit ElectionOpened(epoch, seedBlock, snapshotOf(epoch));
     }
 
-    /// @notice Fix the seed of epoch `epoch`'s election (anyone): in the committed block it becomes
-    ///         `keccak256(prevrandao, epoch)`; after it, the next block is committed to instead.
-    ///         Returns whether the seed is fixed now.
-    function fixSeed(uint256 epoch) external returns (bool isFixed) {
+    /// @notice Fix the seed of epoch `epoch`'s election (anyone, once, from block `seedBlock` on):
+    ///         `keccak256(prevrandao, epoch)` of the block this call runs in. Returns the seed.
+    /// @dev The first call at or after the block committed to at opening fixes it, so an honest
+    ///      keeper fixes it in the next block and nobody can hold it back (a call in a block with
+    ///      other traffic still fixes it). What an adversary gains is the choice of fixing in a
+    ///      block before the honest keeper's call lands, when it sees that block's prevrandao
+    ///      coming; SECURITY.md bounds it. A local chain replays an election exactly by setting the
+    ///      next prevrandao (`hardhat_setPrevRandao`) before this call.
+    function fixSeed(uint256 epoch) external returns (bytes32 seed) {
         Election storage el = elections[epoch];
         uint256 seedBlock = el.seedBlock;
         if (seedBlock == 0) revert ElectionNotOpen(epoch);
-        if (el.seed != bytes32(0)) return true;
+        seed = el.seed;
+        if (seed != bytes32(0)) return seed;
         if (block.number < seedBlock) revert SeedNotFixed(epoch, seedBlock);
-        if (block.number == seedBlock) {
-            el.seed = keccak256(abi.encode(block.prevrandao, epoch));
-            emit SeedFixed(epoch, el.seed);
-            return true;
-        }
-        _requireElectionEpoch(epoch); // a late commitment is only renewed while the election runs
-        el.seedBlock = SafeCast.toUint64(block.number + 1);
-        emit SeedRecommitted(epoch, block.number + 1);
-        return false;
+        _requireElectionEpoch(epoch);
+        seed = keccak256(abi.encode(block.prevrandao, epoch));
+        el.seed = seed;
+        emit SeedFixed(epoch, seed);
     }
 
     /// @notice Submit the ordered list (best key first) of K delegates then the standbys for

@@ -1,7 +1,6 @@
 // The keeper service (SPEC.md section 7): a loop against any JSON-RPC endpoint that, each tick,
-// reads the chain's time and does what is due — opens the next election and fixes its seed in the
-// block committed to, scores every node with
-// the TypeScript mirror and submits the best keys, checks the submitted list (its own or another
+// reads the chain's time and does what is due — opens the next election and fixes its seed in a
+// later block, scores every node with the TypeScript mirror and submits the best keys, checks the submitted list (its own or another
 // keeper's) and challenges it until it is right, finalizes it after the window, carries the
 // previous set over when an epoch started without one, reports missed slots, and claims its
 // rewards. It keeps no state of its own: everything is rebuilt from the chain, so a restart at
@@ -106,7 +105,7 @@ export class Keeper {
       return;
     }
     if (el.seed === ZeroHash) {
-      // fixed only by a call in the block committed to; a later call commits to the next block
+      // the first call from the block after the opening on fixes it, from that block's prevrandao
       if (now < deadline) await this.send("fixSeed", { epoch: Number(epoch) }, e.connect(this.signer).fixSeed, epoch);
       return;
     }
