@@ -52,6 +52,10 @@ export class TradePool {
     return this.trades.has(digest);
   }
 
+  get(digest: string): SignedTrade | undefined {
+    return this.trades.get(digest);
+  }
+
   /** How many waiting trades `party` is in. */
   shareOf(party: string): number {
     return this.byParty.get(party.toLowerCase())?.size ?? 0;
