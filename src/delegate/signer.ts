@@ -80,6 +80,8 @@ const slotKey = (epoch: bigint, slot: bigint) => `${epoch}:${slot}`;
 export class HeaderSigner {
   private readonly records = new Map<string, SignedHeader>();
   private prunedBefore = 0n;
+  /** The journal's first line: whose record this is, on which deployment. */
+  private identity?: Extract<JournalLine, { kind: "identity" }>;
   private fd?: number;
   /** The tail of the queue every sign and prune waits its turn in. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -229,8 +231,6 @@ export class HeaderSigner {
     this.identity = identity;
     this.compact();
   }
-
-  private identity?: Extract<JournalLine, { kind: "identity" }>;
 
   /** Write the whole record to a temporary file, fsync it, rename it over the journal, fsync the folder. */
   private compact(): void {
