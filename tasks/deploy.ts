@@ -6,7 +6,7 @@ import { rpcProvider, signerFrom } from "../src/cli/chain";
 import * as p from "../src/cli/parse";
 
 task("deploy-system", "Deploy token, vault, registry, meter book, election, ledger and lens, and record their addresses")
-  .addOptionalParam("from", "deployer and admin: index on a local node, or env:NAME holding a private key", undefined, types.string)
+  .addOptionalParam("from", "deployer and admin: index on a local node, env:NAME or file:PATH holding a private key", undefined, types.string)
   .addOptionalParam("preset", "paper1 (day-long epochs, 24 slots) or local (4-minute epochs, 4 slots)", "paper1", types.string)
   .addOptionalParam("model", "credit, dynamic-trust or classic", "credit", types.string)
   .addOptionalParam("rule", "top-k or weighted", "top-k", types.string)

@@ -19,7 +19,7 @@ type Result = { text: string; json: object };
 /** A role task: common --from and --json, context, clean errors (exit code 1, no stack). */
 function roleTask(name: string, description: string, action: (args: Args, ctx: Ctx, hre: HardhatRuntimeEnvironment) => Promise<Result>) {
   return task(name, description)
-    .addOptionalParam("from", "acting account: index on a local node, or env:NAME holding a private key", undefined, types.string)
+    .addOptionalParam("from", "acting account: index on a local node, env:NAME or file:PATH holding a private key", undefined, types.string)
     .addFlag("json", "print the result as JSON")
     .setAction((args: Args, hre) =>
       asTask(name, async () => {
@@ -152,7 +152,7 @@ roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it
     buyer: await buyer.getAddress(),
     energy: p.whole("--energy", a.energy as string, 1n, 2n ** 96n - 1n),
     price: p.tokens("--price", a.price as string),
-    nonce: a.nonce === undefined ? BigInt(Date.now()) : p.whole("--nonce", a.nonce as string),
+    nonce: a.nonce === undefined ? BigInt(Date.now()) : p.whole("--nonce", a.nonce as string, 0n, 2n ** 96n - 1n),
   };
   const domain = ledgerDomain(BigInt(ctx.record.chainId), ctx.record.contracts.ledger);
   const answers = await sendToDelegates(ctx.contracts, await signedTrade(domain, order, seller, buyer));
@@ -161,8 +161,8 @@ roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it
   if (ok === 0) throw new Error(`no delegate accepted the trade: ${answers.map((x) => `${x.url}: ${JSON.stringify(x.answer)}`).join("; ")}`);
   return { text: `trade sent to ${answers.length} delegates, accepted by ${ok}`, json: { order, answers } };
 })
-  .addParam("seller", "the seller's account (index or env:NAME)")
-  .addParam("buyer", "the buyer's account (index or env:NAME)")
+  .addParam("seller", "the seller's account (index, env:NAME or file:PATH)")
+  .addParam("buyer", "the buyer's account (index, env:NAME or file:PATH)")
   .addParam("energy", "energy in Wh")
   .addParam("price", "price in tokens")
   .addOptionalParam("nonce", "order nonce (default: the time in ms)", undefined, types.string);

@@ -12,7 +12,7 @@ function stopSignal(): AbortSignal {
 }
 
 task("keeper", "Run a keeper: open, submit, check, challenge and finalize elections, report missed slots, claim rewards")
-  .addOptionalParam("from", "the keeper's account: index on a local node, or env:NAME holding a private key", undefined, types.string)
+  .addOptionalParam("from", "the keeper's account: index on a local node, env:NAME or file:PATH holding a private key", undefined, types.string)
   .addOptionalParam("poll", "milliseconds between ticks", "1000", types.string)
   .addFlag("watchOnly", "never submit lists (no keeper bond): only check, challenge, finalize and report")
   .setAction(async (args: { from?: string; poll: string; watchOnly: boolean }, hre) => {
@@ -33,12 +33,13 @@ task("keeper", "Run a keeper: open, submit, check, challenge and finalize electi
   });
 
 task("delegate", "Run a delegate client: take trades over HTTP, produce and attest blocks")
-  .addOptionalParam("from", "the delegate node's account: index on a local node, or env:NAME holding a private key", undefined, types.string)
+  .addOptionalParam("from", "the delegate node's account: index on a local node, env:NAME or file:PATH holding a private key", undefined, types.string)
   .addOptionalParam("port", "HTTP port (the endpoint the node registered)", "7000", types.string)
   .addOptionalParam("host", "HTTP host to listen on", "127.0.0.1", types.string)
   .addOptionalParam("poll", "milliseconds between ticks", "500", types.string)
   .addOptionalParam("misbehave", "demonstrations only: withhold or equivocate", undefined, types.string)
-  .setAction(async (args: { from?: string; port: string; host: string; poll: string; misbehave?: string }, hre) => {
+  .addOptionalParam("dataDir", "folder of the slashing-protection record (what this key signed); keep it across restarts", ".energy-dpos/delegate", types.string)
+  .setAction(async (args: { from?: string; port: string; host: string; poll: string; misbehave?: string; dataDir: string }, hre) => {
     const { connect, need } = await import("../src/cli/context");
     const { DelegateClient } = await import("../src/delegate/client");
     const pino = (await import("pino")).default;
@@ -49,7 +50,15 @@ task("delegate", "Run a delegate client: take trades over HTTP, produce and atte
       const ctx = await connect(hre, args.from);
       const signer = need(ctx.signer);
       const log = pino({ base: { service: "delegate", account: await signer.getAddress() } });
-      const c = new DelegateClient(ctx.contracts, signer, log, { host: args.host, port, pollMs, maxTrades: 100, misbehave });
+      const c = new DelegateClient(ctx.contracts, signer, log, {
+        host: args.host,
+        port,
+        pollMs,
+        maxTrades: 100,
+        misbehave,
+        dataDir: args.dataDir,
+        fromBlock: ctx.record.block, // committed trades are read from the deployment on
+      });
       await c.start();
       return { client: c, signal: stopSignal() };
     });

@@ -1,6 +1,7 @@
 // Connecting a process to a chain: a JSON-RPC provider, a local signing key, the recorded
 // contracts; the chain's time; sending a transaction only after a call shows it will not revert;
 // telling RPC failures from contract errors; naming custom errors in messages.
+import fs from "node:fs";
 import { HDNodeWallet, JsonRpcProvider, Network, Wallet, type Provider, type Signer } from "ethers";
 
 /** Hardhat's default mnemonic: the accounts of `npx hardhat node` (public; local chains only). */
@@ -13,31 +14,61 @@ export function rpcProvider(url: string, chainId?: bigint): JsonRpcProvider {
   return new JsonRpcProvider(url, network, { pollingInterval: 200, batchMaxCount: 1, staticNetwork: network ?? true, cacheTimeout: -1 });
 }
 
+/** An account argument that names no usable key; `arg` is the argument (--from, --seller, --buyer). */
+export class AccountArgumentError extends Error {
+  override readonly name = "AccountArgumentError";
+  constructor(
+    readonly arg: string,
+    message: string,
+  ) {
+    super(`${arg}: ${message}`);
+  }
+}
+
 /**
  * The key an account argument names: a whole number is an account of Hardhat's default mnemonic
- * (local chains only), `env:NAME` a private key in environment variable NAME, `0x…` (64 hex) a
- * private key. `what` names the argument in errors.
+ * (local chains only), `env:NAME` a private key in environment variable NAME, `file:PATH` a file
+ * holding one (hex, readable by its owner only). A raw key is refused: argv is visible to every
+ * user of the machine (`ps`, /proc/<pid>/cmdline) and stays in the shell's history. `what` names
+ * the argument in errors.
  */
 export async function signerFrom(spec: string, provider: JsonRpcProvider, what = "--from"): Promise<Signer> {
   if (/^\d+$/.test(spec)) {
     const index = Number(spec);
-    if (index > 999) throw new RangeError(`${what}: account index ${spec} is out of range [0, 999]`);
+    if (index > 999) throw new AccountArgumentError(what, `account index ${spec} is out of range [0, 999]`);
     const { chainId } = await provider.getNetwork();
     if (!LOCAL_CHAIN_IDS.has(chainId)) {
-      throw new Error(`${what}: account index ${spec} means Hardhat's public test mnemonic, refused on chain ${chainId}; use env:NAME`);
+      throw new AccountArgumentError(what, `account index ${spec} means Hardhat's public test mnemonic, refused on chain ${chainId}; use env:NAME or file:PATH`);
     }
     return HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`).connect(provider);
   }
-  let key = spec;
+  let key: string;
   if (spec.startsWith("env:")) {
     const name = spec.slice(4);
     key = process.env[name] ?? "";
-    if (!key) throw new Error(`${what}: environment variable ${name} is not set`);
+    if (!key) throw new AccountArgumentError(what, `environment variable ${name} is not set`);
+  } else if (spec.startsWith("file:")) {
+    key = readKeyFile(spec.slice(5), what);
+  } else {
+    // never echo the argument: it may be a key
+    throw new AccountArgumentError(what, "is neither an account index, env:NAME nor file:PATH (a private key is never taken on the command line)");
   }
-  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
-    throw new Error(`${what}: "${spec.startsWith("env:") ? spec : spec.slice(0, 6) + "…"}" is neither an account index, env:NAME nor a 32-byte hex private key`);
-  }
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) throw new AccountArgumentError(what, `${spec} does not hold a 32-byte hex private key`);
   return new Wallet(key.startsWith("0x") ? key : `0x${key}`, provider);
+}
+
+/** The key in file `file` (surrounding whitespace ignored); refused if others than its owner may read it, as ssh does. */
+function readKeyFile(file: string, what: string): string {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new AccountArgumentError(what, `key file ${file} cannot be read`);
+  }
+  if (process.platform !== "win32" && (stat.mode & 0o077) !== 0) {
+    throw new AccountArgumentError(what, `key file ${file} is readable by others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`);
+  }
+  return fs.readFileSync(file, "utf8").trim();
 }
 
 interface RevertLike {

@@ -22,6 +22,6 @@ export async function connect(hre: HardhatRuntimeEnvironment, from: string | und
 
 /** The caller's signer, or an error naming --from. */
 export function need(signer: Signer | undefined): Signer {
-  if (!signer) throw new Error("--from: this action sends a transaction; name the account (an index on a local node, or env:NAME)");
+  if (!signer) throw new Error("--from: this action sends a transaction; name the account (an index on a local node, env:NAME or file:PATH)");
   return signer;
 }

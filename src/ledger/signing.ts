@@ -1,7 +1,7 @@
 // EIP-712 types of contracts/ledger/BlockLedger.sol and the trade Merkle tree: what delegates sign
 // (block headers), what prosumers sign (trade orders), and how a block's trades become its root.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, TypedDataEncoder, ZeroHash, keccak256, type Signer, type TypedDataDomain } from "ethers";
+import { AbiCoder, Signature, TypedDataEncoder, ZeroHash, dataSlice, getBytes, isHexString, keccak256, recoverAddress, type Signer, type TypedDataDomain } from "ethers";
 import { WAD } from "../scoring/params";
 
 export interface BlockHeader {
@@ -56,6 +56,32 @@ export const signHeader = (signer: Signer, domain: TypedDataDomain, h: BlockHead
   signer.signTypedData(domain, HEADER_TYPES, h);
 
 export const signTrade = (signer: Signer, domain: TypedDataDomain, t: TradeOrder) => signer.signTypedData(domain, TRADE_TYPES, t);
+
+/** secp256k1's group order n, and n / 2: OpenZeppelin's ECDSA refuses s above it (EIP-2 malleability). */
+export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+export const SECP256K1_HALF_N = SECP256K1_N / 2n;
+
+/**
+ * The signer of `digest`, by the ledger's one rule (OpenZeppelin's `ECDSA.tryRecover`): exactly 65
+ * bytes r ‖ s ‖ v, v of 27 or 28, 0 < s ≤ n / 2, and a point that recovers; `null` for anything
+ * else. ethers' `recoverAddress` is laxer (v of 0, 1 or EIP-155's 35 and up, s up to 2^255): a
+ * signature it accepts and the ledger refuses would let a trader turn an honest block "invalid",
+ * or a delegate revert a commit with one bad attestation, so every signature the client takes,
+ * checks or passes on goes through this.
+ */
+export function recoverStrict(digest: string, signature: string): string | null {
+  if (!isHexString(signature, 65)) return null;
+  const v = getBytes(signature)[64];
+  if (v !== 27 && v !== 28) return null;
+  const r = BigInt(dataSlice(signature, 0, 32));
+  const s = BigInt(dataSlice(signature, 32, 64));
+  if (r === 0n || r >= SECP256K1_N || s === 0n || s > SECP256K1_HALF_N) return null;
+  try {
+    return recoverAddress(digest, Signature.from({ r: dataSlice(signature, 0, 32), s: dataSlice(signature, 32, 64), v }));
+  } catch {
+    return null; // r is not the x of a curve point: ecrecover returns zero, the ledger refuses
+  }
+}
 
 /** The EIP-712 digest of block headers under `domain` (the ledger's `headerDigest`). */
 export const headerDigest = (domain: TypedDataDomain, h: BlockHeader) => TypedDataEncoder.hash(domain, HEADER_TYPES, h);
