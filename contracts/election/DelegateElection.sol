@@ -389,9 +389,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
             revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         }
         // At position n − 1 of a full list the check above already compared `node` with list[n − 1].
-        if (
-            position < n && !(full && position == n - 1) && !_ranksBefore(epoch, seed, key, node, list[position])
-        ) {
+        if (position < n && !(full && position == n - 1) && !_ranksBefore(epoch, seed, key, node, list[position])) {
             revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         }
         uint256 m = n < listLength() ? n + 1 : n;

@@ -43,7 +43,13 @@ library ElectionKey {
     /// @dev Scores are quantized (paper 1's attributes come in steps of 0.1), so equal scores are
     ///      common under top-K; ordering them by address let a node that ground an address with
     ///      leading zeros win every tie (issue 19, attack 9). False when nodeA == nodeB.
-    function before(bytes32 seed, uint256 keyA, address nodeA, uint256 keyB, address nodeB) internal pure returns (bool) {
+    function before(
+        bytes32 seed,
+        uint256 keyA,
+        address nodeA,
+        uint256 keyB,
+        address nodeB
+    ) internal pure returns (bool) {
         if (keyA != keyB) return keyA < keyB;
         return tieBreak(seed, nodeA) < tieBreak(seed, nodeB);
     }

@@ -88,7 +88,9 @@ export class Network {
     this.service("keeper", ["keeper", "--from", "1", "--poll", "250"]);
     for (let i = 0; i < o.producers; i++) {
       const extra = i === 0 && o.misbehave ? ["--misbehave", o.misbehave] : [];
-      this.service(`delegate-${i + 1}`, ["delegate", "--from", String(2 + i), "--port", String(o.basePort + i), "--poll", "200", ...extra]);
+      // each client keeps its slashing-protection record beside its log, for this run alone
+      const dataDir = path.join(o.dir, `delegate-${i + 1}-signed`);
+      this.service(`delegate-${i + 1}`, ["delegate", "--from", String(2 + i), "--port", String(o.basePort + i), "--poll", "200", "--data-dir", dataDir, ...extra]);
     }
     this.startClock();
     if (o.tradeEveryMs > 0) this.startTrading();
