@@ -16,7 +16,7 @@ import { populate } from "../src/util/populate";
 import { SnapshotReader } from "../src/chain/snapshotReader";
 import { bestKeys } from "../src/election/engine";
 import { NodeClass, WAD } from "../src/scoring/params";
-import { forgedBlock, ledgerDomain, signHeader, type BlockHeader } from "../src/ledger/signing";
+import { EMPTY_PAYLOAD_HASH, forgedBlock, ledgerDomain, signHeader, type BlockHeader } from "../src/ledger/signing";
 import type { BlockLedger, DelegateElection } from "../typechain-types";
 import { parseList } from "../src/util/args";
 import { FLOORS, floorOf, type Operation } from "../src/gas/floors";
@@ -165,7 +165,7 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
     const signer = (a: string) => byAddress.get(a)!;
     // Two trades whose buyer signatures the reporter forged: the block is committed, then proven invalid.
     const forged = await forgedBlock(domain, signer(members[1]), members[2], reporter, 1n, 1);
-    const h: BlockHeader = { epoch, slot: 0n, parentHash: ethers.ZeroHash, tradeRoot: forged.root, tradeCount: 2n, energyTotal: 200n };
+    const h: BlockHeader = { epoch, slot: 0n, parentHash: ethers.ZeroHash, tradeRoot: forged.root, payloadHash: EMPTY_PAYLOAD_HASH, tradeCount: 2n, energyTotal: 200n };
     const majority = Math.floor(k / 2) + 1;
     const signatures = await Promise.all(members.slice(0, majority).map((m) => signHeader(signer(m), domain, h)));
     rows[i].ops.commit = await sent("commit", ledger.connect(signer(members[0])).commitBlock(h, signatures, "0x"), majority);

@@ -34,7 +34,7 @@ contract BlockLedger is AccessControl, EIP712 {
     bytes32 public constant HEADER_TYPEHASH =
         keccak256(
             "BlockHeader(uint256 epoch,uint256 slot,bytes32 parentHash,"
-            "bytes32 tradeRoot,uint256 tradeCount,uint256 energyTotal)"
+            "bytes32 tradeRoot,bytes32 payloadHash,uint256 tradeCount,uint256 energyTotal)"
         );
     bytes32 public constant TRADE_TYPEHASH =
         keccak256("TradeOrder(address seller,address buyer,uint256 energy,uint256 price,uint256 nonce)");
@@ -51,6 +51,7 @@ contract BlockLedger is AccessControl, EIP712 {
         uint256 slot;
         bytes32 parentHash;
         bytes32 tradeRoot;
+        bytes32 payloadHash; // keccak256 of the published trades (commitBlock's payload)
         uint256 tradeCount;
         uint256 energyTotal;
     }
@@ -87,6 +88,11 @@ contract BlockLedger is AccessControl, EIP712 {
     }
 
     error NotSlotOwner(address caller, uint256 epoch, uint256 slot, address owner);
+    /// @notice The payload is not the one the header (and so every attester) signed.
+    error PayloadMismatch(bytes32 signed, bytes32 published);
+    /// @notice Blocks are committed by the producer's own transaction, so the payload is readable
+    ///         by everyone from the transaction's calldata.
+    error NotDirectCall(address caller);
     error OutsideSlot(uint256 epoch, uint256 slot, uint256 start, uint256 end);
     error SlotAlreadyCommitted(uint256 epoch, uint256 slot);
     error WrongParent(bytes32 expected, bytes32 given);
@@ -95,6 +101,7 @@ contract BlockLedger is AccessControl, EIP712 {
     error SlotNotOver(uint256 epoch, uint256 slot, uint256 end);
     error SlotCommitted(uint256 epoch, uint256 slot);
     error NobodyScheduled(uint256 epoch, uint256 slot);
+    error OwnerJailed(address owner, uint256 epoch, uint256 slot);
     error EvidenceTooOld(uint256 slotEnd, uint256 window);
     error EvidenceAlreadyUsed(bytes32 evidence);
     error NotEquivocation();
@@ -164,8 +171,14 @@ contract BlockLedger is AccessControl, EIP712 {
     /// @notice Commit the block of slot `h.slot` of epoch `h.epoch` (its owner, during the slot),
     ///         with EIP-712 signatures of more than half of the epoch's delegates, the producer's
     ///         included; `payload` publishes the signed trades. Pays the producer and attesters.
+    /// @dev The payload must hash to the signed `payloadHash` and travel in the producer's own
+    ///      transaction (no contract in between): a block whose trades were attested but not
+    ///      published could later be used to trap an honest producer into a provable replay.
     function commitBlock(BlockHeader calldata h, bytes[] calldata signatures, bytes calldata payload) external {
-        payload; // published as calldata for anyone to check against h.tradeRoot; not read on-chain
+        // solhint-disable-next-line avoid-tx-origin
+        if (msg.sender != tx.origin || msg.sender.code.length != 0) revert NotDirectCall(msg.sender);
+        bytes32 published = keccak256(payload);
+        if (published != h.payloadHash) revert PayloadMismatch(h.payloadHash, published);
         (uint256 start, uint256 end) = election.slotWindow(h.epoch, h.slot); // bounds the slot
         address owner = election.slotOwner(h.epoch, h.slot);
         if (msg.sender != owner) revert NotSlotOwner(msg.sender, h.epoch, h.slot, owner);
@@ -190,11 +203,15 @@ contract BlockLedger is AccessControl, EIP712 {
     /// @notice Prove that nobody committed slot `slot` of `epoch` by its end: its owner is punished.
     /// @dev Reverts for `slot ≥ slotsPerEpoch` (the clock's `SlotOutOfRange`).
     function reportMissedSlot(uint256 epoch, uint256 slot) external {
-        (, uint256 end) = election.slotWindow(epoch, slot);
+        (uint256 start, uint256 end) = election.slotWindow(epoch, slot);
         if (block.timestamp < end) revert SlotNotOver(epoch, slot, end);
         if (committed[epoch][slot] != bytes32(0)) revert SlotCommitted(epoch, slot);
         address owner = election.slotOwner(epoch, slot);
         if (owner == address(0)) revert NobodyScheduled(epoch, slot);
+        // a node already jailed as the slot began was not meant to serve it (a set carried over
+        // before anyone handed its slots on): its jail is its punishment, not a second one per slot
+        (, , , , bool jailed, ) = registry.creditRecordAt(owner, start - 1);
+        if (jailed) revert OwnerJailed(owner, epoch, slot);
         _punish(owner, Offence.MissedSlot, keccak256(abi.encode("missed", epoch, slot)), end);
     }
 
@@ -276,7 +293,8 @@ contract BlockLedger is AccessControl, EIP712 {
     ///         is accepted until `evidenceWindow` after the slot's end, and a delegate may ask to
     ///         withdraw as the slot begins ({StakeVault.setUnbondingPeriod}).
     function minUnbondingPeriod() external view returns (uint256) {
-        return rewards.evidenceWindow + election.slotDuration();
+        // + 1: a withdrawal released at the very second evidence is last accepted would race it
+        return rewards.evidenceWindow + election.slotDuration() + 1;
     }
 
     /// @notice EIP-712 digest of a block header, what delegates sign.
@@ -284,7 +302,16 @@ contract BlockLedger is AccessControl, EIP712 {
         return
             _hashTypedDataV4(
                 keccak256(
-                    abi.encode(HEADER_TYPEHASH, h.epoch, h.slot, h.parentHash, h.tradeRoot, h.tradeCount, h.energyTotal)
+                    abi.encode(
+                        HEADER_TYPEHASH,
+                        h.epoch,
+                        h.slot,
+                        h.parentHash,
+                        h.tradeRoot,
+                        h.payloadHash,
+                        h.tradeCount,
+                        h.energyTotal
+                    )
                 )
             );
     }
@@ -445,7 +472,7 @@ contract BlockLedger is AccessControl, EIP712 {
     function _setRewards(Rewards memory r) private {
         if (r.reporterShare > WAD) revert RewardsOutOfBounds("reporterShare", r.reporterShare);
         uint256 slot = election.slotDuration();
-        if (r.evidenceWindow < slot || r.evidenceWindow + slot > vault.unbondingPeriod()) {
+        if (r.evidenceWindow < slot || r.evidenceWindow + slot + 1 > vault.unbondingPeriod()) {
             revert RewardsOutOfBounds("evidenceWindow", r.evidenceWindow);
         }
         rewards = r;

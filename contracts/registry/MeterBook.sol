@@ -63,6 +63,8 @@ contract MeterBook is AccessControl, Pausable {
     StakeVault public immutable vault;
 
     mapping(address node => mapping(uint256 cycle => Cycle)) private _cycles;
+    /// @dev One past the latest cycle whose reading set the node's quality D (0: none yet).
+    mapping(address node => uint256) private _settledThrough;
     /// @notice Meter-reading Merkle roots posted by the oracle, by id.
     bytes32[] public meterRoots;
     /// @notice The grid company's backstop node, counterparty of every imbalance.
@@ -180,7 +182,15 @@ contract MeterBook is AccessControl, Pausable {
         uint256 planned = c.plannedEnergy;
         int256 imbalance = int256(meteredEnergy) - int256(planned);
         backstopImbalance += imbalance;
-        uint256 d = registry.recordQuality(node, c.hasPlan, planned, meteredEnergy);
+        // D is the quality of the latest settled cycle: an older reading applied late (anyone may
+        // apply a posted leaf, at any moment) settles its imbalance but never overwrites a newer D
+        uint256 d;
+        if (cycle + 1 > _settledThrough[node]) {
+            _settledThrough[node] = cycle + 1;
+            d = registry.recordQuality(node, c.hasPlan, planned, meteredEnergy);
+        } else {
+            (d, , , , , ) = registry.creditRecordAt(node, block.timestamp);
+        }
         emit MeterReadingApplied(node, cycle, planned, meteredEnergy, d);
         emit ImbalanceRecorded(node, cycle, backstop, imbalance);
     }

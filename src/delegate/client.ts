@@ -450,7 +450,9 @@ export class DelegateClient {
       this.c.ledger.head({ blockTag: latest }),
       this.syncCommitted(latest), // the head's trades are in `included` before any trade is judged
     ]);
-    if (now < window.start - this.clock.slotDuration || now >= window.end) throw new Refusal(409, `slot ${slot} of epoch ${epoch} is not open (chain time ${now})`, "header.slot");
+    // only inside the slot: before it begins its owner may still change (a hand-over), and a
+    // signature given to the old owner would bind this node against the new one's block
+    if (now < window.start || now >= window.end) throw new Refusal(409, `slot ${slot} of epoch ${epoch} is not open (chain time ${now})`, "header.slot");
     if (owner === ZeroAddress || !same(owner, producer)) throw new Refusal(403, `signer ${producer} does not own slot ${slot} of epoch ${epoch}`, "producerSignature");
 
     // the producer's first header of the slot is kept (no await between the look-up and the
@@ -470,7 +472,8 @@ export class DelegateClient {
     // each order's EIP-712 digest once (the root and the checks both need it)
     const digestOf = new Map<TradeOrder, string>(trades.map((t) => [t.order, this.orderDigest(t.order)]));
     const expected = blockHeader(epoch, slot, head, trades, (o) => digestOf.get(o) ?? this.orderDigest(o));
-    for (const field of ["tradeRoot", "tradeCount", "energyTotal"] as const) {
+    // the payload hash binds the header to the trades the commit must publish (the ledger checks it)
+    for (const field of ["tradeRoot", "payloadHash", "tradeCount", "energyTotal"] as const) {
       if (expected[field] !== header[field]) throw new Refusal(400, `${header[field]} does not match the trades (${expected[field]})`, `header.${field}`);
     }
     const memo = new Map<string, Promise<string | null>>();

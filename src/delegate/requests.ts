@@ -42,6 +42,7 @@ const HeaderSchema = z.object({
   slot: whole(UINT256_MAX),
   parentHash: bytes32,
   tradeRoot: bytes32,
+  payloadHash: bytes32,
   tradeCount: whole(BigInt(MAX_BLOCK_TRADES)),
   energyTotal: whole(UINT256_MAX),
 });

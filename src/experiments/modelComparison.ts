@@ -15,7 +15,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ElectionRule } from "../scoring/electionKey";
 import { ScoringModel } from "../scoring/params";
-import { forgedBlock, ledgerDomain, type BlockHeader } from "../ledger/signing";
+import { EMPTY_PAYLOAD_HASH, forgedBlock, ledgerDomain, type BlockHeader } from "../ledger/signing";
 import { SeededRandom } from "../util/random";
 import { SnapshotReader } from "../chain/snapshotReader";
 import { JailBook, deployTrustSystem, electWithKeeper, prepareKeeper, registerNodes } from "./paper2Fig4";
@@ -104,7 +104,7 @@ export async function runModelComparison(
       if (owner === ethers.ZeroAddress) continue;
       const [start] = await election.slotWindow(epoch, s);
       if (BigInt(await time.latest()) < start) await time.increaseTo(start);
-      let h: BlockHeader = { epoch, slot: s, parentHash: await ledger.head(), tradeRoot: ethers.ZeroHash, tradeCount: 0n, energyTotal: 0n };
+      let h: BlockHeader = { epoch, slot: s, parentHash: await ledger.head(), tradeRoot: ethers.ZeroHash, payloadHash: EMPTY_PAYLOAD_HASH, tradeCount: 0n, energyTotal: 0n };
       const forged = owner === offender ? await forgedBlock(domain, nodes[0], addresses[1], admin, epoch * 10n + s) : undefined;
       if (forged) h = { ...h, tradeRoot: forged.root, tradeCount: 1n, energyTotal: 100n };
       const attesters = [...list].filter((m) => m !== owner && !jail.isJailed(m));

@@ -24,7 +24,7 @@ import { SnapshotReader } from "../chain/snapshotReader";
 import { bestKeys } from "../election/engine";
 import { ElectionRule } from "../scoring/electionKey";
 import { NodeClass, ScoringModel, WAD, defaultScoringParams } from "../scoring/params";
-import { forgedBlock, headerDigest, ledgerDomain, type BlockHeader } from "../ledger/signing";
+import { EMPTY_PAYLOAD_HASH, forgedBlock, headerDigest, ledgerDomain, type BlockHeader } from "../ledger/signing";
 import { SeededRandom } from "../util/random";
 import { freshNetwork } from "../util/freshNetwork";
 import { HeaderSigners, sendNow } from "./fastChain";
@@ -219,6 +219,7 @@ export async function runPaper2(
         slot: 0n,
         parentHash: head,
         tradeRoot: ethers.ZeroHash,
+        payloadHash: EMPTY_PAYLOAD_HASH,
         tradeCount: 0n,
         energyTotal: 0n,
       };

@@ -9,9 +9,14 @@ export interface BlockHeader {
   slot: bigint;
   parentHash: string;
   tradeRoot: string;
+  /** keccak256 of the block's published payload ({@link encodeTrades} of its trades). */
+  payloadHash: string;
   tradeCount: bigint;
   energyTotal: bigint;
 }
+
+/** The payload hash of a block that publishes nothing (`commitBlock(..., "0x")`). */
+export const EMPTY_PAYLOAD_HASH = keccak256("0x");
 
 export interface TradeOrder {
   seller: string;
@@ -33,6 +38,7 @@ export const HEADER_TYPES = {
     { name: "slot", type: "uint256" },
     { name: "parentHash", type: "bytes32" },
     { name: "tradeRoot", type: "bytes32" },
+    { name: "payloadHash", type: "bytes32" },
     { name: "tradeCount", type: "uint256" },
     { name: "energyTotal", type: "uint256" },
   ],
@@ -124,6 +130,7 @@ const TRADES_ABI = ["tuple(address seller, address buyer, uint256 energy, uint25
 
 /** A block's `payload` calldata: its signed trades, published for anyone to check against the root. */
 export function encodeTrades(trades: SignedTrade[]): string {
+  if (trades.length === 0) return "0x"; // an empty block publishes nothing: EMPTY_PAYLOAD_HASH
   return AbiCoder.defaultAbiCoder().encode(TRADES_ABI, [
     trades.map((t) => [t.order.seller, t.order.buyer, t.order.energy, t.order.price, t.order.nonce]),
     trades.map((t) => t.sellerSignature),
@@ -144,6 +151,7 @@ export function blockHeader(
     slot,
     parentHash,
     tradeRoot: trades.length === 0 ? ZeroHash : tradeTree(trades, orderDigest).root,
+    payloadHash: keccak256(encodeTrades(trades)),
     tradeCount: BigInt(trades.length),
     energyTotal: trades.reduce((sum, t) => sum + t.order.energy, 0n),
   };
@@ -151,6 +159,7 @@ export function blockHeader(
 
 /** The signed trades of a block's `payload` ({@link encodeTrades} reversed). */
 export function decodeTrades(payload: string): SignedTrade[] {
+  if (payload === "0x") return [];
   const [orders, sellerSignatures, buyerSignatures] = AbiCoder.defaultAbiCoder().decode(TRADES_ABI, payload);
   return (orders as unknown as [string, string, bigint, bigint, bigint][]).map(([seller, buyer, energy, price, nonce], i) => ({
     order: { seller, buyer, energy, price, nonce },

@@ -210,7 +210,7 @@ describe("delegate client: the attacks of issue 20", () => {
     expect(() => even.add("eg", t(e, g, 0n))).to.throw(PoolFull);
   });
 
-  it("20.6: an attester checks a full block of 100 trades of 100 parties behind 25 ms of RPC latency well within the producer's 3 s", async function () {
+  it("20.6: an attester checks a full block of 100 trades of 100 parties in a few sequential RPC round trips, not one per read", async function () {
     const f = await loadFixture(fixture);
     const wallets = Array.from({ length: 100 }, () => Wallet.createRandom().connect(ethers.provider));
     for (const w of wallets) {
@@ -218,8 +218,8 @@ describe("delegate client: the attacks of issue 20", () => {
       await admitNode(f.system, f.admin, w, { deposit: 0n });
     }
     await time.increaseTo(await f.slotStart(1n)); // the parties were admitted before slot 1 began
-    const latency = { ms: 25 };
-    const slow = new BrowserProvider(delayed(network.provider as unknown as Eip1193Provider, latency));
+    const rpc = new RoundTrips(network.provider as unknown as Eip1193Provider, 25);
+    const slow = new BrowserProvider(rpc);
     const trades = await Promise.all(wallets.map((w, i) => trade(f, w, wallets[(i + 1) % 100], BigInt(i))));
     // the attester of slots 1 and 2 (one that produces neither)
     let attester = "";
@@ -229,32 +229,56 @@ describe("delegate client: the attacks of issue 20", () => {
     const attestSlot = async (slot: bigint) => {
       if (slot > 1n) await time.increaseTo(await f.slotStart(slot));
       const body = await bodyFor(f, f.signerOf(await f.election.slotOwner(f.epoch, slot)), slot, await f.ledger.head(), trades);
+      rpc.reset();
       const started = performance.now();
       const r = await post(c.portOf(attester), "/attest", body);
       expect(r.status, r.json.error).to.equal(200);
-      return performance.now() - started;
+      return { ms: performance.now() - started, depth: rpc.depth, requests: rpc.requests };
     };
     const unseen = await attestSlot(1n); // every signature recovered here: the worst case
-    latency.ms = 0;
-    const unseenNoLatency = await attestSlot(2n);
     // the usual case: prosumers send every trade to every delegate first, so the pool knows them
-    latency.ms = 25;
     for (const t of trades) expect((await post(c.portOf(attester), "/trades", t)).status).to.equal(200);
-    const pooled = await attestSlot(3n);
-    const latencyCost = unseen - unseenNoLatency;
-    console.log(`      /attest of 100 trades of 100 parties: ${unseen.toFixed(0)} ms behind 25 ms of latency (${unseenNoLatency.toFixed(0)} ms without), ${pooled.toFixed(0)} ms with the trades pooled`);
-    // one read after another cost 200 × 25 ms = 5 s (the producer's tick took 3.7 s and missed the
-    // slot); in parallel the latency costs a few round trips. The rest is CPU (200 signature
-    // recoveries, ~3 ms each here), which a loaded machine stretches: bounded apart.
-    expect(latencyCost, "what 25 ms of latency adds").to.be.lessThan(500);
-    expect(pooled, "a pooled block well within the deadline").to.be.lessThan(1_500);
+    const pooled = await attestSlot(2n);
+    console.log(`      /attest of 100 trades of 100 parties behind 25 ms: ${unseen.ms.toFixed(0)} ms (${unseen.requests} requests, ${unseen.depth} deep), pooled ${pooled.ms.toFixed(0)} ms`);
+    // One read after another was 200 sequential round trips (5 s at 25 ms: the producer's 3 s
+    // deadline missed). What latency costs is the depth of the chain of requests that each waited
+    // for an earlier one; the CPU time of signature recovery is measured by the benchmark above,
+    // not asserted here (it depends on the machine's load).
+    expect(unseen.requests, "the block's parties were read").to.be.greaterThanOrEqual(100);
+    expect(unseen.depth, "sequential round trips for a full block").to.be.at.most(8);
+    expect(pooled.depth, "sequential round trips for a pooled block").to.be.at.most(8);
   });
 });
 
-/** `p` with `ms` of latency before every request (each request on its own, as over HTTP). */
-function delayed(p: Eip1193Provider, latency: { ms: number }): Eip1193Provider {
-  return { request: async (args) => (await new Promise((r) => setTimeout(r, latency.ms)), p.request(args)) };
+/**
+ * An EIP-1193 provider with `ms` of latency before every request (each on its own, as over HTTP)
+ * that measures the depth of sequential round trips: a request's depth is one more than the
+ * deepest request that had finished when it started.
+ */
+class RoundTrips implements Eip1193Provider {
+  depth = 0;
+  requests = 0;
+  private finishedDepth = 0;
+  constructor(
+    private readonly inner: Eip1193Provider,
+    private readonly ms: number,
+  ) {}
+  reset() {
+    [this.depth, this.requests, this.finishedDepth] = [0, 0, 0];
+  }
+  async request(args: { method: string; params?: unknown[] | object }) {
+    const depth = this.finishedDepth + 1;
+    this.requests++;
+    this.depth = Math.max(this.depth, depth);
+    await new Promise((r) => setTimeout(r, this.ms));
+    try {
+      return await this.inner.request(args);
+    } finally {
+      this.finishedDepth = Math.max(this.finishedDepth, depth);
+    }
+  }
 }
+
 
 function connectAll(f: LedgerFixture, s: Signer): Contracts {
   return {

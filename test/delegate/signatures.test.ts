@@ -107,7 +107,7 @@ async function lyingAttester(f: LedgerFixture, node: string, port: number): Prom
     req.on("data", (d) => (body += d));
     req.on("end", async () => {
       const { header: h } = JSON.parse(body) as { header: Record<string, string> };
-      const parsed = { epoch: BigInt(h.epoch), slot: BigInt(h.slot), parentHash: h.parentHash, tradeRoot: h.tradeRoot, tradeCount: BigInt(h.tradeCount), energyTotal: BigInt(h.energyTotal) };
+      const parsed = { epoch: BigInt(h.epoch), slot: BigInt(h.slot), parentHash: h.parentHash, tradeRoot: h.tradeRoot, payloadHash: h.payloadHash, tradeCount: BigInt(h.tradeCount), energyTotal: BigInt(h.energyTotal) };
       const sig = await signHeader(f.signerOf(node), f.domain, parsed);
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ signature: withV(sig, Number.parseInt(sig.slice(130), 16) - 27) }));

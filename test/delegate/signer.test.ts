@@ -13,13 +13,13 @@ import { header, ledgerFixture, type LedgerFixture } from "../ledger/helpers";
 import { recordDeployment } from "../../src/cli/addressBook";
 import { HARDHAT_MNEMONIC } from "../../src/cli/chain";
 import { DoubleSignRefused, EpochPruned, HeaderSigner, SigningRecordError } from "../../src/delegate/signer";
-import { headerDigest, recoverStrict } from "../../src/ledger/signing";
+import { EMPTY_PAYLOAD_HASH, headerDigest, recoverStrict } from "../../src/ledger/signing";
 import { attestBody, post, tempDir, trade } from "./helpers";
 
 const fixture = () => ledgerFixture();
 const key = Wallet.createRandom();
 const domain = { name: "EnergyDPoS BlockLedger", version: "1", chainId: 31337n, verifyingContract: "0x000000000000000000000000000000000000dEaD" };
-const h = (epoch: bigint, slot: bigint, energyTotal = 0n) => ({ epoch, slot, parentHash: ethers.ZeroHash, tradeRoot: ethers.ZeroHash, tradeCount: 0n, energyTotal });
+const h = (epoch: bigint, slot: bigint, energyTotal = 0n) => ({ epoch, slot, parentHash: ethers.ZeroHash, tradeRoot: ethers.ZeroHash, payloadHash: EMPTY_PAYLOAD_HASH, tradeCount: 0n, energyTotal });
 const signedLines = (file: string) =>
   fs
     .readFileSync(file, "utf8")

@@ -17,7 +17,7 @@ import { admitNode, deployed } from "../fixtures";
 import { sendChallenge } from "../election/helpers";
 import { InvariantProbe__factory, type InvariantProbe } from "../../typechain-types";
 import { NodeClass, WAD } from "../../src/scoring/params";
-import { forgedBlock, ledgerDomain, signHeader, type BlockHeader } from "../../src/ledger/signing";
+import { EMPTY_PAYLOAD_HASH, forgedBlock, ledgerDomain, signHeader, type BlockHeader } from "../../src/ledger/signing";
 import { SnapshotReader } from "../../src/chain/snapshotReader";
 import { nextChallenge } from "../../src/keeper/watcher";
 import type { Keyed } from "../../src/election/engine";
@@ -127,7 +127,7 @@ async function currentSlot(w: World) {
 
 /** A header with no trades for (`epoch`, `slot`) on the ledger's head. */
 async function emptyHeader(w: World, epoch: bigint, slot: bigint): Promise<BlockHeader> {
-  return { epoch, slot, parentHash: await w.ledger.head(), tradeRoot: ethers.ZeroHash, tradeCount: 0n, energyTotal: 0n };
+  return { epoch, slot, parentHash: await w.ledger.head(), tradeRoot: ethers.ZeroHash, payloadHash: EMPTY_PAYLOAD_HASH, tradeCount: 0n, energyTotal: 0n };
 }
 
 /** Signatures of every member of `epoch`'s list over `h`, the producer's first. */
@@ -267,6 +267,7 @@ async function runStep(w: World, m: Model, step: Step) {
       slot,
       parentHash: ethers.ZeroHash,
       tradeRoot: ethers.ZeroHash,
+      payloadHash: EMPTY_PAYLOAD_HASH,
       tradeCount: 1n,
       energyTotal: 0n,
     };

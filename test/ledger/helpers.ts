@@ -4,7 +4,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import { admitNode, deployed } from "../fixtures";
 import { WAD } from "../../src/scoring/params";
-import { ledgerDomain, signHeader, type BlockHeader } from "../../src/ledger/signing";
+import { EMPTY_PAYLOAD_HASH, ledgerDomain, signHeader, type BlockHeader } from "../../src/ledger/signing";
 import type { SystemOptions } from "../../src/deployment/deploySystem";
 import { openElection } from "../../src/election/open";
 
@@ -36,6 +36,7 @@ export const header = (f: LedgerFixture, slot: bigint, over: Partial<BlockHeader
   slot,
   parentHash: ZERO,
   tradeRoot: ZERO,
+  payloadHash: EMPTY_PAYLOAD_HASH,
   tradeCount: 0n,
   energyTotal: 0n,
   ...over,

@@ -10,7 +10,18 @@ import { populatedElection, sendChallenge } from "../election/helpers";
 import { admitNode, deployed } from "../fixtures";
 import { bestKeys } from "../../src/election/engine";
 import { planRepair } from "../../src/keeper/watcher";
-import { forgedBlock, signHeader, signTrade, tradeLeaf, tradeTree, orderDigester, type SignedTrade } from "../../src/ledger/signing";
+import {
+  EMPTY_PAYLOAD_HASH,
+  blockHeader,
+  encodeTrades,
+  forgedBlock,
+  signHeader,
+  signTrade,
+  tradeLeaf,
+  tradeTree,
+  orderDigester,
+  type SignedTrade,
+} from "../../src/ledger/signing";
 import { NodeClass, WAD } from "../../src/scoring/params";
 import { tieBreak } from "../../src/scoring/electionKey";
 import { openElection } from "../../src/election/open";
@@ -290,10 +301,12 @@ describe("issue 19: attacks on the contracts", () => {
       const slot = await f.election.slotDuration();
       const r = await f.ledger.rewards();
       const rewards = { producerReward: r.producerReward, attesterReward: r.attesterReward, reporterShare: r.reporterShare };
-      await expect(f.ledger.connect(f.admin).setRewards({ ...rewards, evidenceWindow: unbonding - slot + 1n }))
+      // a withdrawal asked for as a slot begins is released one second after its evidence expires
+      await expect(f.ledger.connect(f.admin).setRewards({ ...rewards, evidenceWindow: unbonding - slot }))
         .to.be.revertedWithCustomError(f.ledger, "RewardsOutOfBounds")
-        .withArgs("evidenceWindow", unbonding - slot + 1n);
-      await f.ledger.connect(f.admin).setRewards({ ...rewards, evidenceWindow: unbonding - slot });
+        .withArgs("evidenceWindow", unbonding - slot);
+      await f.ledger.connect(f.admin).setRewards({ ...rewards, evidenceWindow: unbonding - slot - 1n });
+      expect(await f.ledger.minUnbondingPeriod()).to.equal(unbonding);
       await expect(f.vault.connect(f.admin).setUnbondingPeriod(unbonding - 1n)).to.be.revertedWithCustomError(f.vault, "UnbondingBelowFloor");
       const p = { ...toScoringParams(await f.registry.scoringParams()), minDeposit: 300n * WAD };
       await f.registry.connect(f.admin).setScoringParams(p);
@@ -351,6 +364,65 @@ describe("issue 19: attacks on the contracts", () => {
       expect((await f.election.votesAt(candidate.address, now)).votes).to.equal(0n);
       expect((await f.election.votesAt(candidate.address, now)).total).to.equal(0n);
       await expect(f.election.dropVotes(voter.address)).to.be.revertedWithCustomError(f.election, "NothingToDrop");
+    });
+  });
+
+  describe("review findings", () => {
+    it("a block's payload must be the one its attesters signed, published in the producer's own transaction", async () => {
+      const f = await loadFixture(fixture);
+      const [p, a] = f.members.map((m) => f.signerOf(m));
+      const trades = [await forgedBlock(f.domain, f.nodes[3], f.nodes[4].address, f.nodes[3], 1n)].map((b) => b.trade);
+      const h = blockHeader(f.epoch, 0n, await f.ledger.head(), trades, orderDigester(f.domain));
+      const sigs = await Promise.all([p, a].map((s) => signHeader(s, f.domain, h)));
+      // attested with its trades, committed without them: refused, so no trade can hide in a block
+      await expect(f.ledger.connect(p).commitBlock(h, sigs, "0x"))
+        .to.be.revertedWithCustomError(f.ledger, "PayloadMismatch")
+        .withArgs(h.payloadHash, EMPTY_PAYLOAD_HASH);
+      await expect(f.ledger.connect(p).commitBlock(h, sigs, encodeTrades(trades))).to.emit(f.ledger, "BlockCommitted");
+    });
+
+    it("a contract cannot commit for a producer, so the payload is always in the transaction's calldata", async () => {
+      const f = await loadFixture(fixture);
+      const forwarder = await (await ethers.getContractFactory("CallForwarder")).deploy();
+      const h = header(f, 0n, { parentHash: await f.ledger.head() });
+      const data = f.ledger.interface.encodeFunctionData("commitBlock", [h, [], "0x"]);
+      await expect(forwarder.connect(f.signerOf(f.members[0])).forward(await f.ledger.getAddress(), data))
+        .to.be.revertedWithCustomError(f.ledger, "NotDirectCall")
+        .withArgs(await forwarder.getAddress());
+    });
+
+    it("no missed slot is punished on an owner already jailed as the slot began (a set carried over before any hand-over)", async () => {
+      const f = await loadFixture(fixture);
+      const cheat = f.signerOf(f.members[0]);
+      const a = header(f, 0n);
+      const b = { ...a, energyTotal: 1n };
+      await f.ledger.reportEquivocation(a, await signHeader(cheat, f.domain, a), b, await signHeader(cheat, f.domain, b));
+      // nothing elected for f.epoch + 1 and nobody carries the set over: the jailed cheat still owns its slots
+      await time.increaseTo(await f.election.epochStart(f.epoch + 2n));
+      expect(await f.election.slotOwner(f.epoch + 1n, 0n)).to.equal(f.members[0]);
+      const stake = await f.vault.bonded(f.members[0]);
+      await expect(f.ledger.reportMissedSlot(f.epoch + 1n, 0n))
+        .to.be.revertedWithCustomError(f.ledger, "OwnerJailed")
+        .withArgs(f.members[0], f.epoch + 1n, 0n);
+      expect(await f.vault.bonded(f.members[0])).to.equal(stake);
+    });
+
+    it("an old meter reading applied late never overwrites the quality of a later cycle", async () => {
+      const f = await loadFixture(fixture);
+      const node = f.nodes[5];
+      const first = (await f.meters.currentCycle(node.address)) + 1n;
+      await f.meters.connect(node).reportPlan(first, 1_000n);
+      const { tradingCycle } = await f.registry.nodeOf(node.address);
+      await time.increase(3n * tradingCycle);
+      const quality = async () => (await f.registry.creditRecordAt(node.address, await time.latest())).quality;
+      // the later cycle (no plan) is settled first: D = 0
+      await f.meters.connect(f.admin).reportMeterReading(node.address, first + 1n, 500n);
+      expect(await quality()).to.equal(0n);
+      // the earlier cycle met its plan exactly, but settled late it must not lift D
+      await expect(f.meters.connect(f.admin).reportMeterReading(node.address, first, 1_000n))
+        .to.emit(f.meters, "MeterReadingApplied")
+        .withArgs(node.address, first, 1_000n, 1_000n, 0n);
+      expect(await quality()).to.equal(0n);
     });
   });
 });
