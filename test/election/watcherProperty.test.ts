@@ -8,6 +8,7 @@ import { bestKeys } from "../../src/election/engine";
 import { applyChallenge, nextChallenge } from "../../src/keeper/watcher";
 import { ElectionRule } from "../../src/scoring/electionKey";
 import { ScoringModel } from "../../src/scoring/params";
+import { depth } from "../depth";
 
 type Mutation = { op: number; a: number; b: number };
 
@@ -64,7 +65,7 @@ describe("property: honest watcher repairs any wrong submission into the referen
           expect([...members]).to.deep.equal(right);
         },
       ),
-      { numRuns: 40, seed: 4242 },
+      { numRuns: depth("WATCHER_RUNS", 10, 40), seed: 4242 },
     );
   });
 });

@@ -22,9 +22,10 @@ import { SnapshotReader } from "../../src/chain/snapshotReader";
 import { nextChallenge } from "../../src/keeper/watcher";
 import type { Keyed } from "../../src/election/engine";
 import { openElection } from "../../src/election/open";
+import { depth } from "../depth";
 
 /** Sequences in all, shared by the two test files. */
-const SEQUENCES = Number(process.env.PROPERTY_SEQUENCES ?? 1000);
+const SEQUENCES = depth("PROPERTY_SEQUENCES", 24, 1000);
 const STEPS = 50;
 const NODES = 6;
 

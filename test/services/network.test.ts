@@ -1,6 +1,6 @@
 // The real components end to end: a `hardhat node` JSON-RPC node, the keeper and four delegate
 // clients, each in its own process, started by the code behind `npm run network`. The chain's
-// clock runs 10x; the first producer withholds its blocks. Midway the keeper is killed (SIGKILL,
+// clock runs 12x; the first producer withholds its blocks. Midway the keeper is killed (SIGKILL,
 // no clean-up) right after submitting a list, and restarted: it must still finalize that election.
 // Afterwards the chain must show three elected epochs, each list the reference election, blocks of
 // trades attested by a majority, and the withholder punished on the keeper's report.
@@ -18,7 +18,7 @@ import { ZeroAddress } from "ethers";
 describe("network: node, keeper and delegate clients in their own processes", function () {
   this.timeout(900_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "energy-dpos-network-"));
-  const network = new Network({ ...DEFAULT_NETWORK_OPTIONS, port: 8571, basePort: 7171, speed: 10, misbehave: "withhold", dir, say: () => undefined });
+  const network = new Network({ ...DEFAULT_NETWORK_OPTIONS, port: 8571, basePort: 7171, speed: 12, misbehave: "withhold", dir, say: () => undefined });
 
   let failed = false;
   afterEach(function () {
