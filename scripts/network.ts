@@ -6,6 +6,7 @@ import path from "node:path";
 import { DEFAULT_NETWORK_OPTIONS, Network } from "../src/network/launch";
 import { summarizeEpoch } from "../src/network/observe";
 import { describeError } from "../src/cli/chain";
+import { Clock } from "../src/chain/clock";
 
 const int = (name: string, min: number, max: number) => (raw: string) => {
   const v = Number(raw);
@@ -50,14 +51,14 @@ async function main() {
   try {
     await network.start();
     const c = network.contracts;
-    const [genesis, epochDuration] = await Promise.all([c.election.genesis(), c.election.epochDuration()]);
+    const clock = await Clock.read(c.election);
     console.log(`Producers (delegate clients): ${network.producers.join(", ")}${o.misbehave !== "none" ? ` — the first will ${o.misbehave}` : ""}`);
-    console.log(`Epochs of ${epochDuration} s chain time at ${o.speed}x: one every ${(Number(epochDuration) / o.speed).toFixed(0)} s. Ctrl-C stops.`);
+    console.log(`Epochs of ${clock.epochDuration} s chain time at ${o.speed}x: one every ${(Number(clock.epochDuration) / o.speed).toFixed(0)} s. Ctrl-C stops.`);
     let reported = 0n;
     for (;;) {
       await new Promise((r) => setTimeout(r, 1_000));
       const now = await network.now();
-      const epoch = (now - genesis) / epochDuration;
+      const epoch = clock.epochOf(now);
       while (reported < epoch) {
         console.log(await summarizeEpoch(c, reported, network.producers));
         reported++;

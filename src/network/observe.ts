@@ -2,6 +2,7 @@
 // committed and by whom, who was punished for what. Used by `npm run network` and its test.
 import { ZeroAddress, ZeroHash } from "ethers";
 import type { Contracts } from "../cli/addressBook";
+import { Clock } from "../chain/clock";
 
 const OFFENCES = ["missed slot", "equivocation", "invalid block"];
 
@@ -16,14 +17,8 @@ export interface EpochReport {
 
 export async function epochReport(c: Contracts, epoch: bigint): Promise<EpochReport> {
   const e = c.election;
-  const [el, submitter, [list, , k], slotsPerEpoch, start, duration] = await Promise.all([
-    e.elections(epoch),
-    e.submitterOf(epoch),
-    e.delegatesOf(epoch),
-    e.slotsPerEpoch(),
-    e.epochStart(epoch),
-    e.epochDuration(),
-  ]);
+  const [el, submitter, [list, , k], clock] = await Promise.all([e.elections(epoch), e.submitterOf(epoch), e.delegatesOf(epoch), Clock.read(e)]);
+  const [slotsPerEpoch, start, duration] = [clock.slotsPerEpoch, clock.epochStart(epoch), clock.epochDuration];
   const slots = await Promise.all(
     Array.from({ length: Number(slotsPerEpoch) }, async (_, s) => {
       const [owner, committed] = await Promise.all([e.slotOwner(epoch, s), c.ledger.committed(epoch, s)]);

@@ -383,10 +383,11 @@ describe("issue 19: attacks on the contracts", () => {
 
     it("a contract cannot commit for a producer, so the payload is always in the transaction's calldata", async () => {
       const f = await loadFixture(fixture);
-      const forwarder = await (await ethers.getContractFactory("CallForwarder")).deploy();
+      // the re-entrant test token's act() forwards any call as the token contract
+      const forwarder = await (await ethers.getContractFactory("ReentrantToken")).deploy();
       const h = header(f, 0n, { parentHash: await f.ledger.head() });
       const data = f.ledger.interface.encodeFunctionData("commitBlock", [h, [], "0x"]);
-      await expect(forwarder.connect(f.signerOf(f.members[0])).forward(await f.ledger.getAddress(), data))
+      await expect(forwarder.connect(f.signerOf(f.members[0])).act(await f.ledger.getAddress(), data))
         .to.be.revertedWithCustomError(f.ledger, "NotDirectCall")
         .withArgs(await forwarder.getAddress());
     });
