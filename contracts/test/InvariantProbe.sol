@@ -23,6 +23,17 @@ contract InvariantProbe {
         address[] owners;
     }
 
+    /// @notice What the honesty invariant (SPEC.md section 9, invariant 6) reads of each node: the
+    ///         credit and trust attributes a punishment changes, so the test can tell that an honest
+    ///         node never lost any of them and that each accepted punishment landed exactly once.
+    struct Records {
+        uint256[] quality; // D (paper 1), moved only by meter readings
+        uint256[] offencePenalty; // ΔC− (paper 1), moved only by a proven offence
+        bool[] jailed;
+        uint256[] trust; // paper 2's trust
+        uint256[] offences; // C_F (paper 2), +1 per proven offence
+    }
+
     /// @notice The state the invariants read, for `nodes` and `keepers`.
     function read(
         StakeVault vault,
@@ -52,5 +63,21 @@ contract InvariantProbe {
         s.owners = new address[](k + kNext);
         for (uint256 i = 0; i < k; ++i) (s.owners[i], ) = election.indexOwner(s.epoch, i);
         for (uint256 i = 0; i < kNext; ++i) (s.owners[k + i], ) = election.indexOwner(s.epoch + 1, i);
+    }
+
+    /// @notice The credit and trust records of `nodes` now, in one call.
+    function records(NodeRegistry registry, address[] calldata nodes) external view returns (Records memory r) {
+        uint256 n = nodes.length;
+        (r.quality, r.offencePenalty, r.jailed, r.trust, r.offences) = (
+            new uint256[](n),
+            new uint256[](n),
+            new bool[](n),
+            new uint256[](n),
+            new uint256[](n)
+        );
+        for (uint256 i = 0; i < n; ++i) {
+            (r.quality[i], r.offencePenalty[i], , , r.jailed[i], ) = registry.creditRecordAt(nodes[i], block.timestamp);
+            (r.trust[i], , r.offences[i], , ) = registry.trustRecordAt(nodes[i], block.timestamp);
+        }
     }
 }
