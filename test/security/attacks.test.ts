@@ -291,6 +291,15 @@ describe("issue 19: attacks on the contracts", () => {
       await network.provider.send("hardhat_setPrevRandao", [keccak256("0x01")]);
       await expect(f.election.fixSeed(epoch)).not.to.emit(f.election, "SeedFixed");
       expect((await f.election.elections(epoch)).seed).to.equal(seed);
+      await expect(f.election.fixSeed(epoch + 1n)).to.be.revertedWithCustomError(f.election, "ElectionNotOpen").withArgs(epoch + 1n);
+    });
+
+    it("a seed left unfixed is never fixed once its election's epoch has begun", async () => {
+      const f = await deployed();
+      const epoch = (await f.election.currentEpoch()) + 1n;
+      await f.election.openElection(epoch);
+      await time.increaseTo(await f.election.epochStart(epoch));
+      await expect(f.election.fixSeed(epoch)).to.be.revertedWithCustomError(f.election, "WrongEpoch");
     });
   });
 
@@ -314,6 +323,26 @@ describe("issue 19: attacks on the contracts", () => {
       await expect(f.vault.connect(f.nodes[0]).requestWithdrawal(250n * WAD))
         .to.be.revertedWithCustomError(f.vault, "RemainderBelowMinimum")
         .withArgs(f.nodes[0].address, 250n * WAD, 300n * WAD);
+    });
+
+    it("the vault names its floors and its deposit rule once, refusing zero, a floor above the period, and a ninth floor", async () => {
+      const f = await loadFixture(fixture);
+      const floors = await f.vault.unbondingFloors();
+      expect(floors).to.deep.equal([await f.election.getAddress(), await f.ledger.getAddress()]);
+      await expect(f.vault.connect(f.admin).addUnbondingFloor(ethers.ZeroAddress)).to.be.revertedWithCustomError(f.vault, "ZeroAddress").withArgs("floor");
+      const Vault = await ethers.getContractFactory("StakeVault");
+      const fresh = await Vault.deploy(await f.token.getAddress(), f.admin.address, 3_600n);
+      expect(await fresh.minRemainder(), "no rule named yet").to.equal(0n);
+      await expect(fresh.setDepositRule(ethers.ZeroAddress)).to.be.revertedWithCustomError(fresh, "ZeroAddress").withArgs("rule");
+      // the ledger needs its evidence window and a slot: more than an hour
+      await expect(fresh.addUnbondingFloor(await f.ledger.getAddress()))
+        .to.be.revertedWithCustomError(fresh, "UnbondingBelowFloor")
+        .withArgs(3_600n, await f.ledger.getAddress(), await f.ledger.minUnbondingPeriod());
+      // the election needs its challenge window, an hour: it fits, up to the most floors a vault keeps
+      const max = await fresh.MAX_UNBONDING_FLOORS();
+      for (let i = 0n; i < max; i++) await expect(fresh.addUnbondingFloor(await f.election.getAddress())).to.emit(fresh, "UnbondingFloorAdded");
+      await expect(fresh.addUnbondingFloor(await f.election.getAddress())).to.be.revertedWithCustomError(fresh, "TooManyFloors").withArgs(max);
+      expect(BigInt((await fresh.unbondingFloors()).length)).to.equal(max);
     });
 
     it("a challenge window longer than the unbonding period is refused", async () => {
