@@ -52,6 +52,8 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         address submission;
         uint48 submittedAt;
         uint8 members; // members in the current list
+        // entries [0, sortedPrefix) are proven in order: order challenges only move entries past it
+        uint8 sortedPrefix;
         bool finalized;
         bool carriedOver;
         uint64 seedBlock; // the first block whose prevrandao may become the seed; nonzero once opened
@@ -326,7 +328,12 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         uint256 bond = vault.keeperBond(msg.sender);
         if (bond < keeperMinBond) revert KeeperBondTooLow(msg.sender, bond, keeperMinBond);
         if (list.length == 0 || list.length > listLength()) revert WrongListLength(list.length, listLength());
-        (el.submission, el.submittedAt, el.members) = (_store(msg.sender, list), _now(), uint8(list.length));
+        (el.submission, el.submittedAt, el.members, el.sortedPrefix) = (
+            _store(msg.sender, list),
+            _now(),
+            uint8(list.length),
+            1 // one entry alone is in order
+        );
         emit ListSubmitted(epoch, msg.sender, list);
     }
 
@@ -337,7 +344,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         if (index >= list.length) revert IndexOutOfRange(index, list.length);
         (bool ok, ) = _electable(epoch, list[index]);
         if (ok) revert ChallengeFailed(ChallengeKind.Ineligible, epoch);
-        _repaired(epoch, ChallengeKind.Ineligible, _without(list, index));
+        _repaired(epoch, ChallengeKind.Ineligible, _without(list, index), _prefixAfterRemoval(epoch, index));
     }
 
     /// @notice Prove that `list[i] == list[j]` for i < j; the later copy is removed.
@@ -345,29 +352,48 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         address[] memory list = _challengeable(epoch);
         if (j >= list.length) revert IndexOutOfRange(j, list.length);
         if (i >= j || list[i] != list[j]) revert ChallengeFailed(ChallengeKind.Duplicate, epoch);
-        _repaired(epoch, ChallengeKind.Duplicate, _without(list, j));
+        _repaired(epoch, ChallengeKind.Duplicate, _without(list, j), _prefixAfterRemoval(epoch, j));
     }
 
-    /// @notice Prove that `list[from]` belongs at `to < from`: it ranks before `list[to]` and after
+    /// @notice Prove that `list[from]` is out of order and belongs at `to < from`: the entries
+    ///         before it are in order, it ranks before `list[from − 1]`, before `list[to]` and after
     ///         `list[to − 1]` (when `to > 0`). It is moved there in one step, the entries between
-    ///         shifting down by one.
-    /// @dev Three score evaluations, whatever the distance. An insertion sort of the prefix puts
-    ///      every entry where it belongs with at most one move each, so any wrong order is repaired
-    ///      by at most L − 1 challenges (L the list's length), each paid (issue 19, attack 6).
+    ///         shifting down by one, and the list is in order up to `from`.
+    /// @dev The entries below `sortedPrefix` were proven in order by earlier challenges; this one
+    ///      checks the rest up to `from` (one evaluation each), so `from ≥ sortedPrefix` and the
+    ///      prefix only grows. Each paid move grows it by at least one and only removals shrink it,
+    ///      so however the challengers race, a list of length L takes at most 2L paid moves, and the
+    ///      honest watcher's insertion sort at most L − 1 (issue 19, attack 6).
     function challengeOrder(uint256 epoch, uint256 from, uint256 to) external {
         address[] memory list = _challengeable(epoch);
         if (from >= list.length) revert IndexOutOfRange(from, list.length);
         if (to >= from) revert IndexOutOfRange(to, from);
-        bytes32 seed = elections[epoch].seed;
+        Election storage el = elections[epoch];
+        uint256 sorted = el.sortedPrefix;
+        if (from < sorted) revert ChallengeFailed(ChallengeKind.Order, epoch); // proven in order already
+        bytes32 seed = el.seed;
+        (, uint256 previous) = _electable(epoch, list[sorted - 1]);
+        for (uint256 i = sorted; i < from; ++i) {
+            (, uint256 key_) = _electable(epoch, list[i]);
+            if (ElectionKey.before(seed, key_, list[i], previous, list[i - 1])) {
+                revert ChallengeFailed(ChallengeKind.Order, epoch); // an earlier entry is the one out of order
+            }
+            previous = key_;
+        }
         address node = list[from];
         (, uint256 key) = _electable(epoch, node);
-        if (!_ranksBefore(epoch, seed, key, node, list[to])) revert ChallengeFailed(ChallengeKind.Order, epoch);
+        if (!ElectionKey.before(seed, key, node, previous, list[from - 1]))
+            revert ChallengeFailed(ChallengeKind.Order, epoch);
+        // (list[from − 1] was compared above: an adjacent swap needs no third evaluation)
+        if (to + 1 != from && !_ranksBefore(epoch, seed, key, node, list[to])) {
+            revert ChallengeFailed(ChallengeKind.Order, epoch);
+        }
         if (to > 0 && _ranksBefore(epoch, seed, key, node, list[to - 1])) {
             revert ChallengeFailed(ChallengeKind.Order, epoch);
         }
         for (uint256 i = from; i > to; --i) list[i] = list[i - 1];
         list[to] = node;
-        _repaired(epoch, ChallengeKind.Order, list);
+        _repaired(epoch, ChallengeKind.Order, list, from + 1);
     }
 
     /// @notice Prove that electable `node`, absent from the list, has a better key than the last
@@ -397,7 +423,11 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         for (uint256 i = 0; i < m; ++i) {
             repaired[i] = i < position ? list[i] : (i == position ? node : list[i - 1]);
         }
-        _repaired(epoch, ChallengeKind.Excluded, repaired);
+        // placed between neighbours it ranks after and before: inside or at the end of the proven
+        // prefix, the prefix stays in order and grows by one
+        uint256 sorted = elections[epoch].sortedPrefix;
+        if (position <= sorted) ++sorted;
+        _repaired(epoch, ChallengeKind.Excluded, repaired, sorted < m ? sorted : m);
     }
 
     /// @notice Finalize epoch `epoch`'s (possibly repaired) list after the challenge window and
@@ -655,10 +685,14 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         (, list) = _load(el.submission);
     }
 
-    function _repaired(uint256 epoch, ChallengeKind kind, address[] memory repaired) private {
+    function _repaired(uint256 epoch, ChallengeKind kind, address[] memory repaired, uint256 sortedPrefix) private {
         Election storage el = elections[epoch];
         address submitter = _submitter(el.submission);
-        (el.submission, el.members) = (_store(submitter, repaired), uint8(repaired.length));
+        (el.submission, el.members, el.sortedPrefix) = (
+            _store(submitter, repaired),
+            uint8(repaired.length),
+            uint8(sortedPrefix)
+        );
         uint256 paid = vault.seizeKeeperBond(submitter, challengeReward, msg.sender);
         emit ListChallenged(epoch, kind, msg.sender, paid, repaired);
     }
@@ -809,6 +843,13 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     ) private view returns (bool) {
         (, uint256 otherKey) = _electable(epoch, other);
         return ElectionKey.before(seed, key, node, otherKey, other);
+    }
+
+    /// @dev The proven prefix once the entry at `index` leaves: one shorter if it was inside, never
+    ///      below one entry (one entry alone is in order).
+    function _prefixAfterRemoval(uint256 epoch, uint256 index) private view returns (uint256) {
+        uint256 sorted = elections[epoch].sortedPrefix;
+        return index < sorted && sorted > 1 ? sorted - 1 : sorted;
     }
 
     /// @dev `list` without its entry at `index`, shifted in place.

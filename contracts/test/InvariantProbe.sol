@@ -57,7 +57,7 @@ contract InvariantProbe {
             s.keeperBonds[i] = vault.keeperBond(keepers[i]) + unbonding;
         }
         s.epoch = election.currentEpoch();
-        (, , , , bool nextFinal, , ) = election.elections(s.epoch + 1);
+        (, , , , , bool nextFinal, , ) = election.elections(s.epoch + 1);
         (, , uint256 k) = election.delegatesOf(s.epoch);
         (, , uint256 kNext) = nextFinal ? election.delegatesOf(s.epoch + 1) : (new address[](0), 0, 0);
         s.owners = new address[](k + kNext);

@@ -139,7 +139,8 @@ export class Keeper {
     const e = this.c.election.connect(this.signer);
     const [scored, maxLength] = await Promise.all([this.scores(epoch), this.c.election.listLength()]);
     for (let round = 0; round < 3; round++) {
-      const plan = planRepair([...(await this.c.election.submittedList(epoch))], scored, Number(maxLength));
+      const [list, el] = await Promise.all([this.c.election.submittedList(epoch), this.c.election.elections(epoch)]);
+      const plan = planRepair([...list], scored, Number(maxLength), Number(el.sortedPrefix));
       if (plan.length === 0) return;
       let all = true;
       for (const c of plan) {

@@ -17,12 +17,18 @@ export type Challenge =
 const electable = (s: Keyed | undefined): s is Keyed => s !== undefined && s.eligible && s.key !== NEVER;
 const norm = (a: string) => a.toLowerCase();
 
-/** Every challenge, in order, that turns `list` into the best `maxLength` keys of `scored`. */
-export function planRepair(list: readonly string[], scored: ReadonlyMap<string, Keyed>, maxLength: number): Challenge[] {
+/**
+ * Every challenge, in order, that turns `list` into the best `maxLength` keys of `scored`, given
+ * the contract's proven-sorted prefix (`elections(epoch).sortedPrefix`): an order challenge moves
+ * only an entry at or past it.
+ */
+export function planRepair(list: readonly string[], scored: ReadonlyMap<string, Keyed>, maxLength: number, sortedPrefix = 1): Challenge[] {
   const plan: Challenge[] = [];
   let current = [...list];
+  let sorted = sortedPrefix;
   const take = (c: Challenge) => {
     plan.push(c);
+    sorted = prefixAfter(sorted, c, current.length, maxLength);
     current = applyChallenge(current, c, maxLength);
   };
   for (let i = current.length - 1; i >= 0; i--) if (!electable(scored.get(norm(current[i])))) take({ kind: "ineligible", index: i });
@@ -36,7 +42,7 @@ export function planRepair(list: readonly string[], scored: ReadonlyMap<string, 
   }
   const at = (i: number) => scored.get(norm(current[i]))!;
   // insertion sort: the prefix [0, i) is sorted, so list[i] belongs before the first entry it outranks
-  for (let i = 1; i < current.length; i++) {
+  for (let i = Math.max(1, sorted); i < current.length; i++) {
     let to = 0;
     while (to < i && !ranksBefore(at(i), at(to))) to++;
     if (to < i) take({ kind: "order", from: i, to });
@@ -58,8 +64,20 @@ export function planRepair(list: readonly string[], scored: ReadonlyMap<string, 
 }
 
 /** The first challenge that proves `list` wrong, or null when it is exactly the best keys. */
-export function nextChallenge(list: readonly string[], scored: ReadonlyMap<string, Keyed>, maxLength: number): Challenge | null {
-  return planRepair(list, scored, maxLength)[0] ?? null;
+export function nextChallenge(list: readonly string[], scored: ReadonlyMap<string, Keyed>, maxLength: number, sortedPrefix = 1): Challenge | null {
+  return planRepair(list, scored, maxLength, sortedPrefix)[0] ?? null;
+}
+
+/** The contract's proven-sorted prefix after challenge `c` on a list of `length`. */
+export function prefixAfter(sorted: number, c: Challenge, length: number, maxLength: number): number {
+  if (c.kind === "ineligible" || c.kind === "duplicate") {
+    const index = c.kind === "ineligible" ? c.index : c.j;
+    return index < sorted && sorted > 1 ? sorted - 1 : sorted;
+  }
+  if (c.kind === "order") return c.from + 1;
+  const grown = c.position <= sorted ? sorted + 1 : sorted;
+  const newLength = length < maxLength ? length + 1 : length;
+  return Math.min(grown, newLength);
 }
 
 /** The list a challenge leaves behind, exactly as the contract repairs it. */

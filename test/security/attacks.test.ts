@@ -222,6 +222,29 @@ describe("issue 19: attacks on the contracts", () => {
       expect(await f.vault.rewards(f.outsider.address)).to.equal(BigInt(plan.length) * reward);
     });
 
+    it("racing challengers cannot make more order moves: at each moment exactly one move is valid, L - 1 in all", async () => {
+      const f = await populatedElection(16, 7);
+      const right = bestKeys(f.scored, f.maxLength).map((s) => s.node);
+      const L = right.length;
+      await f.election.connect(f.keeper).submit(f.epoch, [...right].reverse());
+      let moves = 0;
+      for (;;) {
+        const valid: [number, number][] = [];
+        for (let from = 1; from < L; from++) {
+          for (let to = 0; to < from; to++) {
+            if (await f.election.challengeOrder.staticCall(f.epoch, from, to).then(() => true, () => false)) valid.push([from, to]);
+          }
+        }
+        if (valid.length === 0) break;
+        expect(valid, "one valid move").to.have.length(1);
+        await f.election.connect(f.outsider).challengeOrder(f.epoch, ...valid[0]);
+        moves++;
+      }
+      expect([...(await f.election.submittedList(f.epoch))]).to.deep.equal(right);
+      expect(moves).to.equal(L - 1);
+      expect((await f.election.elections(f.epoch)).sortedPrefix).to.equal(BigInt(L));
+    });
+
     it("one challenge moves an entry across the whole list, and refuses a move to the wrong place", async () => {
       const f = await populatedElection(16, 7);
       const right = bestKeys(f.scored, f.maxLength).map((s) => s.node);
