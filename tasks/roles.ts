@@ -216,7 +216,7 @@ roleTask("show-epoch", "Show an epoch: timing, election state, blocks", async (a
     ctx.contracts.ledger.blocksInEpoch(epoch),
     e.submitterOf(epoch),
   ]);
-  const state = el.finalized ? "finalized" : el.carriedOver ? "carried over" : el.submission !== ZeroAddress ? "submitted" : el.seed !== ZeroHash ? "open" : "not opened";
+  const state = el.finalized ? "finalized" : el.carriedOver ? "carried over" : el.submission !== ZeroAddress ? "submitted" : el.seed !== ZeroHash ? "open" : el.seedBlock !== 0n ? "opened, seed not fixed" : "not opened";
   const json = { epoch, current: await e.currentEpoch(), start, snapshot, submissionDeadline: deadline, election: state, submitter, members: el.members, blocks };
   const text = Object.entries(json).map(([k, v]) => `${k.padEnd(19)} ${String(v)}`).join("\n");
   return { text, json };
