@@ -351,8 +351,11 @@ export class DelegateClient {
   private async acceptTrade(body: unknown): Promise<object> {
     const t = TradeSchema.parse(body);
     const digest = this.orderDigest(t.order);
+    if (!this.pool.has(digest)) this.pool.admissible(t); // before any chain read: a flood is refused for free
+    // a trade committed since the last sync is refused, even one still waiting in the pool
+    // (found by test/delegate/property.test.ts: a pooled copy was answered "accepted" after its block)
+    await this.syncCommitted();
     if (this.pool.has(digest)) return { accepted: true, digest, duplicate: true };
-    this.pool.admissible(t); // before any chain read: a flood is refused for free
     await this.checkTrade(t);
     const evicted = this.pool.add(digest, t); // checks the bounds again, with no await since the check
     if (evicted) {
