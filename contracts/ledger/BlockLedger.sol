@@ -293,8 +293,7 @@ contract BlockLedger is AccessControl, EIP712 {
     ///         is accepted until `evidenceWindow` after the slot's end, and a delegate may ask to
     ///         withdraw as the slot begins ({StakeVault.setUnbondingPeriod}).
     function minUnbondingPeriod() external view returns (uint256) {
-        // + 1: a withdrawal released at the very second evidence is last accepted would race it
-        return rewards.evidenceWindow + election.slotDuration() + 1;
+        return _unbondingNeeded(rewards.evidenceWindow);
     }
 
     /// @notice EIP-712 digest of a block header, what delegates sign.
@@ -469,10 +468,18 @@ contract BlockLedger is AccessControl, EIP712 {
         emit PenaltySet(offence, p.slashFraction, p.creditPenalty, p.jailPeriod);
     }
 
+    /// @dev The unbonding an evidence window of `evidenceWindow` needs: a withdrawal asked for as a
+    ///      slot begins must be released after the last second its evidence is accepted (+ 1: at
+    ///      that very second it would race the report).
+    function _unbondingNeeded(uint256 evidenceWindow) private view returns (uint256) {
+        return evidenceWindow + election.slotDuration() + 1;
+    }
+
     function _setRewards(Rewards memory r) private {
         if (r.reporterShare > WAD) revert RewardsOutOfBounds("reporterShare", r.reporterShare);
-        uint256 slot = election.slotDuration();
-        if (r.evidenceWindow < slot || r.evidenceWindow + slot + 1 > vault.unbondingPeriod()) {
+        if (
+            r.evidenceWindow < election.slotDuration() || _unbondingNeeded(r.evidenceWindow) > vault.unbondingPeriod()
+        ) {
             revert RewardsOutOfBounds("evidenceWindow", r.evidenceWindow);
         }
         rewards = r;

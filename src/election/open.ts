@@ -1,6 +1,7 @@
 // Opening an election the way the contract wants it: `openElection` commits to the blocks after it,
 // and the first `fixSeed` from the next block on fixes the seed from that block's prevrandao. On an
 // automining local chain the next transaction is the next block.
+import { ZeroHash } from "ethers";
 import type { DelegateElection } from "../../typechain-types";
 
 /**
@@ -11,7 +12,7 @@ import type { DelegateElection } from "../../typechain-types";
 export async function openElection(election: DelegateElection, epoch: bigint, beforeFix?: () => Promise<void>): Promise<string> {
   const el = await election.elections(epoch);
   if (el.seedBlock === 0n) await (await election.openElection(epoch)).wait();
-  if (el.seed === "0x" + "00".repeat(32)) {
+  if (el.seed === ZeroHash) {
     await beforeFix?.();
     await (await election.fixSeed(epoch)).wait();
   }
