@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from "commander";
 import path from "node:path";
 import { DEFAULT_NETWORK_OPTIONS, Network } from "../src/network/launch";
 import { summarizeEpoch } from "../src/network/observe";
-import { describeError } from "../src/cli/chain";
+import { describeError } from "../src/chain/tx";
 import { Clock } from "../src/chain/clock";
 
 const int = (name: string, min: number, max: number) => (raw: string) => {

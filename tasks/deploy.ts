@@ -1,9 +1,9 @@
 // `npx hardhat deploy-system --network localhost`: deploys and wires the whole system and records
 // its addresses in deploy/addresses/<chainId>.json, where every role task and service finds them.
 import { task, types } from "hardhat/config";
-import { asTask } from "../src/cli/failure";
-import { rpcProvider, signerFrom } from "../src/cli/chain";
-import * as p from "../src/cli/parse";
+import { asTask } from "./lib/failure";
+import { rpcProvider, signerFrom } from "../src/chain/tx";
+import * as p from "../src/util/parse";
 
 task("deploy-system", "Deploy token, vault, registry, meter book, election, ledger and lens, and record their addresses")
   .addOptionalParam("from", "deployer and admin: index on a local node, env:NAME or file:PATH holding a private key", undefined, types.string)
@@ -32,7 +32,7 @@ task("deploy-system", "Deploy token, vault, registry, meter book, election, ledg
       const provider = rpcProvider(hre.network.config.url);
       const admin = await signerFrom((args.from as string) ?? (hre.network.name === "testnet" ? "env:TESTNET_PRIVATE_KEY" : "0"), provider);
       const { deploySystem } = await import("../src/deployment/deploySystem");
-      const { recordDeployment } = await import("../src/cli/addressBook");
+      const { recordDeployment } = await import("../src/deployment/addressBook");
       const system = await deploySystem(admin, options);
       const block = await provider.getBlockNumber();
       const { file, record } = await recordDeployment(system, (await provider.getNetwork()).chainId, hre.network.name, block);

@@ -8,11 +8,11 @@
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ZeroAddress, ZeroHash } from "ethers";
-import { chainTime, sendChecked as send, signerFrom } from "../src/cli/chain";
-import { asTask } from "../src/cli/failure";
-import * as p from "../src/cli/parse";
+import { chainTime, sendChecked as send, signerFrom } from "../src/chain/tx";
+import { asTask } from "./lib/failure";
+import * as p from "../src/util/parse";
 
-type Ctx = Awaited<ReturnType<typeof import("../src/cli/context").connect>>;
+type Ctx = Awaited<ReturnType<typeof import("./lib/context").connect>>;
 type Args = Record<string, string | boolean | undefined>;
 type Result = { text: string; json: object };
 
@@ -23,10 +23,10 @@ function roleTask(name: string, description: string, action: (args: Args, ctx: C
     .addFlag("json", "print the result as JSON")
     .setAction((args: Args, hre) =>
       asTask(name, async () => {
-        const { connect } = await import("../src/cli/context");
+        const { connect } = await import("./lib/context");
         const ctx = await connect(hre, args.from as string | undefined);
         const result = await action(args, ctx, hre);
-        const { toJson } = await import("../src/delegate/client");
+        const { toJson } = await import("../src/util/json");
         console.log(args.json ? toJson(result.json) : result.text);
       }),
     );
@@ -35,7 +35,7 @@ function roleTask(name: string, description: string, action: (args: Args, ctx: C
 const fmt = (units: bigint) => `${(Number(units) / 1e18).toLocaleString("en", { maximumFractionDigits: 6 })} tokens`;
 
 async function ensureAllowance(ctx: Ctx, amount: bigint) {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const signer = need(ctx.signer);
   const vault = await ctx.contracts.vault.getAddress();
   const token = ctx.contracts.token.connect(signer);
@@ -46,7 +46,7 @@ async function ensureAllowance(ctx: Ctx, amount: bigint) {
 }
 
 roleTask("mint", "Local test token only: mint tokens to an account (a faucet)", async (a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const to = p.address("--to", a.to as string);
   const amount = p.tokens("--amount", a.amount as string);
   const r = await send("mint", ctx.contracts.token.connect(need(ctx.signer)).mint, to, amount);
@@ -56,7 +56,7 @@ roleTask("mint", "Local test token only: mint tokens to an account (a faucet)", 
   .addParam("amount", "tokens, e.g. 1000");
 
 roleTask("register", "Prosumer: register a node (class, capacity, delegate-client endpoint)", async (a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const cls = p.nodeClass("--class", a.class as string);
   const capacity = p.whole("--capacity", a.capacity as string, 0n, 10n ** 10n);
   const endpoint = (a.endpoint as string) ?? "";
@@ -70,14 +70,14 @@ roleTask("register", "Prosumer: register a node (class, capacity, delegate-clien
   .addOptionalParam("endpoint", "URL of the node's delegate client, e.g. http://127.0.0.1:7001", "", types.string);
 
 roleTask("admit", "Supervisor: admit a registered node", async (a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const node = p.address("--node", a.node as string);
   const r = await send("admit", ctx.contracts.registry.connect(need(ctx.signer)).admit, node);
   return { text: `admitted ${node} (tx ${r.hash})`, json: { node, tx: r.hash } };
 }).addParam("node", "the node's address");
 
 roleTask("deposit", "Node: bond tokens as its deposit (approves the vault when needed)", async (a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const amount = p.tokens("--amount", a.amount as string);
   await ensureAllowance(ctx, amount);
   const signer = need(ctx.signer);
@@ -87,7 +87,7 @@ roleTask("deposit", "Node: bond tokens as its deposit (approves the vault when n
 }).addParam("amount", "tokens, e.g. 500");
 
 roleTask("request-withdrawal", "Node: start unbonding part or all of its deposit", async (a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const amount = p.tokens("--amount", a.amount as string);
   const signer = need(ctx.signer);
   const r = await send("requestWithdrawal", ctx.contracts.vault.connect(signer).requestWithdrawal, amount);
@@ -96,13 +96,13 @@ roleTask("request-withdrawal", "Node: start unbonding part or all of its deposit
 }).addParam("amount", "tokens to unbond");
 
 roleTask("withdraw", "Node: withdraw its unbonded deposit once the unbonding period is over", async (_a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const r = await send("withdraw", ctx.contracts.vault.connect(need(ctx.signer)).withdraw);
   return { text: `withdrawn (tx ${r.hash})`, json: { tx: r.hash } };
 });
 
 roleTask("report-plan", "Producer: report the planned energy of the next trading cycle, before it begins (pays the participation fee)", async (a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const signer = need(ctx.signer);
   const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
   const cycle = a.cycle === undefined ? (await ctx.contracts.meters.currentCycle(await signer.getAddress())) + 1n : p.whole("--cycle", a.cycle as string);
@@ -115,7 +115,7 @@ roleTask("report-plan", "Producer: report the planned energy of the next trading
   .addOptionalParam("cycle", "trading cycle (default and only one taken: the next one)", undefined, types.string);
 
 roleTask("report-meter", "Meter oracle: report a node's metered energy for a closed cycle", async (a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const node = p.address("--node", a.node as string);
   const cycle = p.whole("--cycle", a.cycle as string);
   const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
@@ -128,14 +128,14 @@ roleTask("report-meter", "Meter oracle: report a node's metered energy for a clo
   .addParam("energy", "metered energy in Wh");
 
 roleTask("vote", "Node: replace its votes (address:count pairs; empty withdraws them)", async (a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const { candidates, amounts } = p.votes("--votes", a.votes as string);
   const r = await send("vote", ctx.contracts.election.connect(need(ctx.signer)).vote, candidates, amounts);
   return { text: `voted ${candidates.map((c, i) => `${amounts[i]} for ${c}`).join(", ") || "nothing (votes withdrawn)"} (tx ${r.hash})`, json: { candidates, amounts, tx: r.hash } };
 }).addOptionalParam("votes", "e.g. 0xabc…:6,0xdef…:4", "", types.string);
 
 roleTask("claim", "Anyone: claim accrued rewards", async (_a, ctx) => {
-  const { need } = await import("../src/cli/context");
+  const { need } = await import("./lib/context");
   const signer = need(ctx.signer);
   const amount = await ctx.contracts.vault.rewards(await signer.getAddress());
   const r = await send("claim", ctx.contracts.vault.connect(signer).claim);

@@ -2,8 +2,8 @@
 // `npx hardhat delegate --network localhost --from 2 --port 7001`. Both log JSON lines (pino) to
 // stdout and stop cleanly on SIGINT or SIGTERM: the tick in progress finishes, then the process exits.
 import { task, types } from "hardhat/config";
-import { asTask } from "../src/cli/failure";
-import { oneOf, whole } from "../src/cli/parse";
+import { asTask } from "./lib/failure";
+import { oneOf, whole } from "../src/util/parse";
 
 function stopSignal(): AbortSignal {
   const controller = new AbortController();
@@ -16,7 +16,7 @@ task("keeper", "Run a keeper: open, submit, check, challenge and finalize electi
   .addOptionalParam("poll", "milliseconds between ticks", "1000", types.string)
   .addFlag("watchOnly", "never submit lists (no keeper bond): only check, challenge, finalize and report")
   .setAction(async (args: { from?: string; poll: string; watchOnly: boolean }, hre) => {
-    const { connect, need } = await import("../src/cli/context");
+    const { connect, need } = await import("./lib/context");
     const { Keeper } = await import("../src/keeper/keeper");
     const pino = (await import("pino")).default;
     const { keeper, signal } = await asTask("keeper", async () => {
@@ -40,7 +40,7 @@ task("delegate", "Run a delegate client: take trades over HTTP, produce and atte
   .addOptionalParam("misbehave", "demonstrations only: withhold or equivocate", undefined, types.string)
   .addOptionalParam("dataDir", "folder of the slashing-protection record (what this key signed); keep it across restarts", ".energy-dpos/delegate", types.string)
   .setAction(async (args: { from?: string; port: string; host: string; poll: string; misbehave?: string; dataDir: string }, hre) => {
-    const { connect, need } = await import("../src/cli/context");
+    const { connect, need } = await import("./lib/context");
     const { DelegateClient } = await import("../src/delegate/client");
     const pino = (await import("pino")).default;
     const { client, signal } = await asTask("delegate", async () => {

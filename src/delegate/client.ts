@@ -19,8 +19,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ZeroAddress, ZeroHash, getAddress, type Signer, type TypedDataDomain } from "ethers";
 import type { Logger } from "pino";
-import type { Contracts } from "../cli/addressBook";
-import { WouldRevert, chainTime, describeError, isTransient, sendChecked } from "../cli/chain";
+import type { Contracts } from "../deployment/addressBook";
+import { WouldRevert, chainTime, describeError, isTransient, sendChecked } from "../chain/tx";
 import { Clock, EpochOutOfRange, SlotOutOfRange } from "../chain/clock";
 import { sleep } from "../util/sleep";
 import {
@@ -40,6 +40,7 @@ import {
 import { AttestSchema, TradeSchema } from "./requests";
 import { DEFAULT_POOL_LIMITS, PartyShareExceeded, PoolFull, TradePool, type PoolLimits } from "./pool";
 import { DoubleSignRefused, EpochPruned, HeaderSigner } from "./signer";
+import { toJson } from "../util/json";
 
 export { AttestSchema, TradeSchema } from "./requests";
 
@@ -74,7 +75,6 @@ const MAX_SLOT_ATTEMPTS = 5;
 const SYNC_CONCURRENCY = 32;
 
 /** JSON with bigints as decimal strings (what the HTTP API sends and takes). */
-export const toJson = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x));
 
 /** A request the client refuses: its HTTP status, and the field at fault when there is one. */
 export class Refusal extends Error {

@@ -1,9 +1,9 @@
 // The prosumer's side of trading: sign an order as seller and buyer, and send it to the delegate
 // client of every delegate serving the current epoch (at the endpoints they registered).
 import type { Signer, TypedDataDomain } from "ethers";
-import type { Contracts } from "../cli/addressBook";
+import type { Contracts } from "../deployment/addressBook";
 import { signTrade, type TradeOrder } from "../ledger/signing";
-import { toJson } from "./client";
+import { toJson } from "../util/json";
 
 export interface DelegateAnswer {
   delegate: string;

@@ -12,9 +12,9 @@ import { SnapshotReader, type SnapshotScore } from "../chain/snapshotReader";
 import { Clock } from "../chain/clock";
 import { bestKeys } from "../election/engine";
 import { planRepair, type Challenge } from "./watcher";
-import { WouldRevert, chainTime, describeError, isTransient, sendChecked, type Method } from "../cli/chain";
+import { WouldRevert, chainTime, describeError, isTransient, sendChecked, type Method } from "../chain/tx";
 import { sleep } from "../util/sleep";
-import type { Contracts } from "../cli/addressBook";
+import type { Contracts } from "../deployment/addressBook";
 
 export interface KeeperOptions {
   /** Milliseconds between ticks. */

@@ -1,7 +1,7 @@
 // What happened in an epoch, read from the chain alone: who elected its delegates, which slots were
 // committed and by whom, who was punished for what. Used by `npm run network` and its test.
 import { ZeroAddress, ZeroHash } from "ethers";
-import type { Contracts } from "../cli/addressBook";
+import type { Contracts } from "../deployment/addressBook";
 import { Clock } from "../chain/clock";
 
 const OFFENCES = ["missed slot", "equivocation", "invalid block"];

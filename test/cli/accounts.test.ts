@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Wallet } from "ethers";
-import { AccountArgumentError, rpcProvider, signerFrom } from "../../src/cli/chain";
+import { AccountArgumentError, rpcProvider, signerFrom } from "../../src/chain/tx";
 
 describe("account arguments", () => {
   const key = Wallet.createRandom();

@@ -7,7 +7,7 @@ import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-
 import { BrowserProvider, Wallet, type Eip1193Provider, type Signer } from "ethers";
 import { header, ledgerFixture, type LedgerFixture } from "../ledger/helpers";
 import { admitNode } from "../fixtures";
-import type { Contracts } from "../../src/cli/addressBook";
+import type { Contracts } from "../../src/deployment/addressBook";
 import { PartyShareExceeded, PoolFull, TradePool } from "../../src/delegate/pool";
 import { blockHeader, decodeTrades, orderDigester, type SignedTrade } from "../../src/ledger/signing";
 import { attestBody, post, startClients, trade, type Clients } from "./helpers";

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import pino from "pino";
 import { ledgerFixture, type LedgerFixture } from "../ledger/helpers";
-import { DelegateClient, toJson, type Misbehaviour } from "../../src/delegate/client";
+import { DelegateClient, type Misbehaviour } from "../../src/delegate/client";
+import { toJson } from "../../src/util/json";
 import { signTrade, type TradeOrder } from "../../src/ledger/signing";
 import { WAD } from "../../src/scoring/params";
 

@@ -7,10 +7,11 @@ import path from "node:path";
 import pino from "pino";
 import { Signature, type Signer } from "ethers";
 import type { LedgerFixture } from "../ledger/helpers";
-import { DelegateClient, toJson, type DelegateOptions, type Misbehaviour } from "../../src/delegate/client";
+import { DelegateClient, type DelegateOptions, type Misbehaviour } from "../../src/delegate/client";
+import { toJson } from "../../src/util/json";
 import { signHeader, signTrade, type BlockHeader, type SignedTrade, type TradeOrder } from "../../src/ledger/signing";
 import { WAD } from "../../src/scoring/params";
-import type { Contracts } from "../../src/cli/addressBook";
+import type { Contracts } from "../../src/deployment/addressBook";
 
 export const tempDir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `energy-dpos-${name}-`));
 

@@ -4,8 +4,8 @@
 //   RPC_URL=… ADDRESS_DIR=… NODE_KEY=… PORT=… DATA_DIR=… node -r ts-node/register/transpile-only signerChild.ts
 import pino from "pino";
 import { Wallet } from "ethers";
-import { attach } from "../../src/cli/addressBook";
-import { rpcProvider } from "../../src/cli/chain";
+import { attach } from "../../src/deployment/addressBook";
+import { rpcProvider } from "../../src/chain/tx";
 import { DelegateClient } from "../../src/delegate/client";
 
 async function main() {

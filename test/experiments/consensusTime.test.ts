@@ -2,8 +2,8 @@
 // election it finalizes is the one the contract would compute; bad sizes are refused by name.
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { measureConsensusTime } from "../../src/experiments/consensusTime";
-import { populationWallet, type RpcProvider } from "../../src/util/populate";
+import { measureConsensusTime } from "../../experiments/consensusTime";
+import { populationWallet, type RpcProvider } from "../../experiments/world/populate";
 
 describe("experiments: consensus time", () => {
   it("times a whole round whose votes all land, mined a wave of 10 to a block, and finalizes the reference list", async () => {

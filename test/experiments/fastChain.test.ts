@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { HeaderSigners, sendNow, sendTogether } from "../../src/experiments/fastChain";
+import { HeaderSigners, sendNow, sendTogether } from "../../experiments/fastChain";
 import { signHeader } from "../../src/ledger/signing";
 import { header, ledgerFixture } from "../ledger/helpers";
 import { WAD } from "../../src/scoring/params";

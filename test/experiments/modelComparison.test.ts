@@ -1,7 +1,7 @@
 // The three-model comparison on one malicious delegate, on a reduced horizon with a fixed seed.
 import { expect } from "chai";
-import { runModelComparison, exclusion, type ComparisonRun } from "../../src/experiments/modelComparison";
-import { modelSummary } from "../../src/experiments/modelComparisonReport";
+import { runModelComparison, exclusion, type ComparisonRun } from "../../experiments/modelComparison";
+import { modelSummary } from "../../experiments/modelComparisonReport";
 import { ScoringModel } from "../../src/scoring/params";
 
 const EPOCHS = 30;

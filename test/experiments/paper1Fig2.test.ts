@@ -1,7 +1,7 @@
 // Paper 1 Fig. 2 on a reduced run count with a fixed seed: the paper's qualitative claims hold.
 import { expect } from "chai";
-import { runPaper1Experiment, type Paper1Result } from "../../src/experiments/paper1Fig2";
-import { paper1Claims } from "../../src/experiments/paper1Report";
+import { runPaper1Experiment, type Paper1Result } from "../../experiments/paper1Fig2";
+import { paper1Claims } from "../../experiments/paper1Report";
 
 const RUNS = 40;
 const SEED = 11;

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { WAD, defaultScoringParams } from "../../src/scoring/params";
 import { creditScore, credit, type CreditInputs } from "../../src/scoring/creditScore";
-import { TABLE_2, type Paper1Node } from "../../src/papers/paper1";
+import { TABLE_2, type Paper1Node } from "../../experiments/papers/paper1";
 
 
 describe("scoring: paper 1 Table 2 worked examples", () => {

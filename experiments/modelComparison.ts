@@ -13,13 +13,13 @@
 // - Each epoch's election is held at its snapshot (start of the previous epoch) by the keeper code.
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { ElectionRule } from "../scoring/electionKey";
-import { ScoringModel } from "../scoring/params";
-import { EMPTY_PAYLOAD_HASH, forgedBlock, ledgerDomain, type BlockHeader } from "../ledger/signing";
-import { SeededRandom } from "../util/random";
-import { SnapshotReader } from "../chain/snapshotReader";
+import { ElectionRule } from "../src/scoring/electionKey";
+import { ScoringModel } from "../src/scoring/params";
+import { EMPTY_PAYLOAD_HASH, forgedBlock, ledgerDomain, type BlockHeader } from "../src/ledger/signing";
+import { SeededRandom } from "../src/util/random";
+import { SnapshotReader } from "../src/chain/snapshotReader";
 import { JailBook, deployTrustSystem, electWithKeeper, prepareKeeper, registerNodes } from "./paper2Fig4";
-import { freshNetwork } from "../util/freshNetwork";
+import { freshNetwork } from "./world/freshNetwork";
 import { HeaderSigners, sendNow } from "./fastChain";
 
 export const COMPARISON_NODES = 6;

@@ -7,7 +7,7 @@ import { runPaper1Experiment, type Paper1Experiment, type Paper1Result } from ".
 import { runPaper2, type Paper2Run, type Paper2Variant } from "./paper2Fig4";
 import { runModelComparison, type ComparisonRun } from "./modelComparison";
 import { measureConsensusTime, type ConsensusTime } from "./consensusTime";
-import { ScoringModel } from "../scoring/params";
+import { ScoringModel } from "../src/scoring/params";
 
 export type Job =
   | { kind: "paper1"; experiment: Paper1Experiment; firstRun: number; runs: number; seed: number }

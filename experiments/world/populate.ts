@@ -6,8 +6,8 @@ import { Wallet, keccak256, toUtf8Bytes, type Provider, type Signer } from "ethe
 
 /** An ethers provider that also takes raw JSON-RPC calls (Hardhat's, or a JsonRpcProvider). */
 export type RpcProvider = Provider & { send(method: string, params: unknown[]): Promise<unknown> };
-import type { System } from "../deployment/deploySystem";
-import { NodeClass, WAD } from "../scoring/params";
+import type { System } from "../../src/deployment/deploySystem";
+import { NodeClass, WAD } from "../../src/scoring/params";
 
 export interface PopulateOptions {
   /** How many nodes to add. */

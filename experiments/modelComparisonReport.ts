@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { COMPARISON_NODES, MODEL_NAMES, exclusion, type ComparisonRun } from "./modelComparison";
 import { writeBarChart } from "./charts";
-import { mean, sd } from "../util/stats";
+import { mean, sd } from "./stats";
 
 const stat = (xs: number[]) => `${mean(xs).toFixed(1)} ± ${sd(xs).toFixed(1)}`;
 

@@ -3,8 +3,8 @@
 // command, so nothing could be found there again.
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { attach } from "./addressBook";
-import { rpcProvider, signerFrom } from "./chain";
+import { attach } from "../../src/deployment/addressBook";
+import { rpcProvider, signerFrom } from "../../src/chain/tx";
 
 export async function connect(hre: HardhatRuntimeEnvironment, from: string | undefined) {
   if (hre.network.name === "hardhat" || !("url" in hre.network.config)) {

@@ -13,7 +13,8 @@ import {
   StakeVault__factory,
   TestToken__factory,
 } from "../../typechain-types";
-import type { System } from "../deployment/deploySystem";
+import type { System } from "./deploySystem";
+import { toJson } from "../util/json";
 
 /** The folder of address records; `ENERGY_DPOS_ADDRESSES` points elsewhere (tests use a temporary one). */
 export const ADDRESS_DIR = process.env.ENERGY_DPOS_ADDRESSES ?? path.join(__dirname, "..", "..", "deploy", "addresses");
@@ -57,7 +58,7 @@ export async function recordDeployment(system: System, chainId: bigint, network:
     deployedAt: new Date().toISOString(),
     block,
     contracts,
-    options: JSON.parse(JSON.stringify(system.options, (_, v) => (typeof v === "bigint" ? v.toString() : v))),
+    options: JSON.parse(toJson(system.options)),
   };
   fs.mkdirSync(dir, { recursive: true });
   const file = recordFile(chainId, dir);

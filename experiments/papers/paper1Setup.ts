@@ -3,9 +3,9 @@
 // on-chain quality D equals the table's), and 10 random votes per node.
 import type { Signer } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { System } from "../deployment/deploySystem";
-import { NodeClass, WAD } from "../scoring/params";
-import { SeededRandom } from "../util/random";
+import type { System } from "../../src/deployment/deploySystem";
+import { NodeClass, WAD } from "../../src/scoring/params";
+import { SeededRandom } from "../../src/util/random";
 import type { Paper1Node } from "./paper1";
 
 /** Paper 1 2.1: frequency value 4, 6, 8 ↔ household, single-household cluster, community PV. */

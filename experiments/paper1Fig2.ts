@@ -9,14 +9,14 @@
 import { ethers, network } from "hardhat";
 import { AbiCoder, keccak256 } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { deploySystem } from "../deployment/deploySystem";
-import { SnapshotReader } from "../chain/snapshotReader";
-import { bestKeys } from "../election/engine";
-import { TABLE_2, TABLE_3, type Paper1Node } from "../papers/paper1";
-import { randomBallots, setUpPaper1Nodes } from "../papers/paper1Setup";
-import { WAD } from "../scoring/params";
-import { SeededRandom } from "../util/random";
-import { freshNetwork } from "../util/freshNetwork";
+import { deploySystem } from "../src/deployment/deploySystem";
+import { SnapshotReader } from "../src/chain/snapshotReader";
+import { bestKeys } from "../src/election/engine";
+import { TABLE_2, TABLE_3, type Paper1Node } from "./papers/paper1";
+import { randomBallots, setUpPaper1Nodes } from "./papers/paper1Setup";
+import { WAD } from "../src/scoring/params";
+import { SeededRandom } from "../src/util/random";
+import { freshNetwork } from "./world/freshNetwork";
 import { sendNow, sendTogether } from "./fastChain";
 
 export type Paper1Experiment = 1 | 2 | 3;

@@ -7,11 +7,11 @@
 // is setting up the nodes (`populate`).
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { deploySystem } from "../deployment/deploySystem";
-import { SnapshotReader } from "../chain/snapshotReader";
-import { bestKeys } from "../election/engine";
-import { mineAll, populate, type RpcProvider } from "../util/populate";
-import { SeededRandom } from "../util/random";
+import { deploySystem } from "../src/deployment/deploySystem";
+import { SnapshotReader } from "../src/chain/snapshotReader";
+import { bestKeys } from "../src/election/engine";
+import { mineAll, populate, type RpcProvider } from "./world/populate";
+import { SeededRandom } from "../src/util/random";
 import fs from "node:fs";
 import path from "node:path";
 import { writeBarChart } from "./charts";

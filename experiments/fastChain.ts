@@ -11,8 +11,8 @@
 //   bytes: RFC 6979 signing is deterministic.
 import { network } from "hardhat";
 import { HDNodeWallet, Mnemonic, type ContractTransaction, type SigningKey, type TypedDataDomain } from "ethers";
-import { headerDigest, type BlockHeader } from "../ledger/signing";
-import { mineAll } from "../util/populate";
+import { headerDigest, type BlockHeader } from "../src/ledger/signing";
+import { mineAll } from "./world/populate";
 
 /** Sends `tx` from `from` on the embedded network and returns once it is mined; a revert throws. */
 export async function sendNow(from: { address: string }, tx: Promise<ContractTransaction>): Promise<void> {
