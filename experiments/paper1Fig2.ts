@@ -3,9 +3,11 @@
 // random votes, the keeper scores every node off-chain, submits the best keys and finalizes;
 // the counts of each node among the 3 delegates are the experiment's result.
 //
-// Table 2's credit loss and gain are static attribute values in the paper. On-chain, gain is the
-// clean-record flag (ΔC+ = a = 1) and the time-based loss is reset by every vote, so a node's loss
-// of 1 is applied as the credit penalty of eq. (4)'s ΔC− (an offence record with no jail).
+// Table 2's credit loss and gain are static attribute values in the paper. On-chain, a gain is a
+// clean delegate term recorded in the epoch before each run's snapshot, so ΔC+ = a = 1 counts in
+// that run's election only; the time-based loss is reset by every vote, so a node's loss of 1 is
+// applied as the credit penalty of eq. (4)'s ΔC− (an offence record with no jail). The rules
+// themselves run in experiments/creditDynamics.ts.
 import { ethers, network } from "hardhat";
 import { AbiCoder, keccak256 } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -64,7 +66,6 @@ export async function runPaper1Experiment(
     if (experiment === 3) {
       await (await registry.grantRole(await registry.RECORDER_ROLE(), admin.address)).wait();
       for (const [i, row] of rows.entries()) {
-        if (row.gain > 0n) await (await registry.setCleanRecord(addresses[i], true)).wait();
         if (row.loss > 0n) {
           await (await registry.recordOffence(addresses[i], row.loss * WAD, 0n)).wait();
           await (await registry.connect(nodes[i]).unjail()).wait();
@@ -77,6 +78,7 @@ export async function runPaper1Experiment(
     return system;
   });
   const { election } = system;
+  const gainers = experimentRows(experiment).flatMap((row, i) => (row.gain > 0n ? [addresses[i]] : []));
 
   const reader = SnapshotReader.of(system);
   const k = Number(system.options.delegateCount);
@@ -85,7 +87,13 @@ export async function runPaper1Experiment(
   const votesPerNode = Number(system.options.votesPerNode);
   for (let run = 0; run < runs; run++) {
     const ballots = randomBallots(nodes.length, votesPerNode, addresses, SeededRandom.forRun(seed, firstRun + run));
-    await sendTogether(nodes.map((node, i) => ({ from: node, tx: election.vote.populateTransaction(ballots[i].candidates, ballots[i].amounts) })));
+    // Experiment 3's gain is a clean term "in the last stage": recorded in the epoch before the
+    // snapshot's, where ΔC+ counts in this run's election only (paper 1 eq. 5, CreditScore.gainApplies)
+    const gains = experiment === 3 ? gainers.map((a) => ({ from: admin, tx: system.registry.setCleanRecord.populateTransaction(a, true) })) : [];
+    await sendTogether([
+      ...gains,
+      ...nodes.map((node, i) => ({ from: node, tx: election.vote.populateTransaction(ballots[i].candidates, ballots[i].amounts) })),
+    ]);
     const epoch = (await election.currentEpoch()) + 2n;
     await time.increaseTo(await election.snapshotOf(epoch));
     await sendNow(keeper, election.openElection.populateTransaction(epoch));
