@@ -6,20 +6,25 @@
 import { runPaper1Experiment, type Paper1Experiment, type Paper1Result } from "./paper1Fig2";
 import { runPaper2, type Paper2Run, type Paper2Variant } from "./paper2Fig4";
 import { runModelComparison, type ComparisonRun } from "./modelComparison";
-import { measureConsensusTime, type ConsensusTime } from "./consensusTime";
+import { FIG3_ROUNDS, measureConsensusTime, measureRounds, type ConsensusTime } from "./consensusTime";
+import { runThroughput, type ThroughputRun } from "./throughput";
 import { ScoringModel } from "../src/scoring/params";
 
 export type Job =
   | { kind: "paper1"; experiment: Paper1Experiment; firstRun: number; runs: number; seed: number }
   | { kind: "paper2"; variant: Paper2Variant; seed: number; blocks: number }
   | { kind: "models"; model: ScoringModel; seed: number; epochs: number }
-  | { kind: "time"; nodes: number; seed: number };
+  | { kind: "time"; nodes: number; seed: number }
+  | { kind: "rounds"; nodes: number; rounds: number; seed: number }
+  | { kind: "throughput"; model: ScoringModel; seed: number; epochs: number; maliciousShare: number };
 
 export type JobResult =
   | { kind: "paper1"; job: Job; result: Paper1Result }
   | { kind: "paper2"; job: Job; result: Paper2Run }
   | { kind: "models"; job: Job; result: ComparisonRun }
-  | { kind: "time"; job: Job; result: ConsensusTime };
+  | { kind: "time"; job: Job; result: ConsensusTime }
+  | { kind: "rounds"; job: Job; result: number[] }
+  | { kind: "throughput"; job: Job; result: ThroughputRun };
 
 export interface Plan {
   paper1: Paper1Experiment[];
@@ -31,6 +36,8 @@ export interface Plan {
   epochs: number;
   timeNodes: number[];
   seed: number;
+  /** Paper 2 Figs. 5–6: seeds per model (0: not run), elected epochs per run, malicious share. */
+  throughput?: { seeds: number; epochs: number; maliciousShare: number };
 }
 
 /** Paper 1 runs per job: small enough to balance two workers, large enough to amortise a deployment. */
@@ -50,6 +57,13 @@ export function planJobs(p: Plan): Job[] {
     }
   }
   for (const nodes of p.timeNodes) jobs.push({ kind: "time", nodes, seed: p.seed });
+  if (p.timeNodes.length > 0) jobs.push({ kind: "rounds", nodes: 10, rounds: FIG3_ROUNDS, seed: p.seed });
+  const t = p.throughput;
+  if (t && t.seeds > 0) {
+    for (const model of [ScoringModel.Classic, ScoringModel.DynamicTrust, ScoringModel.Credit]) {
+      for (let s = 0; s < t.seeds; s++) jobs.push({ kind: "throughput", model, seed: p.seed + s, epochs: t.epochs, maliciousShare: t.maliciousShare });
+    }
+  }
   return jobs;
 }
 
@@ -57,7 +71,8 @@ export function planJobs(p: Plan): Job[] {
 export function unitsOf(job: Job): number {
   if (job.kind === "paper1") return job.runs;
   if (job.kind === "paper2") return job.blocks;
-  if (job.kind === "models") return job.epochs;
+  if (job.kind === "models" || job.kind === "throughput") return job.epochs;
+  if (job.kind === "rounds") return job.rounds;
   return 1;
 }
 
@@ -66,6 +81,8 @@ export function costOf(job: Job): number {
   if (job.kind === "paper1") return 1 + 0.12 * job.runs;
   if (job.kind === "paper2") return 1 + 0.07 * job.blocks;
   if (job.kind === "models") return 1 + 0.09 * job.epochs;
+  if (job.kind === "throughput") return 4 + 5 * job.epochs;
+  if (job.kind === "rounds") return 1 + 0.1 * job.rounds;
   return 2 + 0.02 * job.nodes;
 }
 
@@ -81,6 +98,14 @@ export async function runJob(job: Job, onUnit: (done: number) => void): Promise<
   }
   if (job.kind === "paper2") return { kind: job.kind, job, result: await runPaper2(job.variant, job.seed, job.blocks, onUnit) };
   if (job.kind === "models") return { kind: job.kind, job, result: await runModelComparison(job.model, job.seed, job.epochs, onUnit) };
+  if (job.kind === "throughput") {
+    return { kind: job.kind, job, result: await runThroughput(job.model, job.seed, { epochs: job.epochs, maliciousShare: job.maliciousShare }, onUnit) };
+  }
+  if (job.kind === "rounds") {
+    const result = await measureRounds(job.nodes, job.rounds, job.seed);
+    onUnit(job.rounds);
+    return { kind: job.kind, job, result };
+  }
   const result = await measureConsensusTime(job.nodes, job.seed);
   onUnit(1);
   return { kind: job.kind, job, result };
