@@ -16,12 +16,19 @@ import { SnapshotReader } from "../src/chain/snapshotReader";
 import { bestKeys } from "../src/election/engine";
 import { TABLE_2, TABLE_3, type Paper1Node } from "./papers/paper1";
 import { randomBallots, setUpPaper1Nodes } from "./papers/paper1Setup";
-import { WAD } from "../src/scoring/params";
+import { WAD, defaultScoringParams } from "../src/scoring/params";
 import { SeededRandom } from "../src/util/random";
 import { freshNetwork } from "./world/freshNetwork";
 import { sendNow, sendTogether } from "./fastChain";
 
 export type Paper1Experiment = 1 | 2 | 3;
+
+/**
+ * How V, "the number of votes the node receives" (paper 1 eq. 1), becomes a value in [0, 10]:
+ * "share" is the deployment's V = 10 · votes / all votes (voteScale 10); "count" is the literal
+ * count, V = min(10, votes): with the 100 votes of 10 voters always cast, voteScale 100 gives it.
+ */
+export type VoteReading = "share" | "count";
 
 /** The 10 rows of an experiment: 1 and 3 use Table 2; 2 takes nodes 5-7 from Table 3. */
 export function experimentRows(experiment: Paper1Experiment): Paper1Node[] {
@@ -33,6 +40,7 @@ export function experimentRows(experiment: Paper1Experiment): Paper1Node[] {
 
 export interface Paper1Result {
   experiment: Paper1Experiment;
+  reading: VoteReading;
   runs: number;
   seed: number;
   /** Times node i + 1 was among the delegates. */
@@ -50,7 +58,9 @@ export async function runPaper1Experiment(
   seed: number,
   onRun: (done: number) => void = () => undefined,
   firstRun = 0,
+  reading: VoteReading = "share",
 ): Promise<Paper1Result> {
+  if (reading !== "share" && reading !== "count") throw new RangeError(`reading must be "share" or "count", got "${reading}"`);
   if (![1, 2, 3].includes(experiment)) throw new RangeError(`experiment must be 1, 2 or 3, got ${experiment}`);
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
   if (!Number.isInteger(firstRun) || firstRun < 0) throw new RangeError(`firstRun must be a whole number, got ${firstRun}`);
@@ -59,7 +69,7 @@ export async function runPaper1Experiment(
   const nodes = signers.slice(2, 12);
   const addresses = nodes.map((n) => n.address);
   const system = await freshNetwork(async () => {
-    const system = await deploySystem(admin);
+    const system = await deploySystem(admin, reading === "count" ? { params: { ...defaultScoringParams(), voteScale: 100n * WAD } } : {});
     const { token, vault, registry } = system;
     const rows = experimentRows(experiment);
     await setUpPaper1Nodes(system, admin, nodes, rows);
@@ -108,5 +118,5 @@ export async function runPaper1Experiment(
     for (const m of members.slice(0, k)) counts[addresses.indexOf(m)] += 1;
     onRun(run + 1);
   }
-  return { experiment, runs, seed, counts };
+  return { experiment, reading, runs, seed, counts };
 }

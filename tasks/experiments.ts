@@ -7,7 +7,7 @@
 import { task, types } from "hardhat/config";
 import os from "node:os";
 
-const CHOICES = ["all", "paper1", "paper2", "1", "2", "3", "2a", "2b", "models", "time", "throughput"] as const;
+const CHOICES = ["all", "paper1", "paper2", "1", "2", "3", "credit", "2a", "2b", "models", "time", "throughput"] as const;
 
 interface Args {
   experiment: string;
@@ -26,7 +26,7 @@ interface Args {
 }
 
 task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed contracts, compare the models, time the consensus")
-  .addOptionalParam("experiment", `which: ${CHOICES.join(", ")} (1-3: paper 1; 2a, 2b: paper 2 Fig. 4; models: the three-model comparison; time: consensus time and Fig. 3's 50 rounds; throughput: paper 2 Figs. 5-6, not in all)`, "all", types.string)
+  .addOptionalParam("experiment", `which: ${CHOICES.join(", ")} (1-3: paper 1 Fig. 2; credit: paper 1's loss and gain over 20 stages; 2a, 2b: paper 2 Fig. 4; models: the three-model comparison; time: consensus time and Fig. 3's 50 rounds; throughput: paper 2 Figs. 5-6, not in all)`, "all", types.string)
   .addOptionalParam("runs", "paper 1: runs per experiment (the paper: 1000)", 1000, types.int)
   .addOptionalParam("seeds", "paper 2 and models: seeds per variant or model (at least 20 for the claims)", 20, types.int)
   .addOptionalParam("blocks", "paper 2: blocks per run (the paper: 250)", 250, types.int)
@@ -77,6 +77,7 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
       epochs: args.epochs,
       timeNodes: e === "all" || e === "time" ? sizes : [],
       seed: args.seed,
+      credit: e === "all" || e === "paper1" || e === "credit" ? { seeds: 10, stages: 20 } : undefined,
       // not in "all": 150 runs of real clients over HTTP cost ~25 worker-minutes (README)
       throughput: e === "throughput" ? { seeds: args.tpSeeds, epochs: args.tpEpochs, maliciousShare: args.malicious } : undefined,
     };
@@ -128,6 +129,11 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
       const rows = results.flatMap((r) => (r.kind === "time" ? [r.result] : [])).sort((a, b) => a.nodes - b.nodes);
       const fig3 = results.flatMap((r) => (r.kind === "rounds" ? r.result : []));
       console.log(await writeConsensusTimes(args.out, rows, seconds, fig3));
+    }
+    if (plan.credit) {
+      const { writeCreditDynamics } = await import("../experiments/creditDynamicsReport");
+      const runs = results.flatMap((r) => (r.kind === "credit" ? [r.result] : [])).sort((a, b) => a.seed - b.seed);
+      console.log(await writeCreditDynamics(args.out, runs, seconds));
     }
     if (plan.throughput) {
       const { writeThroughput } = await import("../experiments/throughputReport");
