@@ -57,7 +57,9 @@ const PAPER1_CHUNK = 250;
 export function planJobs(p: Plan): Job[] {
   const jobs: Job[] = [];
   for (const experiment of p.paper1) {
-    for (const reading of ["share", "count"] as const) {
+    // the literal count needs voteScale 100 (V = min(10, votes)), which the contract's parameter field
+    // cannot hold (ethers refuses 100e18 for it): not run until that is settled (issue 23 item 5)
+    for (const reading of ["share"] as const) {
       const runs = countRuns(reading, p.runs);
       for (let first = 0; first < runs; first += PAPER1_CHUNK) {
         jobs.push({ kind: "paper1", experiment, reading, firstRun: first, runs: Math.min(PAPER1_CHUNK, runs - first), seed: p.seed });
