@@ -1,5 +1,6 @@
 // SVG charts of the experiments' counts: a grouped bar chart (one group a node, one bar a series:
-// an experiment, a variant or a model), compiled from vega-lite and rendered headless by vega.
+// an experiment, a variant or a model) and a line chart over epochs with a band of ± one standard
+// deviation, compiled from vega-lite and rendered headless by vega.
 import fs from "node:fs";
 import type { TopLevelSpec } from "vega-lite";
 
@@ -57,6 +58,38 @@ export async function barChartSvg(title: string, yTitle: string, bars: Bar[], xT
   } finally {
     view.finalize();
   }
+}
+
+export interface Point {
+  x: number;
+  series: string;
+  value: number;
+  /** Standard deviation over the seeds: drawn as a band of ± one sd. */
+  sd: number;
+}
+
+/** An SVG line chart of `points`, one line a series, each with its ± sd band. */
+export async function lineChartSvg(title: string, xTitle: string, yTitle: string, points: Point[]): Promise<string> {
+  const data = points.map((p) => ({ ...p, low: Math.max(0, p.value - p.sd), high: p.value + p.sd }));
+  const x = { field: "x", type: "quantitative", title: xTitle, axis: { tickMinStep: 1 } } as const;
+  const color = { field: "series", type: "nominal", title: null } as const;
+  const spec: TopLevelSpec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: 520,
+    height: 260,
+    config: { legend: { labelLimit: 400 } },
+    data: { values: data },
+    layer: [
+      { mark: { type: "area", opacity: 0.2 }, encoding: { x, y: { field: "low", type: "quantitative", title: yTitle }, y2: { field: "high" }, color } },
+      { mark: { type: "line", point: true }, encoding: { x, y: { field: "value", type: "quantitative" }, color, tooltip: [{ field: "series" }, { field: "x" }, { field: "value" }, { field: "sd" }] } },
+    ],
+  };
+  return render(spec);
+}
+
+async function render(spec: TopLevelSpec): Promise<string> {
+  return render(spec);
 }
 
 /** Writes the chart to `file` and returns its path. */

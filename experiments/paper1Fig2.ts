@@ -3,9 +3,11 @@
 // random votes, the keeper scores every node off-chain, submits the best keys and finalizes;
 // the counts of each node among the 3 delegates are the experiment's result.
 //
-// Table 2's credit loss and gain are static attribute values in the paper. On-chain, gain is the
-// clean-record flag (ΔC+ = a = 1) and the time-based loss is reset by every vote, so a node's loss
-// of 1 is applied as the credit penalty of eq. (4)'s ΔC− (an offence record with no jail).
+// Table 2's credit loss and gain are static attribute values in the paper. On-chain, a gain is a
+// clean delegate term recorded in the epoch before each run's snapshot, so ΔC+ = a = 1 counts in
+// that run's election only; the time-based loss is reset by every vote, so a node's loss of 1 is
+// applied as the credit penalty of eq. (4)'s ΔC− (an offence record with no jail). The rules
+// themselves run in experiments/creditDynamics.ts.
 import { ethers, network } from "hardhat";
 import { AbiCoder, keccak256 } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -14,12 +16,19 @@ import { SnapshotReader } from "../src/chain/snapshotReader";
 import { bestKeys } from "../src/election/engine";
 import { TABLE_2, TABLE_3, type Paper1Node } from "./papers/paper1";
 import { randomBallots, setUpPaper1Nodes } from "./papers/paper1Setup";
-import { WAD } from "../src/scoring/params";
+import { WAD, defaultScoringParams } from "../src/scoring/params";
 import { SeededRandom } from "../src/util/random";
 import { freshNetwork } from "./world/freshNetwork";
 import { sendNow, sendTogether } from "./fastChain";
 
 export type Paper1Experiment = 1 | 2 | 3;
+
+/**
+ * How V, "the number of votes the node receives" (paper 1 eq. 1), becomes a value in [0, 10]:
+ * "share" is the deployment's V = 10 · votes / all votes (voteScale 10); "count" is the literal
+ * count, V = min(10, votes): with the 100 votes of 10 voters always cast, voteScale 100 gives it.
+ */
+export type VoteReading = "share" | "count";
 
 /** The 10 rows of an experiment: 1 and 3 use Table 2; 2 takes nodes 5-7 from Table 3. */
 export function experimentRows(experiment: Paper1Experiment): Paper1Node[] {
@@ -31,6 +40,7 @@ export function experimentRows(experiment: Paper1Experiment): Paper1Node[] {
 
 export interface Paper1Result {
   experiment: Paper1Experiment;
+  reading: VoteReading;
   runs: number;
   seed: number;
   /** Times node i + 1 was among the delegates. */
@@ -48,7 +58,9 @@ export async function runPaper1Experiment(
   seed: number,
   onRun: (done: number) => void = () => undefined,
   firstRun = 0,
+  reading: VoteReading = "share",
 ): Promise<Paper1Result> {
+  if (reading !== "share" && reading !== "count") throw new RangeError(`reading must be "share" or "count", got "${reading}"`);
   if (![1, 2, 3].includes(experiment)) throw new RangeError(`experiment must be 1, 2 or 3, got ${experiment}`);
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer, got ${runs}`);
   if (!Number.isInteger(firstRun) || firstRun < 0) throw new RangeError(`firstRun must be a whole number, got ${firstRun}`);
@@ -57,14 +69,13 @@ export async function runPaper1Experiment(
   const nodes = signers.slice(2, 12);
   const addresses = nodes.map((n) => n.address);
   const system = await freshNetwork(async () => {
-    const system = await deploySystem(admin);
+    const system = await deploySystem(admin, reading === "count" ? { params: { ...defaultScoringParams(), voteScale: 100n * WAD } } : {});
     const { token, vault, registry } = system;
     const rows = experimentRows(experiment);
     await setUpPaper1Nodes(system, admin, nodes, rows);
     if (experiment === 3) {
       await (await registry.grantRole(await registry.RECORDER_ROLE(), admin.address)).wait();
       for (const [i, row] of rows.entries()) {
-        if (row.gain > 0n) await (await registry.setCleanRecord(addresses[i], true)).wait();
         if (row.loss > 0n) {
           await (await registry.recordOffence(addresses[i], row.loss * WAD, 0n)).wait();
           await (await registry.connect(nodes[i]).unjail()).wait();
@@ -77,6 +88,7 @@ export async function runPaper1Experiment(
     return system;
   });
   const { election } = system;
+  const gainers = experimentRows(experiment).flatMap((row, i) => (row.gain > 0n ? [addresses[i]] : []));
 
   const reader = SnapshotReader.of(system);
   const k = Number(system.options.delegateCount);
@@ -85,7 +97,13 @@ export async function runPaper1Experiment(
   const votesPerNode = Number(system.options.votesPerNode);
   for (let run = 0; run < runs; run++) {
     const ballots = randomBallots(nodes.length, votesPerNode, addresses, SeededRandom.forRun(seed, firstRun + run));
-    await sendTogether(nodes.map((node, i) => ({ from: node, tx: election.vote.populateTransaction(ballots[i].candidates, ballots[i].amounts) })));
+    // Experiment 3's gain is a clean term "in the last stage": recorded in the epoch before the
+    // snapshot's, where ΔC+ counts in this run's election only (paper 1 eq. 5, CreditScore.gainApplies)
+    const gains = experiment === 3 ? gainers.map((a) => ({ from: admin, tx: system.registry.setCleanRecord.populateTransaction(a, true) })) : [];
+    await sendTogether([
+      ...gains,
+      ...nodes.map((node, i) => ({ from: node, tx: election.vote.populateTransaction(ballots[i].candidates, ballots[i].amounts) })),
+    ]);
     const epoch = (await election.currentEpoch()) + 2n;
     await time.increaseTo(await election.snapshotOf(epoch));
     await sendNow(keeper, election.openElection.populateTransaction(epoch));
@@ -100,5 +118,5 @@ export async function runPaper1Experiment(
     for (const m of members.slice(0, k)) counts[addresses.indexOf(m)] += 1;
     onRun(run + 1);
   }
-  return { experiment, runs, seed, counts };
+  return { experiment, reading, runs, seed, counts };
 }

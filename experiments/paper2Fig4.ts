@@ -6,12 +6,16 @@
 //   the weighted keys −ln(u)/w, so its first entry is one score-weighted draw: the block's
 //   producer. The others validate: they attest the block (paper 2's verifying nodes), which counts
 //   as their correct action and participation (eqs. 5–6).
-// - (a) "Computing power" is availability: node i (1-based) is online in an epoch with
-//   probability 0.95 + 0.01·(i − 1), so node 1 is the weakest (95 %) and node 6 always up. An
-//   offline node neither produces nor attests; an offline producer's slot is reported as missed.
+// - (a) "Computing power" is activity: node i (1-based) takes part in an epoch with probability
+//   0.5 + 0.1·(i − 1), so node 1 is online half the time and node 6 always. An offline node neither
+//   produces nor attests; an offline producer's slot is reported as missed. Variant "a0" is the
+//   same without the trust reward ΔD_a of eq. (7) (trustReward = 0), to show what the reward does.
 // - (b) Node 6 is malicious: every block it produces carries a forged trade (a buyer signature
-//   by someone else); the keeper reports it with its Merkle proof, so it is slashed, jailed and
-//   loses trust. Jailed nodes unjail as soon as the jail ends.
+//   by someone else); the keeper reports it with its Merkle proof, so it is slashed and loses
+//   trust. Variant "b" uses only the paper's own levers: the trust penalty, the behaviour factor A
+//   and decay; its jail lasts no longer than the block (jail period 0: it unjails at once, and
+//   loses only the slot already taken). Variant "bj" adds the deployment's default 7-day jail, so
+//   the report can say which mechanism produced which count.
 // - Trust decays after T_t = 2 days without participation, so nodes that take part every epoch
 //   do not decay (paper 2 eq. 8 concerns idle nodes); every other parameter is the default.
 // - prevrandao of the block that fixes each election's seed is keccak256(seed, epoch), so a seed replays exactly.
@@ -19,7 +23,7 @@ import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, keccak256, type Signer } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { deploySystem, type System, type SystemOptions } from "../src/deployment/deploySystem";
+import { defaultSystemOptions, deploySystem, type System, type SystemOptions } from "../src/deployment/deploySystem";
 import { SnapshotReader } from "../src/chain/snapshotReader";
 import { bestKeys } from "../src/election/engine";
 import { ElectionRule } from "../src/scoring/electionKey";
@@ -29,12 +33,26 @@ import { SeededRandom } from "../src/util/random";
 import { freshNetwork } from "./world/freshNetwork";
 import { HeaderSigners, sendNow } from "./fastChain";
 
-export type Paper2Variant = "a" | "b";
+export type Paper2Variant = "a" | "a0" | "b" | "bj";
+export const PAPER2_VARIANTS: readonly Paper2Variant[] = ["a", "a0", "b", "bj"];
+/** Whether a variant is one of Fig. 4(b)'s (a malicious node 6, everyone online). */
+export const malicious = (v: Paper2Variant) => v === "b" || v === "bj";
 export const PAPER2_NODES = 6;
 export const PAPER2_BLOCKS = 250;
 
-/** Probability that node `index` (0-based) is online in an epoch, under variant (a). */
-export const availability = (index: number) => 0.95 + 0.01 * index;
+/** Probability that node `index` (0-based) takes part in an epoch, under variants (a) and (a0). */
+export const availability = (index: number) => 0.5 + 0.1 * index;
+
+/** What each variant changes in the deployment of {@link deployTrustSystem}. */
+export function variantOverrides(variant: Paper2Variant): Partial<SystemOptions> {
+  const base = defaultSystemOptions();
+  if (variant === "a0") return { params: { ...defaultScoringParams(), decayPeriod: 2n * 86_400n, trustReward: 0n } };
+  if (variant === "b") {
+    const [missed, equivocation, invalid] = base.penalties;
+    return { penalties: [missed, equivocation, { ...invalid, jailPeriod: 0n }] };
+  }
+  return {};
+}
 
 export interface Paper2Run {
   seed: number;
@@ -165,14 +183,14 @@ export async function runPaper2(
   onBlock: (done: number) => void = () => undefined,
   overrides: Partial<SystemOptions> = {},
 ): Promise<Paper2Run> {
-  if (variant !== "a" && variant !== "b") throw new RangeError(`variant must be "a" or "b", got "${variant}"`);
+  if (!PAPER2_VARIANTS.includes(variant)) throw new RangeError(`variant must be one of ${PAPER2_VARIANTS.join(", ")}, got "${variant}"`);
   if (!Number.isInteger(blocks) || blocks < 1) throw new RangeError(`blocks must be a positive integer, got ${blocks}`);
   const signers = await ethers.getSigners();
   const [admin, keeper] = signers;
   const nodes = signers.slice(2, 2 + PAPER2_NODES);
   const rng = new SeededRandom(seed);
   const { system, addresses } = await freshNetwork(async () => {
-    const system = await deployTrustSystem(admin, PAPER2_NODES, overrides);
+    const system = await deployTrustSystem(admin, PAPER2_NODES, { ...variantOverrides(variant), ...overrides });
     return { system, addresses: await registerNodes(system, admin, nodes, 7200) };
   });
   const { election, ledger } = system;
@@ -207,13 +225,13 @@ export async function runPaper2(
       counts[addresses.indexOf(members[0])] += 1;
       const producer = await election.slotOwner(epoch, 0n);
       if (producer === ethers.ZeroAddress) continue; // jailed between election and slot, nobody to take over
-      const online = addresses.map((_, i) => variant === "b" || rng.next() < availability(i));
+      const online = addresses.map((_, i) => malicious(variant) || rng.next() < availability(i));
       const p = addresses.indexOf(producer);
       if (!online[p]) {
         missed = epoch;
         continue;
       }
-      const malicious = variant === "b" && p === PAPER2_NODES - 1;
+      const forging = malicious(variant) && p === PAPER2_NODES - 1;
       let h: BlockHeader = {
         epoch,
         slot: 0n,
@@ -224,7 +242,7 @@ export async function runPaper2(
         energyTotal: 0n,
       };
       let forged: Awaited<ReturnType<typeof forgedBlock>> | undefined;
-      if (malicious) {
+      if (forging) {
         forged = await forgedBlock(domain, nodes[p], addresses[(p + 1) % PAPER2_NODES], admin, BigInt(b));
         h = { ...h, tradeRoot: forged.root, tradeCount: 1n, energyTotal: 100n };
       }

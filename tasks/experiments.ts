@@ -7,7 +7,7 @@
 import { task, types } from "hardhat/config";
 import os from "node:os";
 
-const CHOICES = ["all", "paper1", "paper2", "1", "2", "3", "2a", "2b", "models", "time"] as const;
+const CHOICES = ["all", "paper1", "paper2", "1", "2", "3", "credit", "2a", "2b", "models", "time", "throughput"] as const;
 
 interface Args {
   experiment: string;
@@ -18,12 +18,15 @@ interface Args {
   nodes: string;
   seed: number;
   workers: number;
+  tpSeeds: number;
+  tpEpochs: number;
+  malicious: number;
   out: string;
   worker: boolean;
 }
 
 task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed contracts, compare the models, time the consensus")
-  .addOptionalParam("experiment", `which: ${CHOICES.join(", ")} (1-3: paper 1; 2a, 2b: paper 2; models: the three-model comparison; time: consensus time)`, "all", types.string)
+  .addOptionalParam("experiment", `which: ${CHOICES.join(", ")} (1-3: paper 1 Fig. 2; credit: paper 1's loss and gain over 20 stages; 2a, 2b: paper 2 Fig. 4; models: the three-model comparison; time: consensus time and Fig. 3's 50 rounds; throughput: paper 2 Figs. 5-6, not in all)`, "all", types.string)
   .addOptionalParam("runs", "paper 1: runs per experiment (the paper: 1000)", 1000, types.int)
   .addOptionalParam("seeds", "paper 2 and models: seeds per variant or model (at least 20 for the claims)", 20, types.int)
   .addOptionalParam("blocks", "paper 2: blocks per run (the paper: 250)", 250, types.int)
@@ -31,6 +34,9 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
   .addOptionalParam("nodes", "time: comma-separated node counts", "10,100,1000,10000", types.string)
   .addOptionalParam("seed", "first seed (same seed, same counts)", 1, types.int)
   .addOptionalParam("workers", "worker processes (default: one a core)", Math.max(1, os.availableParallelism()), types.int)
+  .addOptionalParam("tpSeeds", "throughput (paper 2 Figs. 5-6): seeds per model", 50, types.int)
+  .addOptionalParam("tpEpochs", "throughput: elected epochs per run", 4, types.int)
+  .addOptionalParam("malicious", "throughput: share of malicious producers, in [0, 1)", 0.2, types.float)
   .addOptionalParam("out", "folder for the results", "results/experiments", types.string)
   .addFlag("worker", "internal: take jobs from the parent process over IPC")
   .setAction(async (args: Args, hre) => {
@@ -49,6 +55,9 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
     whole("blocks", args.blocks, 100_000);
     whole("epochs", args.epochs, 10_000);
     whole("workers", args.workers, 64);
+    whole("tp-seeds", args.tpSeeds, 10_000);
+    whole("tp-epochs", args.tpEpochs, 1_000);
+    if (!(args.malicious >= 0 && args.malicious < 1)) throw new Error(`--malicious must be a share in [0, 1), got ${args.malicious}`);
     if (!Number.isInteger(args.seed) || args.seed < 0 || args.seed + args.seeds > 0xffffffff) {
       throw new Error(`--seed must be an integer in [0, 2^32 - 1 - seeds], got ${args.seed}`);
     }
@@ -60,13 +69,17 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
     const plan = {
       paper1: (e === "all" || e === "paper1" ? [1, 2, 3] : ["1", "2", "3"].includes(e) ? [Number(e)] : []) as (1 | 2 | 3)[],
       runs: args.runs,
-      paper2: (e === "all" || e === "paper2" ? ["a", "b"] : e === "2a" ? ["a"] : e === "2b" ? ["b"] : []) as ("a" | "b")[],
+      // 2a: graded activity with and without the trust reward; 2b: the paper's levers and with the jail
+      paper2: (e === "all" || e === "paper2" ? ["a", "a0", "b", "bj"] : e === "2a" ? ["a", "a0"] : e === "2b" ? ["b", "bj"] : []) as ("a" | "a0" | "b" | "bj")[],
       seeds: args.seeds,
       blocks: args.blocks,
       models: e === "all" || e === "models",
       epochs: args.epochs,
       timeNodes: e === "all" || e === "time" ? sizes : [],
       seed: args.seed,
+      credit: e === "all" || e === "paper1" || e === "credit" ? { seeds: 10, stages: 20 } : undefined,
+      // not in "all": 150 runs of real clients over HTTP cost ~25 worker-minutes (README)
+      throughput: e === "throughput" ? { seeds: args.tpSeeds, epochs: args.tpEpochs, maliciousShare: args.malicious } : undefined,
     };
     await hre.run("compile", { quiet: true });
     const jobs = jobsModule.planJobs(plan);
@@ -114,7 +127,20 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
     if (plan.timeNodes.length > 0) {
       const { writeConsensusTimes } = await import("../experiments/consensusTime");
       const rows = results.flatMap((r) => (r.kind === "time" ? [r.result] : [])).sort((a, b) => a.nodes - b.nodes);
-      console.log(await writeConsensusTimes(args.out, rows, seconds));
+      const fig3 = results.flatMap((r) => (r.kind === "rounds" ? r.result : []));
+      console.log(await writeConsensusTimes(args.out, rows, seconds, fig3));
+    }
+    if (plan.credit) {
+      const { writeCreditDynamics } = await import("../experiments/creditDynamicsReport");
+      const runs = results.flatMap((r) => (r.kind === "credit" ? [r.result] : [])).sort((a, b) => a.seed - b.seed);
+      console.log(await writeCreditDynamics(args.out, runs, seconds));
+    }
+    if (plan.throughput) {
+      const { writeThroughput } = await import("../experiments/throughputReport");
+      const { ScoringModel } = await import("../src/scoring/params");
+      const order = [ScoringModel.Classic, ScoringModel.DynamicTrust, ScoringModel.Credit];
+      const runs = results.flatMap((r) => (r.kind === "throughput" ? [r.result] : [])).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model) || a.seed - b.seed);
+      console.log(await writeThroughput(args.out, runs, seconds));
     }
     console.log(`experiments finished in ${seconds.toFixed(0)} s`);
   });

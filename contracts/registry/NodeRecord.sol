@@ -5,7 +5,8 @@ pragma solidity 0.8.30;
 /// @notice Bit layouts of the two checkpointed attribute records of a node, each one 208-bit
 ///         `Checkpoints.Trace208` value, so a score at a snapshot costs two lookups, not ten.
 /// @dev Credit record (paper 1): quality D [0,64) | offence penalty [64,128) | clean 128 |
-///      admitted 129 | jailed 130 | jailedUntil [131,179).
+///      admitted 129 | jailed 130 | jailedUntil [131,179) | gain stage [179,208) (the epoch, mod
+///      2^29, whose election snapshot the clean term's ΔC+ applies to; see CreditScore.gainApplies).
 ///      Trust record (paper 2): trust [0,72) | C_T [72,104) | C_F [104,136) | E_i [136,168) |
 ///      last participation [168,208). Values wider than their field revert (SafeCast-style).
 library NodeRecord {
@@ -18,7 +19,8 @@ library NodeRecord {
         bool clean_,
         bool admitted_,
         bool jailed_,
-        uint256 jailedUntil_
+        uint256 jailedUntil_,
+        uint256 gainStage_
     ) internal pure returns (uint208) {
         return
             uint208(
@@ -27,7 +29,8 @@ library NodeRecord {
                     (_bit(clean_) << 128) |
                     (_bit(admitted_) << 129) |
                     (_bit(jailed_) << 130) |
-                    (_fit(jailedUntil_, 48) << 131)
+                    (_fit(jailedUntil_, 48) << 131) |
+                    (_fit(gainStage_, 29) << 179)
             );
     }
 
@@ -55,24 +58,33 @@ library NodeRecord {
         return uint48(r >> 131);
     }
 
+    function gainStage(uint208 r) internal pure returns (uint256) {
+        return uint256(r) >> 179;
+    }
+
     function withQuality(uint208 r, uint256 v) internal pure returns (uint208) {
-        return packCredit(v, offencePenalty(r), clean(r), admitted(r), jailed(r), jailedUntil(r));
+        return packCredit(v, offencePenalty(r), clean(r), admitted(r), jailed(r), jailedUntil(r), gainStage(r));
     }
 
     function withOffencePenalty(uint208 r, uint256 v) internal pure returns (uint208) {
-        return packCredit(quality(r), v, clean(r), admitted(r), jailed(r), jailedUntil(r));
+        return packCredit(quality(r), v, clean(r), admitted(r), jailed(r), jailedUntil(r), gainStage(r));
     }
 
     function withClean(uint208 r, bool v) internal pure returns (uint208) {
-        return packCredit(quality(r), offencePenalty(r), v, admitted(r), jailed(r), jailedUntil(r));
+        return packCredit(quality(r), offencePenalty(r), v, admitted(r), jailed(r), jailedUntil(r), gainStage(r));
+    }
+
+    /// @dev A clean term (v = true) also sets the stage its ΔC+ applies to; losing it keeps the stage.
+    function withClean(uint208 r, bool v, uint256 stage) internal pure returns (uint208) {
+        return packCredit(quality(r), offencePenalty(r), v, admitted(r), jailed(r), jailedUntil(r), stage);
     }
 
     function withAdmitted(uint208 r, bool v) internal pure returns (uint208) {
-        return packCredit(quality(r), offencePenalty(r), clean(r), v, jailed(r), jailedUntil(r));
+        return packCredit(quality(r), offencePenalty(r), clean(r), v, jailed(r), jailedUntil(r), gainStage(r));
     }
 
     function withJail(uint208 r, bool v, uint256 until) internal pure returns (uint208) {
-        return packCredit(quality(r), offencePenalty(r), clean(r), admitted(r), v, until);
+        return packCredit(quality(r), offencePenalty(r), clean(r), admitted(r), v, until, gainStage(r));
     }
 
     // ---- trust record

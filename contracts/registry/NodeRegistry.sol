@@ -147,7 +147,7 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         n.admittedAt = SafeCast.toUint48(block.timestamp);
         n.tradingCycle = p.tradingCycle[uint256(n.nodeClass)];
         _nodeList.push(node);
-        _creditRecord[node].push(_now(), NodeRecord.packCredit(0, 0, false, true, false, 0));
+        _creditRecord[node].push(_now(), NodeRecord.packCredit(0, 0, false, true, false, 0, 0));
         _trustRecord[node].push(_now(), NodeRecord.packTrust(p.initialTrust, 0, 0, 0, 0));
         emit NodeAdmitted(node, n.tradingCycle);
     }
@@ -225,10 +225,13 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         _creditRecord[node].push(_now(), c.withQuality(d));
     }
 
-    /// @notice Set whether `node` produced every block of its last delegate epoch (paper 1 eq. 5, ΔC+).
+    /// @notice Set whether `node` produced every block of its delegate term in the current epoch
+    ///         (paper 1 eq. 5, ΔC+): a clean term earns the gain in the next stage's election only,
+    ///         the one whose snapshot is the next epoch's start (CreditScore.gainApplies).
     function setCleanRecord(address node, bool clean) external onlyRole(RECORDER_ROLE) {
         uint208 c = _creditRecord[node].latest();
-        _creditRecord[node].push(_now(), c.withClean(clean));
+        uint256 stage = clean ? (currentEpoch() + 1) % CreditScore.GAIN_STAGE_MODULUS : c.gainStage();
+        _creditRecord[node].push(_now(), c.withClean(clean, stage));
         emit CleanRecordSet(node, clean);
     }
 
@@ -299,7 +302,9 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         return _latestParams();
     }
 
-    /// @notice The credit attributes of `node` at the end of second `timepoint`.
+    /// @notice The credit attributes of `node` at the end of second `timepoint`; `clean` says
+    ///         whether ΔC+ applies to a snapshot at `timepoint + 1` (a clean delegate term in the
+    ///         epoch before that snapshot's, no offence since: CreditScore.gainApplies).
     function creditRecordAt(
         address node,
         uint256 timepoint
@@ -309,7 +314,8 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         returns (uint256 quality, uint256 offencePenalty, bool clean, bool admitted, bool jailed, uint256 jailedUntil)
     {
         uint208 c = _creditRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint));
-        return (c.quality(), c.offencePenalty(), c.clean(), c.admitted(), c.jailed(), c.jailedUntil());
+        clean = _gainAt(c, timepoint + 1);
+        return (c.quality(), c.offencePenalty(), clean, c.admitted(), c.jailed(), c.jailedUntil());
     }
 
     /// @notice The trust attributes of `node` at the end of second `timepoint`.
@@ -369,7 +375,7 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
                     frequencyValue: stored.frequencyValue[uint256(n.nodeClass)],
                     capacity: n.capacity,
                     quality: c.quality(),
-                    cleanRecord: c.clean(),
+                    cleanRecord: _gainAt(c, snapshot),
                     offencePenalty: c.offencePenalty(),
                     elapsedSinceVote: snapshot - since,
                     tradingCycle: n.tradingCycle,
@@ -386,6 +392,11 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
     }
 
     // ------------------------------------------------------------------ internals
+    /// @dev Whether the credit record `c` earns ΔC+ at a snapshot at time `snapshot`.
+    function _gainAt(uint208 c, uint256 snapshot) private view returns (bool) {
+        return CreditScore.gainApplies(c.clean(), c.gainStage(), epochOf(snapshot));
+    }
+
     function _trustInputs(
         address node,
         Node storage n,

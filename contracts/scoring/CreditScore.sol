@@ -17,7 +17,7 @@ library CreditScore {
         uint256 frequencyValue; // F of the node's class
         uint256 capacity; // installed capacity, watts
         uint256 quality; // D after the last settled trading cycle
-        bool cleanRecord; // produced every block of its last delegate epoch (ΔC+ applies)
+        bool cleanRecord; // a clean delegate term in the epoch before the snapshot's (ΔC+; gainApplies)
         uint256 offencePenalty; // credit removed by proven offences (part of ΔC−)
         uint256 elapsedSinceVote; // t of eq. (4), seconds
         uint256 tradingCycle; // T_a of eq. (4), seconds
@@ -62,6 +62,22 @@ library CreditScore {
         if (tradingCycle == 0 || elapsed <= tradingCycle) return 0;
         uint256 loss = (lossRate * elapsed) / tradingCycle;
         return loss > MAX_ATTRIBUTE ? MAX_ATTRIBUTE : loss;
+    }
+
+    /// @notice Stages are counted modulo this (the credit record keeps a stage in 29 bits).
+    uint256 internal constant GAIN_STAGE_MODULUS = 1 << 29;
+
+    /// @notice Whether a clean delegate term earns ΔC+ in the election whose snapshot lies in
+    ///         epoch `stage`: paper 1 2.2.2 gives the gain for packing every transaction of a
+    ///         delegate term, "more advantage in the next stage's election" (在下一阶段竞选过程中更具优势),
+    ///         and section 3's node 10, not elected in the last stage, has gain 0. So the gain of a
+    ///         term in epoch e is `gainStage` = e + 1 (mod 2^29): the snapshot epochStart(e + 1)
+    ///         of the election of e + 2 is the first taken after the term, and the only one it counts in.
+    /// @dev `clean` is false once an offence was proven since the term. Epochs 2^29 apart share a
+    ///      stage: a node whose last clean term was exactly k·2^29 epochs earlier (over 1,000 years
+    ///      at the clock's shortest epoch of 60 s) would gain again.
+    function gainApplies(bool clean, uint256 gainStage, uint256 stage) internal pure returns (bool) {
+        return clean && gainStage == stage % GAIN_STAGE_MODULUS;
     }
 
     /// @notice Paper 1 eq. (5): ΔC+ = a if the node packed every block it was assigned (n = N_tra).

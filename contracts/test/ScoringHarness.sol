@@ -47,6 +47,15 @@ contract ScoringHarness {
         }
     }
 
+    function gainApplies(
+        bool[] memory clean,
+        uint256[] memory gainStage,
+        uint256[] memory stage
+    ) external pure returns (bool[] memory out) {
+        out = new bool[](clean.length);
+        for (uint256 i = 0; i < clean.length; ++i) out[i] = CreditScore.gainApplies(clean[i], gainStage[i], stage[i]);
+    }
+
     function trustUpdates(
         ScoringParams memory p,
         uint256[] memory trusts,

@@ -40,6 +40,18 @@ export function creditLoss(elapsed: bigint, tradingCycle: bigint, lossRate: bigi
   return cap10((lossRate * elapsed) / tradingCycle);
 }
 
+/** Stages are counted modulo this (the credit record keeps a stage in 29 bits). */
+export const GAIN_STAGE_MODULUS = 1n << 29n;
+
+/**
+ * Whether a clean delegate term earns ΔC+ in the election whose snapshot lies in epoch `stage`
+ * (paper 1 2.2.2: the gain counts in the next stage's election only). A term in epoch e stores
+ * `gainStage` = e + 1 mod 2^29; `clean` is false once an offence was proven since.
+ */
+export function gainApplies(clean: boolean, gainStage: bigint, stage: bigint): boolean {
+  return clean && gainStage === stage % GAIN_STAGE_MODULUS;
+}
+
 /** Paper 1 eq. (5): ΔC+ = a when the node packed every block it was assigned. */
 export function creditGain(cleanRecord: boolean, gainValue: bigint): bigint {
   return cleanRecord ? gainValue : 0n;

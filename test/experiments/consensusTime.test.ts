@@ -33,3 +33,15 @@ describe("experiments: consensus time", () => {
     await expect(measureConsensusTime(10, 1, 0)).to.be.rejectedWith("wave must be a positive integer, got 0");
   });
 });
+
+describe("experiments: Fig. 3's repeated rounds", () => {
+  it("times every round of one deployment, each a whole election that finalizes", async () => {
+    const { measureRounds } = await import("../../experiments/consensusTime");
+    const times = await measureRounds(10, 3, 7);
+    expect(times).to.have.length(3);
+    for (const t of times) expect(t).to.be.greaterThan(0);
+    const election = await ethers.getContractAt("DelegateElection", (await ethers.provider.getLogs({ fromBlock: 0, topics: [ethers.id("ElectionOpened(uint256,uint256,uint256)")] }))[0].address);
+    expect(await election.queryFilter(election.filters.DelegatesFinalized())).to.have.length(3);
+    await expect(measureRounds(10, 0, 1)).to.be.rejectedWith("rounds must be a positive integer, got 0");
+  });
+});

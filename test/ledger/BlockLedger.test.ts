@@ -88,7 +88,12 @@ describe("BlockLedger", () => {
       }
       await time.increaseTo(await f.slotStart(3n));
       await expect((await commit(f, 3n)).tx).to.emit(f.ledger, "CleanEpoch").withArgs(f.members[0], f.epoch);
-      expect((await f.registry.creditRecordAt(f.members[0], await time.latest())).clean).to.equal(true);
+      // the gain counts at the next epoch's snapshot (the next stage's election), not before, not after
+      const next = await f.election.epochStart(f.epoch + 1n);
+      const d = await f.election.epochDuration();
+      expect((await f.registry.creditRecordAt(f.members[0], next - 1n)).clean).to.equal(true);
+      expect((await f.registry.creditRecordAt(f.members[0], next - 2n)).clean).to.equal(false);
+      expect((await f.registry.creditRecordAt(f.members[0], next + d - 1n)).clean).to.equal(false);
     });
   });
 

@@ -142,6 +142,30 @@ describe("NodeRegistry", () => {
       expect(r.trust).to.equal(100n * WAD - (WAD * (3n * 86_400n + 1n)) / 86_400n);
     });
 
+    it("ΔC+ of a clean term counts in the next stage's election only (paper 1 eq. 5), and an offence clears it", async () => {
+      const { registry, admin, node } = await withRecorder(ScoringModel.Credit);
+      const term = await registry.currentEpoch();
+      await expect(registry.connect(admin).setCleanRecord(node.address, true)).to.emit(registry, "CleanRecordSet").withArgs(node.address, true);
+      const d = await registry.epochDuration();
+      const next = await registry.epochStart(term + 1n); // the snapshot of the election of term + 2
+      const clean = async (t: bigint) => (await registry.creditRecordAt(node.address, t)).clean;
+      expect(await clean(next - 1n), "the next stage").to.equal(true);
+      expect(await clean(next - 2n), "a snapshot inside the term's own epoch").to.equal(false);
+      expect(await clean(next + d - 1n), "the stage after: expired").to.equal(false);
+      const inputs = { votes: 0n, totalVotes: 0n, weightedVotes: 0n, lastVote: 0n, deposit: 1_000n * WAD };
+      const p = defaultScoringParams();
+      const [[okNext, gained], [okLater, plain]] = await Promise.all([registry.scoreAt(node.address, next, inputs), registry.scoreAt(node.address, next + d, inputs)]);
+      expect(okNext && okLater).to.equal(true);
+      expect(gained - plain).to.equal((p.mu * p.gainValue) / WAD);
+      // a second clean term in the next epoch moves the gain on by one stage
+      await time.increaseTo(next);
+      await registry.connect(admin).setCleanRecord(node.address, true);
+      expect(await clean(next + d - 1n)).to.equal(true);
+      expect(await clean(next + 2n * d - 1n)).to.equal(false);
+      await registry.connect(admin).recordOffence(node.address, 0n, 0n);
+      expect(await clean(next + d - 1n), "an offence since the term").to.equal(false);
+    });
+
     it("records an offence: penalties, jail, and unjail only after the period with enough deposit", async () => {
       const { registry, admin, node, vault } = await withRecorder();
       await registry.connect(admin).setCleanRecord(node.address, true);
@@ -149,7 +173,9 @@ describe("NodeRegistry", () => {
       const t = await time.latest();
       const c = await registry.creditRecordAt(node.address, t);
       expect(c.offencePenalty).to.equal(2n * WAD);
-      expect(c.clean).to.equal(false);
+      // where the clean term alone would still earn ΔC+: the next epoch's snapshot
+      const stage = await registry.epochStart((await registry.currentEpoch()) + 1n);
+      expect((await registry.creditRecordAt(node.address, stage - 1n)).clean).to.equal(false);
       expect(c.jailed).to.equal(true);
       expect(c.jailedUntil).to.equal(BigInt(t) + 3_600n);
       expect((await registry.trustRecordAt(node.address, t)).trust).to.equal(80n * WAD);

@@ -5,7 +5,7 @@ import { ethers } from "hardhat";
 import fc from "fast-check";
 import type { ScoringHarness } from "../../typechain-types";
 import { WAD, defaultScoringParams, type ScoringParams } from "../../src/scoring/params";
-import { creditScore, quality, type CreditInputs } from "../../src/scoring/creditScore";
+import { GAIN_STAGE_MODULUS, creditScore, gainApplies, quality, type CreditInputs } from "../../src/scoring/creditScore";
 import {
   decayedTrust,
   dynamicTrustScore,
@@ -159,6 +159,31 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
     expect(chain[6]).to.equal(0n); // over 100 %
     expect(chain[7]).to.equal(10n * WAD); // exact
     expect(chain[9]).to.equal(0n);
+  });
+
+  it("ΔC+ of eq. (5) counts in the next stage only: same stage, the one before and after, modulo 2^29, cleared", async () => {
+    const M = GAIN_STAGE_MODULUS;
+    const rows: [boolean, bigint, bigint][] = [
+      [true, 5n, 5n],
+      [true, 5n, 4n],
+      [true, 5n, 6n],
+      [false, 5n, 5n],
+      [true, 0n, 0n],
+      [true, 0n, M], // the stage after 2^29 - 1 wraps to 0
+      [true, M - 1n, M - 1n],
+      [true, 5n, 5n + M],
+      [true, 5n, 2n ** 256n - 1n],
+      ...fc.sample(fc.tuple(fc.boolean(), edgy([0n, 1n, M - 1n], M - 1n), edgy([0n, 1n, M - 1n, M, 2n ** 256n - 1n], 2n ** 64n)), { numRuns: RUNS, seed: SEED + 3 }),
+    ];
+    const chain = await inBatches(rows, (b) =>
+      harness.gainApplies(
+        b.map((x) => x[0]),
+        b.map((x) => x[1]),
+        b.map((x) => x[2]),
+      ),
+    );
+    expect(chain).to.deep.equal(rows.map(([clean, gainStage, stage]) => gainApplies(clean, gainStage, stage)));
+    expect(chain.slice(0, 9)).to.deep.equal([true, false, false, false, true, true, true, true, (2n ** 256n - 1n) % M === 5n]);
   });
 
   it("trust reward, penalty and decay of eqs. (7)-(8)", async () => {
