@@ -13,6 +13,7 @@ task("deploy-system", "Deploy token, vault, registry, meter book, election, ledg
   .addOptionalParam("delegates", "K, delegates per epoch (1-101)", undefined, types.string)
   .addOptionalParam("standbys", "standbys after the K delegates (0-32)", undefined, types.string)
   .addOptionalParam("token", "an existing ERC-20 to stake with (default: deploy a test token)", undefined, types.string)
+  .addOptionalParam("poolShares", "how every inflow of the reward pool is shared: producers,attesters,keepers in basis points adding up to 10000 (default 6000,1500,2500)", undefined, types.string)
   .addFlag("json", "print the record as JSON")
   .setAction((args: Record<string, string | boolean | undefined>, hre) =>
     asTask("deploy-system", async () => {
@@ -27,6 +28,10 @@ task("deploy-system", "Deploy token, vault, registry, meter book, election, ledg
       if (args.delegates !== undefined) options.delegateCount = p.whole("--delegates", args.delegates as string, 1n, 101n);
       if (args.standbys !== undefined) options.standbyCount = p.whole("--standbys", args.standbys as string, 0n, 32n);
       if (args.token !== undefined) options.token = p.address("--token", args.token as string);
+      if (args.poolShares !== undefined) {
+        const shares = p.poolShares("--pool-shares", args.poolShares as string);
+        [options.producerPoolShareBps, options.attesterPoolShareBps, options.keeperPoolShareBps] = [shares.producers, shares.attesters, shares.keepers];
+      }
       if (hre.network.name === "hardhat") throw new Error('network "hardhat" forgets everything when the command ends: deploy to --network localhost (after `npx hardhat node`) or --network testnet');
       if (!("url" in hre.network.config)) throw new Error(`network "${hre.network.name}" has no url`);
       const provider = rpcProvider(hre.network.config.url);

@@ -142,6 +142,16 @@ roleTask("claim", "Anyone: claim accrued rewards", async (_a, ctx) => {
   return { text: `claimed ${fmt(amount)} (tx ${r.hash})`, json: { amount, tx: r.hash } };
 });
 
+roleTask("fund-rewards", "Benefactor: add tokens to the reward pool, shared among block producers, attesters and keepers by the deployment's shares (approves the vault when needed)", async (a, ctx) => {
+  const { need } = await import("./lib/context");
+  const { fundRewards } = await import("../src/rewards/fund");
+  const amount = p.tokens("--amount", a.amount as string);
+  const f = await fundRewards(ctx.contracts.vault, ctx.contracts.token, need(ctx.signer), amount, "--amount");
+  const parts = (x: { producers: bigint; attesters: bigint; keepers: bigint }) =>
+    `producers ${fmt(x.producers)}, attesters ${fmt(x.attesters)}, keepers ${fmt(x.keepers)}`;
+  return { text: `funded ${fmt(amount)}: ${parts(f.shared)}; role pools now ${parts(f.pools)} (tx ${f.tx})`, json: f };
+}).addParam("amount", "tokens, e.g. 100");
+
 roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it to the current delegates", async (a, ctx) => {
   const { ledgerDomain } = await import("../src/ledger/signing");
   const { sendToDelegates, signedTrade } = await import("../src/delegate/prosumer");

@@ -7,7 +7,7 @@ import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {NodeRegistry} from "../registry/NodeRegistry.sol";
 import {SlotClock} from "../registry/EpochClock.sol";
-import {StakeVault, IDepositObserver} from "../staking/StakeVault.sol";
+import {StakeVault, IDepositObserver, RewardRole} from "../staking/StakeVault.sol";
 import {ElectionKey, ElectionRule} from "../scoring/ElectionKey.sol";
 import {ScoringModel} from "../scoring/ScoringParams.sol";
 import {ClassicScore} from "../scoring/ClassicScore.sol";
@@ -431,8 +431,9 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     }
 
     /// @notice Finalize epoch `epoch`'s (possibly repaired) list after the challenge window and
-    ///         before the epoch starts; the submitter earns the keeper reward from the pool (claimed
-    ///         later, pull). Reads no list unless a node was jailed after the snapshot.
+    ///         before the epoch starts; the submitter earns up to the keeper reward from the keepers'
+    ///         share of the pool (paper 1 2.2.1 rule 5; claimed later, pull). Reads no list unless a
+    ///         node was jailed after the snapshot.
     function finalize(uint256 epoch) external {
         Election storage el = elections[epoch];
         if (el.finalized) revert AlreadyFinalized(epoch);
@@ -442,7 +443,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         if (block.timestamp < end) revert ChallengeWindowOpen(epoch, end);
         if (el.members == 0) revert NothingToElect(epoch); // challenges emptied it: carry over
         address submitter = _submitter(pointer);
-        uint256 reward = vault.accrueReward(submitter, keeperReward);
+        uint256 reward = vault.accrueReward(RewardRole.Keeper, submitter, keeperReward);
         _finalize(epoch, pointer, submitter, reward);
     }
 

@@ -6,7 +6,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {NodeRegistry} from "../registry/NodeRegistry.sol";
-import {StakeVault} from "../staking/StakeVault.sol";
+import {StakeVault, RewardRole} from "../staking/StakeVault.sol";
 import {DelegateElection} from "../election/DelegateElection.sol";
 
 /// @title BlockLedger
@@ -81,8 +81,8 @@ contract BlockLedger is AccessControl, EIP712 {
     }
 
     struct Rewards {
-        uint128 producerReward; // per committed block, from the pool
-        uint128 attesterReward; // per attesting delegate other than the producer
+        uint128 producerReward; // per committed block, at most, from the producers' pool
+        uint128 attesterReward; // per attesting delegate other than the producer, at most, from the attesters' pool
         uint64 reporterShare; // of a slash, WAD
         uint64 evidenceWindow; // seconds after a slot's end
     }
@@ -369,14 +369,21 @@ contract BlockLedger is AccessControl, EIP712 {
         }
     }
 
-    /// @dev Block rewards from the pool (never more than it holds) and the correct-action records.
+    /// @dev Block rewards and the correct-action records. Paper 1 2.2.1 rule 5: the producer is paid
+    ///      up to `producerReward` from the producers' share of the pool, the other attesters equally,
+    ///      up to `attesterReward` each, from the attesters' share, in one call; a short share pays
+    ///      what it holds ({StakeVault.accrueRewardEach}).
     function _pay(address producer, address[] memory attesters) private {
         Rewards memory r = rewards;
-        vault.accrueReward(producer, r.producerReward);
-        for (uint256 i = 0; i < attesters.length; ++i) {
+        vault.accrueReward(RewardRole.Producer, producer, r.producerReward);
+        uint256 n = attesters.length;
+        address[] memory others = new address[](n - 1); // the producer is among them once ({_attestations})
+        uint256 j;
+        for (uint256 i = 0; i < n; ++i) {
             registry.recordCorrectAction(attesters[i]);
-            if (attesters[i] != producer) vault.accrueReward(attesters[i], r.attesterReward);
+            if (attesters[i] != producer) others[j++] = attesters[i];
         }
+        vault.accrueRewardEach(RewardRole.Attester, others, r.attesterReward);
     }
 
     /// @dev Leaves bind an order to both signatures: keccak256(keccak256(abi.encode(order,

@@ -25,14 +25,29 @@ interface IMinimumDeposit {
     function minDeposit() external view returns (uint256);
 }
 
+/// @notice Who does the work the reward pool pays for (paper 1 2.2.1 rule 5: "the trading platform
+///         builds a prize pool; delegate nodes that complete their work receive part of the reward").
+enum RewardRole {
+    Producer, // commits a block in its slot (BlockLedger)
+    Attester, // signs another delegate's block (BlockLedger)
+    Keeper // has its submitted election finalized (DelegateElection)
+}
+
 /// @title StakeVault
 /// @notice The one contract that holds tokens (SPEC.md section 6): node deposits with unbonding,
-///         keeper bonds, the reward pool fed by participation fees and slashes, and rewards that
-///         are accrued by the system contracts and claimed by their owners (pull, never push).
+///         keeper bonds, the reward pool fed by participation fees, slashes and benefactors, and
+///         rewards that are accrued by the system contracts and claimed by their owners (pull,
+///         never push).
 /// @dev Conservation: `token.balanceOf(this) == accountedBalance()` at all times, where the
 ///      accounted balance is bonded + unbonding deposits + keeper bonds (bonded and unbonding)
 ///      + pool + unclaimed rewards. Bonded deposits are checkpointed by timestamp so a score can
 ///      read the deposit at any past snapshot in O(log n).
+///      The pool is three role pools (paper 1 2.2.1 rule 5, SPEC.md section 6): every token that
+///      comes in (fee, slash, funding) is split at once by the basis points fixed at deployment,
+///      attesters' and keepers' parts rounded down and the producers' part the rest, so the three
+///      parts add up to the inflow to the wei. An accrual for a role is paid only from that role's
+///      pool and never more than it holds: no role is ever paid more than its share of what came in,
+///      whatever the others do.
 contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     using SafeERC20 for IERC20;
     using Checkpoints for Checkpoints.Trace208;
@@ -63,6 +78,8 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     error ObserverAlreadySet(address observer);
     error DepositRuleAlreadySet(address rule);
     error ZeroAddress(string field);
+    /// @notice The pool shares must add up to 10,000 basis points.
+    error PoolSharesNotWhole(uint256 producers, uint256 attesters, uint256 keepers);
 
     // ------------------------------------------------------------------ events
     event Deposited(address indexed node, uint256 amount, uint256 bonded);
@@ -73,7 +90,10 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     event KeeperBondWithdrawn(address indexed keeper, uint256 amount);
     event FeeCollected(address indexed payer, uint256 amount, uint256 pool);
     event PoolFunded(address indexed funder, uint256 amount, uint256 pool);
-    event RewardAccrued(address indexed account, uint256 amount, uint256 pool);
+    /// @notice An inflow of `amount` split among the role pools (its three parts add up to it).
+    event PoolShared(uint256 amount, uint256 toProducers, uint256 toAttesters, uint256 toKeepers);
+    /// @dev `rolePool` is what is left in `role`'s pool after this accrual.
+    event RewardAccrued(address indexed account, RewardRole indexed role, uint256 amount, uint256 rolePool);
     event RewardClaimed(address indexed account, uint256 amount);
     event Slashed(address indexed node, uint256 amount, address indexed reporter, uint256 reporterShare);
     event KeeperBondSeized(address indexed keeper, uint256 amount, address indexed beneficiary);
@@ -81,12 +101,26 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     event UnbondingFloorAdded(address floor);
     event DepositRuleSet(address rule);
     event DepositObserverSet(address observer);
+    event PoolSharesSet(uint256 producers, uint256 attesters, uint256 keepers);
 
     // ------------------------------------------------------------------ storage
     struct Unbonding {
         uint128 amount;
         uint48 releaseAt;
     }
+
+    /// @notice How every inflow of the pool is shared among the roles, in basis points (sum 10,000).
+    struct PoolShares {
+        uint256 producers;
+        uint256 attesters;
+        uint256 keepers;
+    }
+
+    uint256 internal constant BPS = 10_000;
+    /// @notice Shares of every inflow, fixed at deployment; producers take the rounding remainder.
+    uint256 public immutable producerShareBps;
+    uint256 public immutable attesterShareBps;
+    uint256 public immutable keeperShareBps;
 
     /// @notice The stake and fee token, fixed at deployment.
     IERC20 public immutable token;
@@ -105,20 +139,36 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     mapping(address keeper => Unbonding) public keeperUnbonding;
     mapping(address account => uint256) public rewards;
 
-    /// @notice Reward pool: fees and slash proceeds not yet accrued to anyone.
-    /// @dev Packed with `totalRewards` in one slot: an accrual moves tokens from one to the other,
-    ///      so it writes one slot instead of two (2^128 − 1 base units is ample for any token).
-    uint128 public pool;
-    /// @notice Accrued rewards not yet claimed, all accounts together.
-    uint128 public totalRewards;
+    /// @dev The role pools, what came in and is not yet accrued to anyone, and the accrued rewards
+    ///      not yet claimed. Producers and attesters share a slot (a block pays both), keepers share
+    ///      one with the unclaimed total (a finalization writes one slot); 2^128 − 1 base units is
+    ///      ample for any token.
+    struct Pools {
+        uint128 producers;
+        uint128 attesters;
+        uint128 keepers;
+        uint128 unclaimed;
+    }
+    Pools private _pools;
     uint256 public totalBonded;
     uint256 public totalUnbonding;
     uint256 public totalKeeperBonds;
 
-    constructor(IERC20 token_, address admin, uint256 unbondingPeriod_) {
+    /// @param shares How every inflow of the pool is shared among producers, attesters and keepers
+    ///        (basis points adding up to 10,000), fixed for the vault's life.
+    constructor(IERC20 token_, address admin, uint256 unbondingPeriod_, PoolShares memory shares) {
         if (address(token_) == address(0)) revert ZeroAddress("token");
         if (admin == address(0)) revert ZeroAddress("admin");
+        // each at most 10,000, so the sum cannot overflow
+        if (
+            shares.producers > BPS ||
+            shares.attesters > BPS ||
+            shares.keepers > BPS ||
+            shares.producers + shares.attesters + shares.keepers != BPS
+        ) revert PoolSharesNotWhole(shares.producers, shares.attesters, shares.keepers);
         token = token_;
+        (producerShareBps, attesterShareBps, keeperShareBps) = (shares.producers, shares.attesters, shares.keepers);
+        emit PoolSharesSet(shares.producers, shares.attesters, shares.keepers);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setUnbondingPeriod(unbondingPeriod_);
     }
@@ -192,31 +242,63 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     // ------------------------------------------------------------------ pool and rewards
-    /// @notice Anyone may add tokens to the reward pool (e.g. a platform bootstrapping rewards).
+    /// @notice Anyone may add tokens to the reward pool (a benefactor: a platform bootstrapping
+    ///         rewards); they are shared among the roles like every inflow ({PoolShared}).
     function fundPool(uint256 amount) external nonReentrant {
         _pull(msg.sender, amount);
-        pool += SafeCast.toUint128(amount);
-        emit PoolFunded(msg.sender, amount, pool);
+        _share(amount);
+        emit PoolFunded(msg.sender, amount, pool());
     }
 
-    /// @notice Collect a participation fee from `payer` into the pool (paper 1 2.2.1 rule 5).
+    /// @notice Collect a participation fee from `payer` into the pool (paper 1 2.2.1 rule 5: nodes
+    ///         that trade pay the platform, which builds the prize pool), shared among the roles.
     /// @dev Operator only; `payer` must have approved this contract.
     function collectFee(address payer, uint256 amount) external onlyRole(OPERATOR_ROLE) whenNotPaused nonReentrant {
         if (amount == 0) return;
         _pull(payer, amount);
-        pool += SafeCast.toUint128(amount);
-        emit FeeCollected(payer, amount, pool);
+        _share(amount);
+        emit FeeCollected(payer, amount, pool());
     }
 
-    /// @notice Accrue up to `amount` from the pool to `account`; returns what was accrued.
-    /// @dev Never pays more than the pool holds: a short pool pays what it has.
-    function accrueReward(address account, uint256 amount) external onlyRole(OPERATOR_ROLE) returns (uint256 paid) {
-        uint128 available = pool;
+    /// @notice Accrue up to `amount` from `role`'s pool to `account` (paper 1 2.2.1 rule 5: a
+    ///         delegate that completed its work gets part of the prize pool); returns what was accrued.
+    /// @dev Never pays more than `role`'s pool holds: a short pool pays what it has, zero when empty.
+    function accrueReward(
+        RewardRole role,
+        address account,
+        uint256 amount
+    ) external onlyRole(OPERATOR_ROLE) returns (uint256 paid) {
+        uint256 available = _poolOf(role);
         paid = amount < available ? amount : available;
         if (paid == 0) return 0;
-        (pool, totalRewards) = (available - uint128(paid), totalRewards + uint128(paid)); // paid ≤ pool
+        _setPool(role, available - paid);
+        _pools.unclaimed = SafeCast.toUint128(_pools.unclaimed + paid);
         rewards[account] += paid;
-        emit RewardAccrued(account, paid, pool);
+        emit RewardAccrued(account, role, paid, available - paid);
+    }
+
+    /// @notice Accrue to each of `accounts` the same amount from `role`'s pool: `amountEach`, or an
+    ///         equal share of the pool when it holds less (rounded down; the rest stays in it), so
+    ///         the order of `accounts` favours nobody. Returns what each was accrued.
+    /// @dev Bounded by the caller's list (the ledger's attesters, at most K + standbys).
+    function accrueRewardEach(
+        RewardRole role,
+        address[] calldata accounts,
+        uint256 amountEach
+    ) external onlyRole(OPERATOR_ROLE) returns (uint256 paidEach) {
+        uint256 n = accounts.length;
+        if (n == 0) return 0;
+        uint256 left = _poolOf(role);
+        uint256 equalShare = left / n;
+        paidEach = amountEach < equalShare ? amountEach : equalShare;
+        if (paidEach == 0) return 0;
+        _setPool(role, left - paidEach * n); // paidEach · n ≤ left
+        _pools.unclaimed = SafeCast.toUint128(_pools.unclaimed + paidEach * n);
+        for (uint256 i = 0; i < n; ++i) {
+            rewards[accounts[i]] += paidEach;
+            left -= paidEach;
+            emit RewardAccrued(accounts[i], role, paidEach, left);
+        }
     }
 
     /// @notice Transfer the caller's accrued rewards to it. Works while paused.
@@ -224,7 +306,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         amount = rewards[msg.sender];
         if (amount == 0) revert NothingToClaim(msg.sender);
         rewards[msg.sender] = 0;
-        totalRewards -= uint128(amount); // one account's rewards never exceed the total
+        _pools.unclaimed -= uint128(amount); // one account's rewards never exceed the total
         emit RewardClaimed(msg.sender, amount);
         token.safeTransfer(msg.sender, amount);
     }
@@ -255,8 +337,8 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         slashed = fromBonded + fromUnbonding;
         uint256 share = (slashed * reporterShareWad) / 1e18;
         if (share != 0) rewards[reporter] += share;
-        // the slash came out of deposits, so both amounts fit wherever deposits did
-        (pool, totalRewards) = (pool + SafeCast.toUint128(slashed - share), totalRewards + SafeCast.toUint128(share));
+        _pools.unclaimed = SafeCast.toUint128(_pools.unclaimed + share);
+        _share(slashed - share);
         emit Slashed(node, slashed, reporter, share);
         if (fromBonded != 0) _notify(node, previous, previous - fromBonded);
     }
@@ -278,7 +360,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         seized = fromBond + fromUnbonding;
         totalKeeperBonds -= seized;
         rewards[beneficiary] += seized;
-        totalRewards += SafeCast.toUint128(seized);
+        _pools.unclaimed = SafeCast.toUint128(_pools.unclaimed + seized);
         emit KeeperBondSeized(keeper, seized, beneficiary);
     }
 
@@ -351,9 +433,26 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         return _bonded[node].upperLookupRecent(SafeCast.toUint48(timepoint));
     }
 
+    /// @notice The reward pool: what came in (fees, slashes, funding) and is not yet accrued, all roles.
+    function pool() public view returns (uint256) {
+        Pools memory p = _pools;
+        return uint256(p.producers) + p.attesters + p.keepers;
+    }
+
+    /// @notice What each role may still be paid: its share of every inflow less what it was accrued.
+    function rewardPools() external view returns (uint256 producers, uint256 attesters, uint256 keepers) {
+        Pools memory p = _pools;
+        return (p.producers, p.attesters, p.keepers);
+    }
+
+    /// @notice Accrued rewards not yet claimed, all accounts together.
+    function totalRewards() public view returns (uint256) {
+        return _pools.unclaimed;
+    }
+
     /// @notice What the vault owes: must equal its token balance (SPEC.md section 6).
     function accountedBalance() external view returns (uint256) {
-        return totalBonded + totalUnbonding + totalKeeperBonds + pool + totalRewards;
+        return totalBonded + totalUnbonding + totalKeeperBonds + pool() + totalRewards();
     }
 
     // ------------------------------------------------------------------ internals
@@ -382,6 +481,35 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         if (block.timestamp < u.releaseAt) revert UnbondingNotFinished(msg.sender, u.releaseAt, block.timestamp);
         delete book[msg.sender];
         return u.amount;
+    }
+
+    /// @dev Splits an inflow among the role pools by the deployment's shares: attesters' and
+    ///      keepers' parts round down, producers take the rest, so the parts add up to `amount`.
+    function _share(uint256 amount) private {
+        if (amount == 0) return;
+        uint256 toAttesters = (amount * attesterShareBps) / BPS;
+        uint256 toKeepers = (amount * keeperShareBps) / BPS;
+        uint256 toProducers = amount - toAttesters - toKeepers; // shares sum to 10,000: never negative
+        Pools storage p = _pools;
+        (p.producers, p.attesters) = (
+            SafeCast.toUint128(p.producers + toProducers),
+            SafeCast.toUint128(p.attesters + toAttesters)
+        );
+        p.keepers = SafeCast.toUint128(p.keepers + toKeepers);
+        emit PoolShared(amount, toProducers, toAttesters, toKeepers);
+    }
+
+    function _poolOf(RewardRole role) private view returns (uint256) {
+        if (role == RewardRole.Producer) return _pools.producers;
+        if (role == RewardRole.Attester) return _pools.attesters;
+        return _pools.keepers;
+    }
+
+    /// @dev `value` never exceeds the pool it replaces, so it fits in 128 bits.
+    function _setPool(RewardRole role, uint256 value) private {
+        if (role == RewardRole.Producer) _pools.producers = uint128(value);
+        else if (role == RewardRole.Attester) _pools.attesters = uint128(value);
+        else _pools.keepers = uint128(value);
     }
 
     function _notify(address node, uint256 previous, uint256 current) private {

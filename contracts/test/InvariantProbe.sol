@@ -21,6 +21,8 @@ contract InvariantProbe {
         // is finalized: every slot still to come belongs to its index's latest holder (a hand-over
         // always starts at the current slot or later), so none of them may be jailed
         address[] owners;
+        uint256[3] rewardPools; // producers', attesters', keepers' pools
+        uint256 totalRewards; // accrued, not yet claimed
     }
 
     /// @notice What the honesty invariant (SPEC.md section 9, invariant 6) reads of each node: the
@@ -44,6 +46,8 @@ contract InvariantProbe {
     ) external view returns (State memory s) {
         s.vaultBalance = IERC20(vault.token()).balanceOf(address(vault));
         s.accounted = vault.accountedBalance();
+        (s.rewardPools[0], s.rewardPools[1], s.rewardPools[2]) = vault.rewardPools();
+        s.totalRewards = vault.totalRewards();
         s.stakes = new uint256[](nodes.length);
         s.jailed = new bool[](nodes.length);
         for (uint256 i = 0; i < nodes.length; ++i) {

@@ -1,6 +1,7 @@
 // Command-line values checked one by one: every error names the argument and says what it wants.
 import { getAddress, parseUnits } from "ethers";
 import { NodeClass } from "../scoring/params";
+import { BPS, type PoolShares } from "../rewards/pool";
 
 export class ArgumentError extends Error {}
 
@@ -50,6 +51,20 @@ export function votes(name: string, raw: string | undefined): { candidates: stri
     amounts.push(whole(`${name} entry ${i + 1} count`, count.trim(), 1n, 1000n));
   }
   return { candidates, amounts };
+}
+
+/**
+ * Pool shares as "producers,attesters,keepers" in basis points, e.g. "6000,1500,2500": exactly what
+ * the vault's constructor accepts (each 0-10,000, adding up to 10,000).
+ */
+export function poolShares(name: string, raw: string | undefined): PoolShares {
+  const parts = (raw ?? "").split(",").map((x) => x.trim());
+  if (parts.length !== 3 || parts.some((x) => !/^\d{1,5}$/.test(x)))
+    throw new ArgumentError(`${name}: "${raw ?? ""}" is not three basis points producers,attesters,keepers (e.g. 6000,1500,2500)`);
+  const [producers, attesters, keepers] = parts.map(BigInt);
+  if (producers + attesters + keepers !== BPS)
+    throw new ArgumentError(`${name}: "${raw}" adds up to ${producers + attesters + keepers} basis points, not ${BPS}`);
+  return { producers, attesters, keepers };
 }
 
 /** One of `choices`. */

@@ -3,7 +3,10 @@
 // malicious nodes and a sequence of steps by honest nodes, malicious nodes and an adversary whose
 // arguments come from the whole domain of each type; after every step the invariants are checked
 // against a model of what may move and of who behaved correctly:
-//   1. the vault holds exactly bonded + unbonding + keeper bonds + pool + unclaimed rewards;
+//   1. the vault holds exactly bonded + unbonding + keeper bonds + pool + unclaimed rewards; every
+//      inflow of the pool is split among the role pools by the deployment's shares to the wei, no
+//      accrual takes more than its role's pool holds or its rate, and each account's unclaimed
+//      rewards are what the model counted from the vault's events (the money model, checkPool);
 //   2. a finalized delegate set is exactly the reference election's (the K best keys);
 //   3. no offence is punished twice, and no jailed node owns a slot still to come;
 //   4. a node's stake moves only by its own deposit or withdrawal, or by a slash in the same
@@ -61,6 +64,8 @@ import { nextChallenge, type Challenge } from "../../src/keeper/watcher";
 import type { Keyed } from "../../src/election/engine";
 import { openElection } from "../../src/election/open";
 import { depth } from "../depth";
+import { RewardRole, splitInflow, type PoolShares } from "../../src/rewards/pool";
+import { poolShares } from "../../src/deployment/deploySystem";
 
 /** Sequences in all, shared by the two test files; steps at most per sequence. */
 const SEQUENCES = depth("PROPERTY_SEQUENCES", 24, 1000);
@@ -265,7 +270,10 @@ async function world() {
   const addresses = nodes.map((n) => n.address);
   const signerOf = new Map<string, Signer>([...nodes, consumer, intruder].map((n) => [n.address, n]));
   const clock = await Clock.read(f.election);
-  const window = (await f.ledger.rewards()).evidenceWindow;
+  const ledgerRewards = await f.ledger.rewards();
+  const window = ledgerRewards.evidenceWindow;
+  // the most one accrual of each role may take: a block's producer, each attester, a finalization
+  const rates = [ledgerRewards.producerReward, ledgerRewards.attesterReward, await f.election.keeperReward()];
   const penalties = f.system.options.penalties;
   const names = new Map<string, string>([
     ...addresses.map((a, i): [string, string] => [a, `node${i}`]),
@@ -286,6 +294,9 @@ async function world() {
     orderDigest: orderDigester(domain),
     clock,
     window,
+    rates,
+    shares: poolShares(f.system.options),
+    contractAddresses: await Promise.all([f.vault, f.ledger, f.election].map((c) => c.getAddress())),
     penalties,
     names,
   };
@@ -361,6 +372,22 @@ interface Model {
   trail: string[];
   tolerated: Map<string, number>;
   stats: Map<string, number>;
+  money: Money;
+}
+
+/** The reward pool as the model counts it from every vault event since the sequence began. */
+interface Money {
+  /** The first block whose vault events are not folded in yet. */
+  fromBlock: number;
+  /** Producers', attesters' and keepers' pools (RewardRole order). */
+  pools: bigint[];
+  /** Unclaimed rewards of every account an event named, and of all accounts together. */
+  rewards: Map<string, bigint>;
+  totalRewards: bigint;
+  /** The split of the latest PoolShared event, waiting for the inflow event that follows it. */
+  shared: (PoolShares & { amount: bigint }) | null;
+  /** Accruals from the role pools folded in: the sequences must reach them. */
+  accruals: number;
 }
 
 const slotKey = (epoch: bigint, slot: bigint) => `${epoch}:${slot}`;
@@ -634,8 +661,119 @@ async function readState(w: World) {
   );
 }
 
+/** The money model at the start of a sequence: the vault's pools and unclaimed total, from the next block on. */
+async function moneyNow(w: World): Promise<Money> {
+  const [pools, totalRewards, block] = await Promise.all([
+    w.vault.rewardPools(),
+    w.vault.totalRewards(),
+    ethers.provider.getBlockNumber(),
+  ]);
+  return { fromBlock: block + 1, pools: [...pools], rewards: new Map(), totalRewards, shared: null, accruals: 0 };
+}
+
+/**
+ * Folds every vault event since the last check into the money model and holds the vault to it: an
+ * inflow (fee, funding, a slash's remainder) is shared exactly as src/rewards/pool.ts splits it; an
+ * accrual takes at most its rate and what its role's pool holds (no role is paid more than its
+ * share of what came in), and only to who did that role's work in the same transaction (the
+ * producer or an other attester of the block committed, the submitter of the election finalized,
+ * for the reward the election reports); a claim pays exactly what the account was accrued. Then the vault's
+ * pools, unclaimed total and every account the events named must equal the model's, to the wei.
+ */
+async function checkPool(w: World, m: Model, s: Awaited<ReturnType<typeof readState>>) {
+  const money = m.money;
+  const latest = await ethers.provider.getBlockNumber(); // no transaction since the probe's read
+  if (latest < money.fromBlock) return;
+  const [vault, ledger, election] = w.contractAddresses;
+  const logs = await ethers.provider.getLogs({ address: [vault, ledger, election], fromBlock: money.fromBlock, toBlock: latest });
+  money.fromBlock = latest + 1;
+  // who did which work in each transaction: blocks committed, elections finalized
+  const work = new Map<string, { producers: string[]; attesters: string[]; keepers: Map<string, bigint> }>();
+  const workOf = (tx: string) => {
+    if (!work.has(tx)) work.set(tx, { producers: [], attesters: [], keepers: new Map() });
+    return work.get(tx)!;
+  };
+  for (const log of logs) {
+    if (log.address === ledger) {
+      const e = w.ledger.interface.parseLog(log);
+      if (e?.name !== "BlockCommitted") continue;
+      workOf(log.transactionHash).producers.push(e.args.producer);
+      workOf(log.transactionHash).attesters.push(...[...e.args.attesters].filter((a: string) => a !== e.args.producer));
+    } else if (log.address === election) {
+      const e = w.election.interface.parseLog(log);
+      if (e?.name === "DelegatesFinalized") workOf(log.transactionHash).keepers.set(e.args.submitter, e.args.reward);
+    }
+  }
+  const touched = new Set<string>();
+  const credit = async (account: string, amount: bigint, block: number) => {
+    // an account first named now held, just before this block, what it held as the sequence began
+    const before = money.rewards.get(account) ?? (await w.vault.rewards(account, { blockTag: block - 1 }));
+    money.rewards.set(account, before + amount);
+    money.totalRewards += amount;
+    touched.add(account);
+  };
+  const inflow = (amount: bigint, what: string) => {
+    const shared = money.shared;
+    money.shared = null;
+    if (amount === 0n) {
+      expect(shared, `${what} of nothing shares nothing`).to.equal(null);
+      return;
+    }
+    const parts = splitInflow(amount, w.shares);
+    expect(shared, `${what} of ${amount} is shared among the roles`).to.deep.equal({ amount, ...parts });
+    money.pools[RewardRole.Producer] += parts.producers;
+    money.pools[RewardRole.Attester] += parts.attesters;
+    money.pools[RewardRole.Keeper] += parts.keepers;
+  };
+  for (const log of logs) {
+    if (log.address !== vault) continue;
+    const e = w.vault.interface.parseLog(log);
+    if (!e) continue;
+    const a = e.args;
+    if (e.name === "PoolShared")
+      money.shared = { amount: a.amount, producers: a.toProducers, attesters: a.toAttesters, keepers: a.toKeepers };
+    else if (e.name === "FeeCollected" || e.name === "PoolFunded") inflow(a.amount, e.name);
+    else if (e.name === "Slashed") {
+      inflow((a.amount as bigint) - (a.reporterShare as bigint), "a slash's remainder");
+      if (a.reporterShare > 0n) await credit(a.reporter, a.reporterShare, log.blockNumber);
+    } else if (e.name === "RewardAccrued") {
+      const role = Number(a.role) as RewardRole;
+      if (a.amount > money.pools[role])
+        violation(m, "role-overpaid", `${RewardRole[role]} accrual of ${a.amount} beyond its pool of ${money.pools[role]}`);
+      if (a.amount > w.rates[role])
+        violation(m, "rate-exceeded", `${RewardRole[role]} accrual of ${a.amount} beyond its rate ${w.rates[role]}`);
+      const did = workOf(log.transactionHash);
+      const earned =
+        role === RewardRole.Producer
+          ? did.producers.includes(a.account)
+          : role === RewardRole.Attester
+            ? did.attesters.includes(a.account)
+            : did.keepers.get(a.account) === a.amount;
+      if (!earned) violation(m, "unearned-reward", `${RewardRole[role]} reward of ${a.amount} to ${name(w, a.account)}, who did no such work`);
+      if (role === RewardRole.Producer) did.producers.splice(did.producers.indexOf(a.account), 1); // once a block
+      money.pools[role] -= a.amount;
+      money.accruals += 1;
+      expect(a.rolePool, `${RewardRole[role]} pool after an accrual`).to.equal(money.pools[role]);
+      await credit(a.account, a.amount, log.blockNumber);
+    } else if (e.name === "KeeperBondSeized") await credit(a.beneficiary, a.amount, log.blockNumber);
+    else if (e.name === "RewardClaimed") {
+      const owed = money.rewards.get(a.account) ?? (await w.vault.rewards(a.account, { blockTag: log.blockNumber - 1 }));
+      expect(a.amount, `claim of ${name(w, a.account)}`).to.equal(owed);
+      money.rewards.set(a.account, 0n);
+      money.totalRewards -= a.amount;
+      touched.add(a.account);
+    }
+  }
+  expect(money.shared, "a PoolShared event without its inflow").to.equal(null);
+  expect([...s.rewardPools], "role pools").to.deep.equal(money.pools);
+  expect(s.totalRewards, "unclaimed rewards").to.equal(money.totalRewards);
+  for (const account of touched)
+    expect(await w.vault.rewards(account), `unclaimed rewards of ${name(w, account)}`).to.equal(money.rewards.get(account));
+}
+
 async function checkInvariants(w: World, m: Model) {
   const s = await readState(w);
+  await checkPool(w, m, s);
   expect(s.vaultBalance, "conservation").to.equal(s.accounted);
   for (const [i, node] of w.addresses.entries())
     expect(s.stakes[i], `stake of ${name(w, node)}`).to.equal(m.stakes.get(node));
@@ -1069,7 +1207,7 @@ async function unauthorised(w: World, m: Model, step: Step) {
     () => w.vault.connect(w.intruder).slash(w.addresses[step.b % NODES], WAD, w.intruder.address, WAD),
     () => w.registry.connect(w.intruder).recordOffence(w.addresses[step.b % NODES], 0n, 86_400n),
     () => w.election.connect(w.intruder).onJailed(w.addresses[step.b % NODES]),
-    () => w.vault.connect(w.intruder).accrueReward(w.intruder.address, WAD),
+    () => w.vault.connect(w.intruder).accrueReward(RewardRole.Producer, w.intruder.address, WAD),
     () => w.election.connect(w.consumer).vote([w.consumer.address], [1n]),
   ];
   const i = step.a % moves.length;
@@ -1346,6 +1484,7 @@ export function systemProperty(half: 0 | 1, seed: number) {
         steps: 0,
         punished: 0,
         honestBlocks: 0,
+        accruals: 0,
         tolerated: new Map<string, number>(),
         stats: new Map<string, number>(),
       };
@@ -1386,6 +1525,7 @@ export function systemProperty(half: 0 | 1, seed: number) {
               trail: [`malicious: ${bad.map((i) => `node${i}`).join(", ")}`],
               tolerated: counts.tolerated,
               stats: counts.stats,
+              money: await moneyNow(w),
             };
             await tick(w, m);
             for (const step of steps) {
@@ -1397,6 +1537,7 @@ export function systemProperty(half: 0 | 1, seed: number) {
               counts.steps += 1;
             }
             counts.punished += m.punished.size;
+            counts.accruals += m.money.accruals;
             counts.honestBlocks += [...m.blocks.values()].filter((b) => honest(m, b.producer)).length;
           },
         ),
@@ -1409,7 +1550,7 @@ export function systemProperty(half: 0 | 1, seed: number) {
         },
       );
       console.log(
-        `      ${sequences} sequences, ${counts.steps} steps, ${counts.punished} punishments, ${counts.honestBlocks} honest blocks`,
+        `      ${sequences} sequences, ${counts.steps} steps, ${counts.punished} punishments, ${counts.honestBlocks} honest blocks, ${counts.accruals} reward accruals`,
       );
       if (counts.tolerated.size > 0) console.log("tolerated violations:", Object.fromEntries(counts.tolerated));
       if (process.env.PROPERTY_STATS) console.log("adversary outcomes:", Object.fromEntries([...counts.stats].sort()));
@@ -1417,6 +1558,7 @@ export function systemProperty(half: 0 | 1, seed: number) {
       expect(counts.steps).to.be.greaterThan(sequences);
       expect(counts.punished).to.be.greaterThan(0);
       expect(counts.honestBlocks).to.be.greaterThan(0);
+      expect(counts.accruals, "rewards accrued from the role pools").to.be.greaterThan(0);
     });
   });
 }

@@ -5,10 +5,12 @@ import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { ScoringModel, WAD } from "../../src/scoring/params";
 import { orderDigester, signHeader, signTrade, tradeLeaf, tradeTree, type SignedTrade, type TradeOrder } from "../../src/ledger/signing";
 import { commit, header, ledgerFixture } from "./helpers";
+import { RewardRole } from "../../src/rewards/pool";
 
 describe("BlockLedger", () => {
   const fixture = () => ledgerFixture();
   const trustFixture = () => ledgerFixture({ model: ScoringModel.DynamicTrust });
+  const poolSharesFixture = () => ledgerFixture({ producerPoolShareBps: 0n, attesterPoolShareBps: 1n, keeperPoolShareBps: 9_999n });
   describe("commits", () => {
     it("commits a block signed by the producer and a majority, pays producer and attesters", async () => {
       const f = await loadFixture(fixture);
@@ -22,6 +24,19 @@ describe("BlockLedger", () => {
       expect(await f.ledger.produced(f.epoch, f.members[0])).to.equal(1n);
       expect(await f.vault.rewards(f.members[0])).to.equal(WAD);
       expect(await f.vault.rewards(f.members[1])).to.equal(WAD / 10n);
+    });
+
+    it("pays the producer and the attesters only from their own shares of the pool, the attesters equally", async () => {
+      // of the fixture's 1,000 tokens, producers get 0 % and attesters 0.01 %: 0.1 token for two attesters asking 0.1 each
+      const f = await loadFixture(poolSharesFixture);
+      expect(await f.vault.rewardPools()).to.deep.equal([0n, WAD / 10n, 9_999n * WAD / 10n]);
+      const by = f.members.slice(0, 3).map(f.signerOf);
+      const { tx } = await commit(f, 0n, {}, by);
+      await expect(tx).to.emit(f.vault, "RewardAccrued").withArgs(f.members[2], RewardRole.Attester, WAD / 20n, 0n);
+      expect(await Promise.all(f.members.slice(0, 3).map((m) => f.vault.rewards(m)))).to.deep.equal([0n, WAD / 20n, WAD / 20n]);
+      // the keepers' 999.9 tokens stayed theirs: no block took any of it
+      expect(await f.vault.rewardPools()).to.deep.equal([0n, 0n, 9_999n * WAD / 10n]);
+      expect(await f.ledger.blocksInEpoch(f.epoch)).to.equal(1n);
     });
 
     it("counts the producer's and attesters' correct actions under the dynamic-trust model (paper 2 eqs. 5, 7)", async () => {

@@ -23,6 +23,7 @@ import {
   type SignedTrade,
 } from "../../src/ledger/signing";
 import { NodeClass, WAD } from "../../src/scoring/params";
+import { defaultSystemOptions, poolShares } from "../../src/deployment/deploySystem";
 import { tieBreak } from "../../src/scoring/electionKey";
 import { openElection } from "../../src/election/open";
 import { SnapshotReader, toScoringParams } from "../../src/chain/snapshotReader";
@@ -354,7 +355,7 @@ describe("issue 19: attacks on the contracts", () => {
       expect(floors).to.deep.equal([await f.election.getAddress(), await f.ledger.getAddress()]);
       await expect(f.vault.connect(f.admin).addUnbondingFloor(ethers.ZeroAddress)).to.be.revertedWithCustomError(f.vault, "ZeroAddress").withArgs("floor");
       const Vault = await ethers.getContractFactory("StakeVault");
-      const fresh = await Vault.deploy(await f.token.getAddress(), f.admin.address, 3_600n);
+      const fresh = await Vault.deploy(await f.token.getAddress(), f.admin.address, 3_600n, poolShares(defaultSystemOptions()));
       expect(await fresh.minRemainder(), "no rule named yet").to.equal(0n);
       await expect(fresh.setDepositRule(ethers.ZeroAddress)).to.be.revertedWithCustomError(fresh, "ZeroAddress").withArgs("rule");
       // the ledger needs its evidence window and a slot: more than an hour
@@ -372,7 +373,7 @@ describe("issue 19: attacks on the contracts", () => {
       const f = await loadFixture(fixture);
       const F = await ethers.getContractFactory("DelegateElection");
       const Vault = await ethers.getContractFactory("StakeVault");
-      const shortVault = await Vault.deploy(await f.token.getAddress(), f.admin.address, 3_600n);
+      const shortVault = await Vault.deploy(await f.token.getAddress(), f.admin.address, 3_600n, poolShares(defaultSystemOptions()));
       await expect(
         F.deploy(f.admin.address, await f.registry.getAddress(), await shortVault.getAddress(), {
           rule: 0,

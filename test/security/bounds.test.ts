@@ -10,6 +10,7 @@ import { bestKeys } from "../../src/election/engine";
 import { defaultScoringParams, NodeClass, WAD } from "../../src/scoring/params";
 import { signHeader } from "../../src/ledger/signing";
 import { openElection } from "../../src/election/open";
+import { defaultSystemOptions, poolShares } from "../../src/deployment/deploySystem";
 
 describe("bounds and guards", () => {
   describe("DelegateElection", () => {
@@ -137,7 +138,7 @@ describe("bounds and guards", () => {
         .withArgs(floor - 1n, await ledger.getAddress(), floor);
       await expect(vault.connect(admin).setUnbondingPeriod(floor)).to.emit(vault, "UnbondingPeriodSet").withArgs(floor);
       const F = await ethers.getContractFactory("StakeVault");
-      const fresh = await F.deploy(await token.getAddress(), admin.address, 3600n);
+      const fresh = await F.deploy(await token.getAddress(), admin.address, 3600n, poolShares(defaultSystemOptions()));
       await expect(fresh.setDepositObserver(ethers.ZeroAddress)).to.be.revertedWithCustomError(fresh, "ZeroAddress").withArgs("observer");
       expect(await fresh.depositObserver()).to.equal(ethers.ZeroAddress);
     });

@@ -103,8 +103,10 @@ describe("network: node, keeper and delegate clients in their own processes", fu
     const consumer = network.consumers[0]; // account 2 + producers
     const from = String(2 + network.producers.length);
     const before = await c.vault.bonded(consumer);
-    const [deposit, delegates, ...bad] = await Promise.all([
+    const benefactor = String(3 + network.producers.length); // the second consumer
+    const [deposit, fund, delegates, ...bad] = await Promise.all([
       task(["deposit", "--from", from, "--amount", "1.5", "--json"]),
+      task(["fund-rewards", "--from", benefactor, "--amount", "10", "--json"]),
       task(["show-delegates", "--epoch", "4", "--json"]),
       task(["deposit", "--from", from, "--amount", "abc"]),
       task(["register", "--from", "15", "--class", "Solar", "--capacity", "5"]),
@@ -115,6 +117,10 @@ describe("network: node, keeper and delegate clients in their own processes", fu
     ]);
     expect(deposit.code, deposit.err).to.equal(0);
     expect(BigInt(JSON.parse(deposit.out).bonded)).to.equal(before + 1_500_000_000_000_000_000n);
+    expect(fund.code, fund.err).to.equal(0);
+    const shared = JSON.parse(fund.out).shared;
+    // the default shares, 60 / 15 / 25 %, of 10 tokens
+    expect([shared.producers, shared.attesters, shared.keepers]).to.deep.equal(["6000000000000000000", "1500000000000000000", "2500000000000000000"]);
     expect(delegates.code, delegates.err).to.equal(0);
     expect(JSON.parse(delegates.out).delegates).to.deep.equal((await epochReport(c, 4n)).delegates);
     const named = ["--amount", "--class", "--votes", "--node", "NO_SUCH_KEY", "admit would revert"];

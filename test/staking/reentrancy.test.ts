@@ -5,12 +5,14 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ReentrantToken__factory, StakeVault__factory } from "../../typechain-types";
 import { WAD } from "../../src/scoring/params";
+import { defaultSystemOptions, poolShares } from "../../src/deployment/deploySystem";
+import { RewardRole } from "../../src/rewards/pool";
 
 describe("StakeVault against a re-entrant token", () => {
   async function hostile() {
     const [admin] = await ethers.getSigners();
     const token = await new ReentrantToken__factory(admin).deploy();
-    const vault = await new StakeVault__factory(admin).deploy(await token.getAddress(), admin.address, 3_600n);
+    const vault = await new StakeVault__factory(admin).deploy(await token.getAddress(), admin.address, 3_600n, poolShares(defaultSystemOptions()));
     await vault.grantRole(await vault.OPERATOR_ROLE(), admin.address);
     const [t, v] = [await token.getAddress(), await vault.getAddress()];
     const call = (data: string) => token.act(v, data);
@@ -19,7 +21,7 @@ describe("StakeVault against a re-entrant token", () => {
     await call(vault.interface.encodeFunctionData("deposit", [100n * WAD]));
     await call(vault.interface.encodeFunctionData("bondKeeper", [100n * WAD]));
     await call(vault.interface.encodeFunctionData("fundPool", [100n * WAD]));
-    await vault.accrueReward(t, 10n * WAD);
+    await vault.accrueReward(RewardRole.Producer, t, 10n * WAD);
     return { token, vault, t, v, call };
   }
 
