@@ -37,16 +37,17 @@ task("delegate", "Run a delegate client: take trades over HTTP, produce and atte
   .addOptionalParam("port", "HTTP port (the endpoint the node registered)", "7000", types.string)
   .addOptionalParam("host", "HTTP host to listen on", "127.0.0.1", types.string)
   .addOptionalParam("poll", "milliseconds between ticks", "500", types.string)
-  .addOptionalParam("misbehave", "demonstrations only: withhold or equivocate", undefined, types.string)
+  .addOptionalParam("misbehave", "demonstrations only: withhold or equivocate (its own slots; it attests, takes trades and unjails honestly)", undefined, types.string)
   .addOptionalParam("dataDir", "folder of the slashing-protection record (what this key signed); keep it across restarts", ".energy-dpos/delegate", types.string)
   .setAction(async (args: { from?: string; port: string; host: string; poll: string; misbehave?: string; dataDir: string }, hre) => {
     const { connect, need } = await import("./lib/context");
     const { DelegateClient } = await import("../src/delegate/client");
+    const { MISBEHAVIOURS, MISBEHAVIOUR_NAMES } = await import("../src/delegate/misbehaviour");
     const pino = (await import("pino")).default;
     const { client, signal } = await asTask("delegate", async () => {
       const port = Number(whole("--port", args.port, 1n, 65_535n));
       const pollMs = Number(whole("--poll", args.poll, 50n, 600_000n));
-      const misbehave = args.misbehave === undefined ? undefined : oneOf("--misbehave", args.misbehave, ["withhold", "equivocate"] as const);
+      const misbehave = args.misbehave === undefined ? undefined : MISBEHAVIOURS[oneOf("--misbehave", args.misbehave, MISBEHAVIOUR_NAMES)];
       const ctx = await connect(hre, args.from);
       const signer = need(ctx.signer);
       const log = pino({ base: { service: "delegate", account: await signer.getAddress() } });
