@@ -1,7 +1,8 @@
 // The `unjail` task (issue 24 item 4), run as a user runs it (`npx hardhat unjail --network
 // localhost`) in its own process, against the test's chain over a JSON-RPC bridge: refused while
-// the jail lasts and for a node that is not jailed, each with exit code 1, a message naming --from
-// and the contract's reason, and no transaction sent; after the jail it unjails and prints JSON.
+// the jail lasts, with exit code 1, a message naming --from and the contract's reason, and no
+// transaction sent; after the jail it unjails and prints JSON. (Each run is a Hardhat process of
+// ~3 s of CPU, so the other refusals are judged by the same pure rule, in test/delegate/unjail.test.ts.)
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import path from "node:path";
@@ -20,10 +21,9 @@ describe("unjail task", function () {
   let bridge: Awaited<ReturnType<typeof rpcBridge>> | undefined;
   after(async () => new Promise<void>((r) => (bridge ? bridge.server.close(() => r()) : r())));
 
-  it("refuses while jailed and for a node not jailed, naming why and sending nothing; unjails once the jail is over", async () => {
+  it("refuses while jailed, naming why and sending nothing; unjails once the jail is over", async () => {
     const f = await loadFixture(fixture);
     const owner = await f.election.slotOwner(f.epoch, 0n);
-    const free = f.members.find((m) => m !== owner)!;
     await time.increaseTo(await f.slotStart(1n));
     await f.ledger.connect(f.outsider).reportMissedSlot(f.epoch, 0n);
     const { jailedUntil } = await f.registry.creditRecordAt(owner, BigInt(await time.latest()));
@@ -39,14 +39,11 @@ describe("unjail task", function () {
         ),
       );
 
-    const nonces = async () => Promise.all([owner, free].map((a) => ethers.provider.getTransactionCount(a)));
-    const before = await nonces();
-    const [early, notJailed] = await Promise.all([run(["unjail", "--from", index(owner)]), run(["unjail", "--from", index(free)])]);
+    const nonce = await ethers.provider.getTransactionCount(owner);
+    const early = await run(["unjail", "--from", index(owner)]);
     expect(early.code, early.out).to.equal(1);
-    expect(early.err).to.include("--from").and.to.include("JailNotOver").and.to.include(`chain time ${jailedUntil}`);
-    expect(notJailed.code, notJailed.out).to.equal(1);
-    expect(notJailed.err).to.include(`${free} is not jailed (NotJailed)`);
-    expect(await nonces(), "no transaction sent").to.deep.equal(before);
+    expect(early.err).to.include(`--from: ${owner} is jailed until`).and.to.include(`(chain time ${jailedUntil})`).and.to.include("(JailNotOver)");
+    expect(await ethers.provider.getTransactionCount(owner), "no transaction sent").to.equal(nonce);
     expect(await f.registry.isJailed(owner)).to.equal(true);
 
     await time.increaseTo(jailedUntil);
