@@ -31,6 +31,7 @@ import { ElectionRule } from "../src/scoring/electionKey";
 import { NodeClass, ScoringModel, WAD } from "../src/scoring/params";
 import { Keeper } from "../src/keeper/keeper";
 import { DelegateClient } from "../src/delegate/client";
+import { WITHHOLD } from "../src/delegate/misbehaviour";
 import { sendToDelegates, signedTrade } from "../src/delegate/prosumer";
 import { blockHeader, forgedBlock, ledgerDomain, orderDigester, signHeader } from "../src/ledger/signing";
 import { toJson } from "../src/util/json";
@@ -182,7 +183,7 @@ export async function runThroughput(model: ScoringModel, seed: number, o: Throug
         port: ports[i],
         pollMs: 0,
         maxTrades: TRADES_PER_SLOT,
-        misbehave: malicious.has(w.address) ? "withhold" : undefined,
+        misbehave: malicious.has(w.address) ? WITHHOLD : undefined,
       }),
     ]),
   );

@@ -18,6 +18,7 @@ import { castRandomVotes, setUpPaper1Nodes } from "../experiments/papers/paper1S
 import { SnapshotReader } from "../src/chain/snapshotReader";
 import { Keeper } from "../src/keeper/keeper";
 import { DelegateClient } from "../src/delegate/client";
+import { EQUIVOCATE } from "../src/delegate/misbehaviour";
 import { sendToDelegates, signedTrade } from "../src/delegate/prosumer";
 import { summarizeEpoch } from "../src/network/observe";
 import { WAD } from "../src/scoring/params";
@@ -93,7 +94,7 @@ async function main() {
         port: 7100 + i,
         pollMs: 0,
         maxTrades: 20,
-        misbehave: addresses[i] === cheat ? "equivocate" : undefined,
+        misbehave: addresses[i] === cheat ? EQUIVOCATE : undefined,
       }),
   );
   for (const c of clients) await c.start();

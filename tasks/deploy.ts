@@ -2,6 +2,7 @@
 // its addresses in deploy/addresses/<chainId>.json, where every role task and service finds them.
 import { task, types } from "hardhat/config";
 import { asTask } from "./lib/failure";
+import { ensureCompiled } from "./lib/compiled";
 import { rpcProvider, signerFrom } from "../src/chain/tx";
 import * as p from "../src/util/parse";
 
@@ -17,6 +18,7 @@ task("deploy-system", "Deploy token, vault, registry, meter book, election, ledg
   .addFlag("json", "print the record as JSON")
   .setAction((args: Record<string, string | boolean | undefined>, hre) =>
     asTask("deploy-system", async () => {
+      await ensureCompiled(hre);
       const { PRESETS, presetOptions } = await import("../src/deployment/presets");
       const { ScoringModel } = await import("../src/scoring/params");
       const { ElectionRule } = await import("../src/scoring/electionKey");

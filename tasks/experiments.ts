@@ -41,6 +41,7 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
   .addFlag("worker", "internal: take jobs from the parent process over IPC")
   .setAction(async (args: Args, hre) => {
     if (hre.network.name !== "hardhat") throw new Error(`experiments run on the embedded hardhat network, not "${hre.network.name}"`);
+    await (await import("./lib/compiled")).ensureCompiled(hre);
     const jobsModule = await import("../experiments/jobs");
     if (args.worker) return (await import("../experiments/pool")).serveJobs(jobsModule.runJob);
 

@@ -4,12 +4,14 @@
 // env:NAME for a private key in an environment variable. Every argument is checked before anything
 // is sent and errors name it; a transaction is sent only after a call shows it succeeds. `--json`
 // prints a machine-readable result. Modules are loaded inside the actions so that the config
-// loads before TypeChain has generated its types.
+// loads before TypeChain has generated its types, and each action compiles first when they are
+// missing (a fresh clone: tasks/lib/compiled.ts).
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ZeroAddress, ZeroHash } from "ethers";
 import { chainTime, sendChecked as send, signerFrom } from "../src/chain/tx";
 import { asTask } from "./lib/failure";
+import { ensureCompiled } from "./lib/compiled";
 import * as p from "../src/util/parse";
 
 type Ctx = Awaited<ReturnType<typeof import("./lib/context").connect>>;
@@ -23,6 +25,7 @@ function roleTask(name: string, description: string, action: (args: Args, ctx: C
     .addFlag("json", "print the result as JSON")
     .setAction((args: Args, hre) =>
       asTask(name, async () => {
+        await ensureCompiled(hre);
         const { connect } = await import("./lib/context");
         const ctx = await connect(hre, args.from as string | undefined);
         const result = await action(args, ctx, hre);
@@ -151,6 +154,27 @@ roleTask("fund-rewards", "Benefactor: add tokens to the reward pool, shared amon
     `producers ${fmt(x.producers)}, attesters ${fmt(x.attesters)}, keepers ${fmt(x.keepers)}`;
   return { text: `funded ${fmt(amount)}: ${parts(f.shared)}; role pools now ${parts(f.pools)} (tx ${f.tx})`, json: f };
 }).addParam("amount", "tokens, e.g. 100");
+
+roleTask("unjail", "Delegate: leave jail once its jail period is over, if its deposit is still at least the minimum", async (_a, ctx) => {
+  const { need } = await import("./lib/context");
+  const { unjailDecision } = await import("../src/delegate/unjail");
+  const signer = need(ctx.signer);
+  const node = await signer.getAddress();
+  const now = await chainTime(ctx.provider);
+  const [record, deposit, minimum] = await Promise.all([ctx.contracts.registry.creditRecordAt(node, now), ctx.contracts.vault.bonded(node), ctx.contracts.registry.minDeposit()]);
+  // the contract's own rule first, to say in words what its error would only encode
+  const d = unjailDecision({ jailed: record.jailed, jailedUntil: record.jailedUntil, now, deposit, minimum });
+  if (!d.due) {
+    if (d.reason === "not-jailed") throw new Error(`--from: ${node} is not jailed (NotJailed)`);
+    if (d.reason === "jail-not-over") {
+      const at = new Date(Number(d.jailedUntil) * 1000).toISOString();
+      throw new Error(`--from: ${node} is jailed until ${at} (chain time ${d.jailedUntil}), ${d.jailedUntil - now} s after the latest block (JailNotOver)`);
+    }
+    throw new Error(`--from: ${node}'s deposit of ${fmt(d.deposit)} is below the minimum of ${fmt(d.minimum)}; deposit ${fmt(d.minimum - d.deposit)} more first (DepositBelowMinimum)`);
+  }
+  const r = await send("unjail", ctx.contracts.registry.connect(signer).unjail);
+  return { text: `unjailed ${node} (tx ${r.hash})`, json: { node, unjailed: true, tx: r.hash } };
+});
 
 roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it to the current delegates", async (a, ctx) => {
   const { ledgerDomain } = await import("../src/ledger/signing");

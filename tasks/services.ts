@@ -1,8 +1,10 @@
 // The long-running services: `npx hardhat keeper --network localhost --from 1` and
-// `npx hardhat delegate --network localhost --from 2 --port 7001`. Both log JSON lines (pino) to
-// stdout and stop cleanly on SIGINT or SIGTERM: the tick in progress finishes, then the process exits.
+// `npx hardhat delegate --network localhost --from 2 --port 7001`. Both run in the one service loop
+// (src/chain/serviceLoop.ts), log JSON lines (pino) to stdout, each state once when it changes, and
+// stop cleanly on SIGINT or SIGTERM: the tick in progress finishes, then the process exits.
 import { task, types } from "hardhat/config";
 import { asTask } from "./lib/failure";
+import { ensureCompiled } from "./lib/compiled";
 import { oneOf, whole } from "../src/util/parse";
 
 function stopSignal(): AbortSignal {
@@ -16,6 +18,7 @@ task("keeper", "Run a keeper: open, submit, check, challenge and finalize electi
   .addOptionalParam("poll", "milliseconds between ticks", "1000", types.string)
   .addFlag("watchOnly", "never submit lists (no keeper bond): only check, challenge, finalize and report")
   .setAction(async (args: { from?: string; poll: string; watchOnly: boolean }, hre) => {
+    await asTask("keeper", () => ensureCompiled(hre));
     const { connect, need } = await import("./lib/context");
     const { Keeper } = await import("../src/keeper/keeper");
     const pino = (await import("pino")).default;
@@ -37,16 +40,18 @@ task("delegate", "Run a delegate client: take trades over HTTP, produce and atte
   .addOptionalParam("port", "HTTP port (the endpoint the node registered)", "7000", types.string)
   .addOptionalParam("host", "HTTP host to listen on", "127.0.0.1", types.string)
   .addOptionalParam("poll", "milliseconds between ticks", "500", types.string)
-  .addOptionalParam("misbehave", "demonstrations only: withhold or equivocate", undefined, types.string)
+  .addOptionalParam("misbehave", "demonstrations only: withhold or equivocate (its own slots; it attests, takes trades and unjails honestly)", undefined, types.string)
   .addOptionalParam("dataDir", "folder of the slashing-protection record (what this key signed); keep it across restarts", ".energy-dpos/delegate", types.string)
   .setAction(async (args: { from?: string; port: string; host: string; poll: string; misbehave?: string; dataDir: string }, hre) => {
+    await asTask("delegate", () => ensureCompiled(hre));
     const { connect, need } = await import("./lib/context");
     const { DelegateClient } = await import("../src/delegate/client");
+    const { MISBEHAVIOURS, MISBEHAVIOUR_NAMES } = await import("../src/delegate/misbehaviour");
     const pino = (await import("pino")).default;
     const { client, signal } = await asTask("delegate", async () => {
       const port = Number(whole("--port", args.port, 1n, 65_535n));
       const pollMs = Number(whole("--poll", args.poll, 50n, 600_000n));
-      const misbehave = args.misbehave === undefined ? undefined : oneOf("--misbehave", args.misbehave, ["withhold", "equivocate"] as const);
+      const misbehave = args.misbehave === undefined ? undefined : MISBEHAVIOURS[oneOf("--misbehave", args.misbehave, MISBEHAVIOUR_NAMES)];
       const ctx = await connect(hre, args.from);
       const signer = need(ctx.signer);
       const log = pino({ base: { service: "delegate", account: await signer.getAddress() } });

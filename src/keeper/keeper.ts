@@ -5,15 +5,16 @@
 // previous set over when an epoch started without one, reports missed slots, and claims its
 // rewards. It keeps no state of its own: everything is rebuilt from the chain, so a restart at
 // any moment loses nothing. Every transaction is first tried as a call; one that would revert is
-// never sent. RPC failures back off exponentially.
+// never sent. It runs in the services' one loop (src/chain/serviceLoop.ts): RPC failures back off
+// exponentially, and a state (nothing to elect) is logged once, when it changes.
 import type { Logger } from "pino";
 import { ZeroAddress, ZeroHash, type Signer } from "ethers";
 import { SnapshotReader, type SnapshotScore } from "../chain/snapshotReader";
 import { Clock } from "../chain/clock";
 import { bestKeys } from "../election/engine";
 import { planRepair, type Challenge } from "./watcher";
-import { WouldRevert, chainTime, describeError, isTransient, sendChecked, type Method } from "../chain/tx";
-import { sleep } from "../util/sleep";
+import { WouldRevert, chainTime, sendChecked, type Method } from "../chain/tx";
+import { ServiceLoop, type LoopHealth } from "../chain/serviceLoop";
 import type { Contracts } from "../deployment/addressBook";
 
 export interface KeeperOptions {
@@ -35,7 +36,7 @@ export class Keeper {
   /** Slots whose missed-slot question is settled ("epoch:slot"). A cache only: calls decide. */
   private readonly slotsSettled = new Set<string>();
   private address = "";
-  private failures = 0;
+  private readonly loop: ServiceLoop;
   /** Transactions sent, by action (for reports and tests). */
   readonly sent: Record<string, number> = {};
 
@@ -46,6 +47,7 @@ export class Keeper {
     private readonly options: KeeperOptions = DEFAULT_KEEPER_OPTIONS,
   ) {
     this.reader = SnapshotReader.of(c);
+    this.loop = new ServiceLoop(() => this.tick(), log, { pollMs: options.pollMs });
   }
 
   /** Bond the keeper deposit if it is short (submission needs it); read the deployment's clock. */
@@ -64,19 +66,13 @@ export class Keeper {
 
   /** Tick until `signal` aborts; the tick in progress finishes first. */
   async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      let wait = this.options.pollMs;
-      try {
-        await this.tick();
-        this.failures = 0;
-      } catch (e) {
-        this.failures++;
-        wait = Math.min(30_000, this.options.pollMs * 2 ** Math.min(this.failures, 5));
-        this.log.warn({ event: "tick-failed", transient: isTransient(e), error: describeError(e), retryInMs: wait });
-      }
-      await sleep(wait, signal);
-    }
-    this.log.info({ event: "stopped", sent: this.sent });
+    await this.loop.run(signal);
+    this.log.info({ event: "stopped", ...this.health() });
+  }
+
+  /** The loop's state and the transactions sent so far. */
+  health(): LoopHealth & { sent: Record<string, number> } {
+    return { ...this.loop.health(), sent: { ...this.sent } };
   }
 
   /** One pass over everything that may be due now. */
@@ -114,10 +110,11 @@ export class Keeper {
       const scored = await this.scores(epoch);
       const list = bestKeys([...scored.values()], Number(await e.listLength())).map((s) => s.node);
       if (list.length === 0) {
-        this.log.info({ event: "nothing-to-elect", epoch: Number(epoch) });
+        // asked again at every tick until a node is electable: said once
+        if (this.loop.changed("submission", "nothing-to-elect")) this.log.info({ event: "nothing-to-elect", epoch: Number(epoch) });
         return;
       }
-      await this.send("submit", { epoch: Number(epoch), list }, e.connect(this.signer).submit, epoch, list);
+      if (await this.send("submit", { epoch: Number(epoch), list }, e.connect(this.signer).submit, epoch, list)) this.loop.changed("submission", "submitted");
       return;
     }
     if (now < el.submittedAt + challengePeriod) {

@@ -16,7 +16,7 @@ import { presetOptions } from "../deployment/presets";
 import { NodeClass, WAD } from "../scoring/params";
 import { SeededRandom } from "../util/random";
 import { ledgerDomain } from "../ledger/signing";
-import type { Misbehaviour } from "../delegate/client";
+import type { MisbehaviourName } from "../delegate/misbehaviour";
 import { sendToDelegates, signedTrade } from "../delegate/prosumer";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -33,7 +33,7 @@ export interface NetworkOptions {
   /** Chain seconds per wall second. */
   speed: number;
   /** How the first producer misbehaves, if at all. */
-  misbehave?: Misbehaviour;
+  misbehave?: MisbehaviourName;
   /** Where the address record and the services' logs go. */
   dir: string;
   /** Wall milliseconds between prosumer trades (0: none). */

@@ -7,10 +7,9 @@ import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-
 import { BrowserProvider, Wallet, type Eip1193Provider, type Signer } from "ethers";
 import { header, ledgerFixture, type LedgerFixture } from "../ledger/helpers";
 import { admitNode } from "../fixtures";
-import type { Contracts } from "../../src/deployment/addressBook";
 import { PartyShareExceeded, PoolFull, TradePool } from "../../src/delegate/pool";
 import { blockHeader, decodeTrades, orderDigester, type SignedTrade } from "../../src/ledger/signing";
-import { attestBody, post, startClients, trade, type Clients } from "./helpers";
+import { attestBody, connectAll, post, startClients, trade, type Clients } from "./helpers";
 
 const BASE_PORT = 7500;
 const fixture = () => ledgerFixture();
@@ -277,17 +276,4 @@ class RoundTrips implements Eip1193Provider {
       this.finishedDepth = Math.max(this.finishedDepth, depth);
     }
   }
-}
-
-
-function connectAll(f: LedgerFixture, s: Signer): Contracts {
-  return {
-    token: f.token.connect(s),
-    vault: f.vault.connect(s),
-    registry: f.registry.connect(s),
-    meters: f.meters.connect(s),
-    election: f.election.connect(s),
-    ledger: f.ledger.connect(s),
-    lens: f.lens.connect(s),
-  };
 }

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import pino from "pino";
 import { ledgerFixture, type LedgerFixture } from "../ledger/helpers";
-import { DelegateClient, type Misbehaviour } from "../../src/delegate/client";
+import { DelegateClient } from "../../src/delegate/client";
+import { MISBEHAVIOURS, type MisbehaviourName } from "../../src/delegate/misbehaviour";
 import { toJson } from "../../src/util/json";
 import { signTrade, type TradeOrder } from "../../src/ledger/signing";
 import { WAD } from "../../src/scoring/params";
@@ -22,7 +23,7 @@ describe("delegate client", () => {
   });
 
   /** Clients for the 3 delegates and 2 standbys, each at its own registered endpoint. */
-  async function start(f: LedgerFixture, cheat?: { node: string; how: Misbehaviour }) {
+  async function start(f: LedgerFixture, cheat?: { node: string; how: MisbehaviourName }) {
     for (const [i, m] of f.members.entries()) {
       const port = BASE_PORT + i;
       await f.registry.connect(f.signerOf(m)).setEndpoint(`http://127.0.0.1:${port}`);
@@ -31,7 +32,7 @@ describe("delegate client", () => {
         port,
         pollMs: 0,
         maxTrades: 10,
-        misbehave: cheat?.node === m ? cheat.how : undefined,
+        misbehave: cheat?.node === m ? MISBEHAVIOURS[cheat.how] : undefined,
       });
       await c.start();
       clients.push(c);

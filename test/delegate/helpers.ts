@@ -7,7 +7,8 @@ import path from "node:path";
 import pino from "pino";
 import { Signature, type Signer } from "ethers";
 import type { LedgerFixture } from "../ledger/helpers";
-import { DelegateClient, type DelegateOptions, type Misbehaviour } from "../../src/delegate/client";
+import { DelegateClient, type DelegateOptions } from "../../src/delegate/client";
+import { MISBEHAVIOURS, type MisbehaviourName } from "../../src/delegate/misbehaviour";
 import { toJson } from "../../src/util/json";
 import { signHeader, signTrade, type BlockHeader, type SignedTrade, type TradeOrder } from "../../src/ledger/signing";
 import { WAD } from "../../src/scoring/params";
@@ -29,7 +30,7 @@ export interface Clients {
 export async function startClients(
   f: LedgerFixture,
   basePort: number,
-  { cheat, skip = [], options = {}, contracts }: { cheat?: { node: string; how: Misbehaviour }; skip?: string[]; options?: Partial<DelegateOptions>; contracts?: (s: Signer) => Contracts } = {},
+  { cheat, skip = [], options = {}, contracts }: { cheat?: { node: string; how: MisbehaviourName }; skip?: string[]; options?: Partial<DelegateOptions>; contracts?: (s: Signer) => Contracts } = {},
 ): Promise<Clients> {
   const byAddress = new Map<string, DelegateClient>();
   const portOf = (a: string) => basePort + f.members.indexOf(a);
@@ -43,7 +44,7 @@ export async function startClients(
       pollMs: 0,
       maxTrades: 10,
       dataDir: tempDir("signer"),
-      misbehave: cheat?.node === m ? cheat.how : undefined,
+      misbehave: cheat?.node === m ? MISBEHAVIOURS[cheat.how] : undefined,
       ...options,
     });
     await c.start();
@@ -79,4 +80,17 @@ export function highS(sig: string): string {
   const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
   const twinS = "0x" + (n - BigInt(s.s)).toString(16).padStart(64, "0");
   return s.r + twinS.slice(2) + (s.v === 27 ? "1c" : "1b");
+}
+
+/** The fixture's contracts, every one connected to `s` (e.g. a signer over a recording or slow provider). */
+export function connectAll(f: LedgerFixture, s: Signer): Contracts {
+  return {
+    token: f.token.connect(s),
+    vault: f.vault.connect(s),
+    registry: f.registry.connect(s),
+    meters: f.meters.connect(s),
+    election: f.election.connect(s),
+    ledger: f.ledger.connect(s),
+    lens: f.lens.connect(s),
+  };
 }

@@ -4,9 +4,8 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
-import { ethers, network } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { HDNodeWallet, Wallet } from "ethers";
 import { header, ledgerFixture, type LedgerFixture } from "../ledger/helpers";
@@ -15,6 +14,7 @@ import { HARDHAT_MNEMONIC } from "../../src/chain/tx";
 import { DoubleSignRefused, EpochPruned, HeaderSigner, SigningRecordError } from "../../src/delegate/signer";
 import { EMPTY_PAYLOAD_HASH, headerDigest, recoverStrict } from "../../src/ledger/signing";
 import { attestBody, post, tempDir, trade } from "./helpers";
+import { rpcBridge } from "../rpcBridge";
 
 const fixture = () => ledgerFixture();
 const key = Wallet.createRandom();
@@ -95,7 +95,7 @@ describe("delegate client: the persisted signer", () => {
 
   describe("a delegate client killed with SIGKILL between two attestation requests", function () {
     this.timeout(120_000);
-    let bridge: http.Server | undefined;
+    let bridge: Awaited<ReturnType<typeof rpcBridge>>["server"] | undefined;
     let child: ChildProcess | undefined;
     after(async () => {
       child?.kill("SIGKILL");
@@ -154,26 +154,6 @@ async function blockBody(f: LedgerFixture, producer: string, parent: string, tra
 async function keyOf(address: string): Promise<string> {
   const index = (await ethers.getSigners()).findIndex((s) => s.address === address);
   return HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`).privateKey;
-}
-
-/** JSON-RPC over HTTP onto the test's in-process network, so a child process can use the same chain. */
-async function rpcBridge(port: number): Promise<{ server: http.Server; url: string }> {
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", async () => {
-      const { id, method, params } = JSON.parse(body) as { id: number; method: string; params: unknown[] };
-      res.setHeader("content-type", "application/json");
-      try {
-        res.end(JSON.stringify({ jsonrpc: "2.0", id, result: await network.provider.request({ method, params }) }));
-      } catch (e) {
-        const err = e as { code?: number; message?: string; data?: unknown };
-        res.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: err.code ?? -32603, message: err.message ?? String(e), data: err.data } }));
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return { server, url: `http://127.0.0.1:${port}` };
 }
 
 /** Start test/delegate/signerChild.ts; resolves once it serves HTTP. Its stdout lines go to `logs`. */

@@ -218,7 +218,7 @@ function canonical(sig: string): boolean {
 }
 
 /**
- * The honest client's signature rule: src/delegate/client.ts checks trade, producer and attester
+ * The honest client's signature rule: the delegate client (src/delegate/) checks trade, producer and attester
  * signatures with recoverStrict (src/ledger/signing.ts), the ledger's one rule (65 bytes, v 27 or
  * 28, low s). An honest node is one that runs that client faithfully, so this is what honest
  * producers and attesters accept.
@@ -792,7 +792,7 @@ async function checkInvariants(w: World, m: Model) {
 }
 
 // ------------------------------------------------------------------ the honest client, as the model runs it
-/** src/delegate/client.ts's checkTrade: both signatures by the client's rule, both parties admitted and unjailed at `at`, not yet included. */
+/** The delegate client's trade check (src/delegate/trades.ts, rules in checks.ts): both signatures by the client's rule, both parties admitted and unjailed at `at`, not yet included. */
 async function clientAccepts(w: World, m: Model, t: SignedTrade, at?: bigint): Promise<boolean> {
   const digest = w.orderDigest(t.order);
   if (m.orderHome.has(digest) || t.order.seller === t.order.buyer) return false;
@@ -823,7 +823,7 @@ async function invalidity(w: World, m: Model, trades: SignedTrade[], start: bigi
 }
 
 /**
- * src/delegate/client.ts's /attest, for honest node `me`: a slot of an epoch, the producer's
+ * The delegate client's /attest (src/delegate/attestation.ts, rules in checks.ts), for honest node `me`: a slot of an epoch, the producer's
  * signature by the strict rule, one header per slot, only inside the slot by chain time (before it
  * begins its owner may still change), the producer owns it, `me` serves the epoch, the head, the
  * header's fields match the trades, and every trade passes the client's check.
