@@ -17,6 +17,7 @@ import path from "node:path";
 import { writeBarChart } from "./charts";
 import { sendTogether } from "./fastChain";
 import { spread } from "./stats";
+import { StateError } from "../src/util/errors";
 
 export interface ConsensusTime {
   nodes: number;
@@ -101,7 +102,7 @@ export async function measureConsensusTime(nodes: number, seed: number, wave = V
   await (await election.finalize(epoch)).wait();
   const finalize = seconds(t);
   const [members] = await election.delegatesOf(epoch);
-  if (members.length !== list.length) throw new Error(`consensus time: finalized ${members.length} members, submitted ${list.length}`);
+  if (members.length !== list.length) throw new StateError("members", members.length, `consensus time: finalized ${members.length} members, submitted ${list.length}`);
   return { nodes, votes, open, keeper: keeperSeconds, submit, finalize, round: votes + open + keeperSeconds + submit + finalize };
 }
 

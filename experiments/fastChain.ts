@@ -13,6 +13,7 @@ import { network } from "hardhat";
 import { HDNodeWallet, Mnemonic, type ContractTransaction, type SigningKey, type TypedDataDomain } from "ethers";
 import { headerDigest, type BlockHeader } from "../src/ledger/signing";
 import { mineAll } from "./world/populate";
+import { EnvironmentError, InputError } from "../src/util/errors";
 
 /** Sends `tx` from `from` on the embedded network and returns once it is mined; a revert throws. */
 export async function sendNow(from: { address: string }, tx: Promise<ContractTransaction>): Promise<void> {
@@ -51,7 +52,7 @@ let derivedCount = 0;
 function accountKeys(count: number): Map<string, SigningKey> {
   const accounts = network.config.accounts as { mnemonic?: string; path?: string; initialIndex?: number };
   if (typeof accounts !== "object" || typeof accounts.mnemonic !== "string") {
-    throw new Error(`HeaderSigners needs the network's accounts as an HD mnemonic; "${network.name}" has none`);
+    throw new EnvironmentError("accounts", `HeaderSigners needs the network's accounts as an HD mnemonic; "${network.name}" has none`);
   }
   if (derivedCount < count) {
     const mnemonic = Mnemonic.fromPhrase(accounts.mnemonic);
@@ -79,7 +80,7 @@ export class HeaderSigners {
     const digest = headerDigest(domain, h);
     return signers.map((a) => {
       const key = this.keys.get(a);
-      if (!key) throw new Error(`HeaderSigners: ${a} is not one of the first ${this.count} mnemonic accounts`);
+      if (!key) throw new InputError("signer", a, `HeaderSigners: ${a} is not one of the first ${this.count} mnemonic accounts`);
       return key.sign(digest).serialized;
     });
   }

@@ -4,6 +4,7 @@
 // left bloated by a large job is replaced before it takes another.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { EnvironmentError } from "../src/util/errors";
 
 /**
  * The CPUs this process may run on (Linux's Cpus_allowed_list), when `taskset` can pin a worker to
@@ -34,7 +35,7 @@ type Message<R> = { ready?: boolean; progress?: number; result?: R; rss?: number
 
 /** Worker side: runs each job the parent sends until it sends none, reporting progress and results. */
 export function serveJobs<J, R>(run: (job: J, progress: (done: number) => void) => Promise<R>): Promise<void> {
-  if (!process.send) throw new Error("--worker is internal: it needs the IPC channel of `npm run experiments`");
+  if (!process.send) throw new EnvironmentError("IPC", "--worker is internal: it needs the IPC channel of `npm run experiments`");
   const send = process.send.bind(process);
   return new Promise<void>((resolve, reject) => {
     process.on("message", (message: { job?: J }) => {
@@ -97,7 +98,7 @@ export async function runPool<J, R>(
           if (m.ready || m.result) next(retire);
         });
         child.on("error", reject);
-        child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`experiment worker ${w} exited with ${code}`))));
+        child.on("exit", (code) => (code === 0 ? resolve() : reject(new EnvironmentError(`worker ${w}`, `experiment worker ${w} exited with ${code}`))));
       });
     }
   };

@@ -24,6 +24,7 @@ import { summarizeEpoch } from "../src/network/observe";
 import { WAD } from "../src/scoring/params";
 import { SeededRandom } from "../src/util/random";
 import { ledgerDomain } from "../src/ledger/signing";
+import { StateError } from "../src/util/errors";
 
 const EPOCHS = 3;
 const STEP = 20; // chain seconds between ticks (slots are 60 s)
@@ -152,7 +153,7 @@ async function scoreTable(system: Awaited<ReturnType<typeof deploySystem>>, epoc
   const rows = [];
   for (const [i, s] of scored.entries()) {
     const [, chainScore] = await election.scoreOf(epoch, s.node);
-    if (chainScore !== s.score) throw new Error(`node ${i + 1}: TypeScript ${s.score} != Solidity ${chainScore}`);
+    if (chainScore !== s.score) throw new StateError(`node ${i + 1}`, chainScore, `node ${i + 1}: TypeScript ${s.score} != Solidity ${chainScore}`);
     const r = list.indexOf(s.node);
     rows.push({
       node: i + 1,

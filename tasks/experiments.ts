@@ -6,6 +6,7 @@
 // TypeChain has run.
 import { task, types } from "hardhat/config";
 import os from "node:os";
+import { ArgumentError } from "../src/util/parse";
 
 const CHOICES = ["all", "paper1", "paper2", "1", "2", "3", "credit", "2a", "2b", "models", "time", "throughput"] as const;
 
@@ -40,16 +41,16 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
   .addOptionalParam("out", "folder for the results", "results/experiments", types.string)
   .addFlag("worker", "internal: take jobs from the parent process over IPC")
   .setAction(async (args: Args, hre) => {
-    if (hre.network.name !== "hardhat") throw new Error(`experiments run on the embedded hardhat network, not "${hre.network.name}"`);
+    if (hre.network.name !== "hardhat") throw new ArgumentError("--network", hre.network.name, `experiments run on the embedded hardhat network, not "${hre.network.name}"`);
     await (await import("./lib/compiled")).ensureCompiled(hre);
     const jobsModule = await import("../experiments/jobs");
     if (args.worker) return (await import("../experiments/pool")).serveJobs(jobsModule.runJob);
 
     if (!(CHOICES as readonly string[]).includes(args.experiment)) {
-      throw new Error(`--experiment must be one of ${CHOICES.join(", ")}, got "${args.experiment}"`);
+      throw new ArgumentError("--experiment", args.experiment, `must be one of ${CHOICES.join(", ")}, got "${args.experiment}"`);
     }
     const whole = (name: string, v: number, max: number) => {
-      if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`--${name} must be an integer in [1, ${max}], got ${v}`);
+      if (!Number.isInteger(v) || v < 1 || v > max) throw new ArgumentError(`--${name}`, v, `must be an integer in [1, ${max}], got ${v}`);
     };
     whole("runs", args.runs, 100_000);
     whole("seeds", args.seeds, 10_000);
@@ -58,13 +59,13 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
     whole("workers", args.workers, 64);
     whole("tp-seeds", args.tpSeeds, 10_000);
     whole("tp-epochs", args.tpEpochs, 1_000);
-    if (!(args.malicious >= 0 && args.malicious < 1)) throw new Error(`--malicious must be a share in [0, 1), got ${args.malicious}`);
+    if (!(args.malicious >= 0 && args.malicious < 1)) throw new ArgumentError("--malicious", args.malicious, `must be a share in [0, 1), got ${args.malicious}`);
     if (!Number.isInteger(args.seed) || args.seed < 0 || args.seed + args.seeds > 0xffffffff) {
-      throw new Error(`--seed must be an integer in [0, 2^32 - 1 - seeds], got ${args.seed}`);
+      throw new ArgumentError("--seed", args.seed, `must be an integer in [0, 2^32 - 1 - seeds], got ${args.seed}`);
     }
     const sizes = args.nodes.split(",").map((x) => Number(x.trim()));
     for (const n of sizes) {
-      if (!Number.isInteger(n) || n < 4 || n > 20_000) throw new Error(`--nodes must list integers in [4, 20000], got "${args.nodes}"`);
+      if (!Number.isInteger(n) || n < 4 || n > 20_000) throw new ArgumentError("--nodes", args.nodes, `must list integers in [4, 20000], got "${args.nodes}"`);
     }
     const e = args.experiment;
     const plan = {

@@ -8,6 +8,7 @@ import { Wallet, keccak256, toUtf8Bytes, type Provider, type Signer } from "ethe
 export type RpcProvider = Provider & { send(method: string, params: unknown[]): Promise<unknown> };
 import type { System } from "../../src/deployment/deploySystem";
 import { NodeClass, WAD } from "../../src/scoring/params";
+import { StateError } from "../../src/util/errors";
 
 export interface PopulateOptions {
   /** How many nodes to add. */
@@ -46,10 +47,10 @@ export async function mineAll(provider: { send(method: string, params: unknown[]
     await provider.send("evm_mine", []);
     const receipts = (await Promise.all(pending.map((h) => provider.send("eth_getTransactionReceipt", [h])))) as ({ status: string } | null)[];
     receipts.forEach((r, i) => {
-      if (r && r.status !== "0x1") throw new Error(`mineAll: transaction ${pending[i]} reverted`);
+      if (r && r.status !== "0x1") throw new StateError("transaction", pending[i], `mineAll: transaction ${pending[i]} reverted`);
     });
     const left = pending.filter((_, i) => receipts[i] === null);
-    if (left.length === pending.length) throw new Error(`mineAll: ${left.length} transactions were not mined`);
+    if (left.length === pending.length) throw new StateError("transactions", left.length, `mineAll: ${left.length} transactions were not mined`);
     pending = left;
   }
 }

@@ -3,6 +3,7 @@
 // telling RPC failures from contract errors; naming custom errors in messages.
 import fs from "node:fs";
 import { HDNodeWallet, JsonRpcProvider, Network, Wallet, type Provider, type Signer } from "ethers";
+import { InputError } from "../util/errors";
 
 /** Hardhat's default mnemonic: the accounts of `npx hardhat node` (public; local chains only). */
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -15,13 +16,14 @@ export function rpcProvider(url: string, chainId?: bigint): JsonRpcProvider {
 }
 
 /** An account argument that names no usable key; `arg` is the argument (--from, --seller, --buyer). */
-export class AccountArgumentError extends Error {
-  override readonly name = "AccountArgumentError";
-  constructor(
-    readonly arg: string,
-    message: string,
-  ) {
-    super(`${arg}: ${message}`);
+export class AccountArgumentError extends InputError {
+  override name = "AccountArgumentError";
+  /** The argument that named the account (`--from`, `--seller`). */
+  get arg(): string {
+    return this.field;
+  }
+  constructor(arg: string, message: string) {
+    super(arg, undefined, message); // the value may be a secret's location: not kept
   }
 }
 

@@ -25,6 +25,7 @@ import { HeaderSigner } from "./signer";
 import { CommittedTrades } from "./sync";
 import { TradeIntake } from "./trades";
 import { Unjailer } from "./unjail";
+import { StateError } from "../util/errors";
 
 export { AttestSchema, TradeSchema } from "./requests";
 
@@ -178,7 +179,7 @@ export class DelegateClient {
   }
 
   private started(): Parts {
-    if (!this.parts) throw new Error("the delegate client has not started");
+    if (!this.parts) throw new StateError("client", "stopped", "the delegate client has not started");
     return this.parts;
   }
 

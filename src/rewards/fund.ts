@@ -5,6 +5,7 @@ import { formatUnits, type Signer } from "ethers";
 import type { StakeVault, TestToken } from "../../typechain-types";
 import { sendChecked } from "../chain/tx";
 import type { PoolShares } from "./pool";
+import { StateError } from "../util/errors";
 
 export class FundingError extends Error {
   constructor(
@@ -43,7 +44,7 @@ export async function fundRewards(
   const sent = await sendChecked("fundPool", vault.connect(funder).fundPool, amount);
   const receipt = await funder.provider!.getTransactionReceipt(sent.hash);
   const event = receipt!.logs.map((l) => vault.interface.parseLog(l)).find((e) => e?.name === "PoolShared");
-  if (!event) throw new Error(`fundPool ${sent.hash} emitted no PoolShared event: is ${vaultAddress} this system's vault?`);
+  if (!event) throw new StateError("PoolShared", sent.hash, `fundPool ${sent.hash} emitted no PoolShared event: is ${vaultAddress} this system's vault?`);
   const [producers, attesters, keepers] = await vault.rewardPools({ blockTag: sent.block });
   return {
     funder: owner,

@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { TASK_COMPILE } from "hardhat/builtin-tasks/task-names";
+import { EnvironmentError } from "../../src/util/errors";
 
 /** What `ensureCompiled` needs of the Hardhat runtime. */
 export interface CompileRuntime {
@@ -30,5 +31,5 @@ export async function ensureCompiled(hre: CompileRuntime): Promise<void> {
   } finally {
     console.log = log;
   }
-  if (!fs.existsSync(index)) throw new Error(`${index} is still missing after compiling: run \`npx hardhat compile\` and look at its errors`);
+  if (!fs.existsSync(index)) throw new EnvironmentError(index, `${index} is still missing after compiling: run \`npx hardhat compile\` and look at its errors`);
 }

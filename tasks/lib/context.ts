@@ -5,10 +5,13 @@ import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { attach } from "../../src/deployment/addressBook";
 import { rpcProvider, signerFrom } from "../../src/chain/tx";
+import { ArgumentError } from "../../src/util/parse";
 
 export async function connect(hre: HardhatRuntimeEnvironment, from: string | undefined) {
   if (hre.network.name === "hardhat" || !("url" in hre.network.config)) {
-    throw new Error(
+    throw new ArgumentError(
+      "--network",
+      hre.network.name,
       `network "${hre.network.name}": role tasks and services act on a running chain; start \`npx hardhat node\` ` +
         "and pass --network localhost (or --network testnet with TESTNET_RPC_URL)",
     );
@@ -22,6 +25,6 @@ export async function connect(hre: HardhatRuntimeEnvironment, from: string | und
 
 /** The caller's signer, or an error naming --from. */
 export function need(signer: Signer | undefined): Signer {
-  if (!signer) throw new Error("--from: this action sends a transaction; name the account (an index on a local node, env:NAME or file:PATH)");
+  if (!signer) throw new ArgumentError("--from", undefined, "this action sends a transaction; name the account (an index on a local node, env:NAME or file:PATH)");
   return signer;
 }
