@@ -5,9 +5,11 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {NodeRegistry} from "../registry/NodeRegistry.sol";
+import {IDelegateElection} from "../interfaces/IDelegateElection.sol";
+import {revertOutOfRange, revertIndexOutOfRange} from "../interfaces/ISystemErrors.sol";
+import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
+import {IStakeVault, RewardRole} from "../interfaces/IStakeVault.sol";
 import {SlotClock} from "../registry/EpochClock.sol";
-import {StakeVault, IDepositObserver, RewardRole} from "../staking/StakeVault.sol";
 import {ElectionKey, ElectionRule} from "../scoring/ElectionKey.sol";
 import {ScoringModel} from "../scoring/ScoringParams.sol";
 import {ClassicScore} from "../scoring/ClassicScore.sol";
@@ -23,7 +25,7 @@ import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
 ///         repairs the stored list and pays the challenger from the submitter's bond. After the
 ///         window anyone finalizes: O(1) storage, no list in calldata. An O(N) reference election
 ///         serves small deployments and epochs nobody submitted for.
-contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserver {
+contract DelegateElection is IDelegateElection, SlotClock, AccessControl, Pausable {
     using Checkpoints for Checkpoints.Trace208;
 
     bytes32 public constant PARAMETER_ADMIN_ROLE = keccak256("PARAMETER_ADMIN_ROLE");
@@ -38,13 +40,6 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     uint208 private constant VOTES_MASK = (uint208(1) << 160) - 1;
 
     // ------------------------------------------------------------------ types
-    enum ChallengeKind {
-        Ineligible,
-        Duplicate,
-        Order,
-        Excluded
-    }
-
     struct Election {
         bytes32 seed; // fixed by the first fixSeed call from block `seedBlock` on
         // SSTORE2 pointer of the current (possibly repaired) submission: the submitter, then the
@@ -59,100 +54,34 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         uint64 seedBlock; // the first block whose prevrandao may become the seed; nonzero once opened
     }
 
-    struct Allocation {
-        address candidate;
-        uint32 votes;
-    }
-
     struct Handover {
         address node;
         uint32 fromSlot;
     }
 
-    struct Config {
-        ElectionRule rule;
-        uint256 delegateCount; // K
-        uint256 standbyCount;
-        uint256 slotsPerEpoch; // S, dividing the epoch; when S < K, delegates S..K−1 only validate (attest)
-        uint256 votesPerNode;
-        uint256 challengePeriod; // seconds
-        uint256 keeperMinBond;
-        uint256 challengeReward;
-        uint256 keeperReward;
-    }
-
-    // ------------------------------------------------------------------ errors
-    error InvalidConfig(string field, uint256 value);
-    error NotAdmitted(address node);
-    error NotACandidate(address candidate);
-    error DuplicateCandidate(address candidate);
-    error VotesExceedAllowance(uint256 votes, uint256 allowance);
-    error TooManyCandidates(uint256 count, uint256 max);
-    error LengthMismatch(uint256 candidates, uint256 amounts);
-    error ZeroVotes(address candidate);
-    error OnlyVault(address caller);
-    error WrongEpoch(uint256 epoch, uint256 currentEpoch);
-    error ElectionNotOpen(uint256 epoch);
-    error SeedNotFixed(uint256 epoch, uint256 seedBlock);
-    error ElectionAlreadyOpen(uint256 epoch);
-    error SubmissionWindowClosed(uint256 epoch, uint256 deadline);
-    error AlreadySubmitted(uint256 epoch, address submitter);
-    error AlreadyFinalized(uint256 epoch);
-    error NoSubmission(uint256 epoch);
-    error KeeperBondTooLow(address keeper, uint256 bond, uint256 minimum);
-    error WrongListLength(uint256 length, uint256 maxLength);
-    error ChallengeWindowClosed(uint256 epoch, uint256 end);
-    error ChallengeWindowOpen(uint256 epoch, uint256 end);
-    error ChallengeFailed(ChallengeKind kind, uint256 epoch);
-    error IndexOutOfRange(uint256 index, uint256 length);
-    error FinalizationTooLate(uint256 epoch, uint256 epochStart);
-    error NothingToElect(uint256 epoch);
-    error EpochNotStarted(uint256 epoch);
-    error NotJailed(address node);
-    error NotScheduled(address node, uint256 epoch);
-    error StillAdmitted(address voter);
-    error NothingToDrop(address voter);
-
-    // ------------------------------------------------------------------ events
-    event Voted(address indexed voter, address[] candidates, uint256[] amounts);
-    event VotesDropped(address indexed voter);
-    /// @dev The seed is `keccak256(prevrandao, epoch)` of the block of the first {fixSeed} from `seedBlock` on.
-    event ElectionOpened(uint256 indexed epoch, uint256 seedBlock, uint256 snapshot);
-    event SeedFixed(uint256 indexed epoch, bytes32 seed);
-    event ListSubmitted(uint256 indexed epoch, address indexed submitter, address[] list);
-    event ListChallenged(
-        uint256 indexed epoch,
-        ChallengeKind kind,
-        address indexed challenger,
-        uint256 paid,
-        address[] repaired
-    );
-    /// @dev The list itself is in the latest ListSubmitted or ListChallenged event of the epoch.
-    event DelegatesFinalized(uint256 indexed epoch, address indexed submitter, uint256 reward);
-    event DelegateSetCarriedOver(uint256 indexed epoch, uint256 fromEpoch);
-    event SlotsHandedOver(
-        uint256 indexed epoch,
-        uint256 index,
-        address indexed from,
-        address indexed to,
-        uint256 fromSlot
-    );
-    event ChallengePeriodSet(uint256 value);
-    event KeeperEconomicsSet(uint256 keeperMinBond, uint256 challengeReward, uint256 keeperReward);
-
     // ------------------------------------------------------------------ storage
-    NodeRegistry public immutable registry;
-    StakeVault public immutable vault;
+    /// @inheritdoc IDelegateElection
+    INodeRegistry public immutable registry;
+    /// @inheritdoc IDelegateElection
+    IStakeVault public immutable vault;
+    /// @inheritdoc IDelegateElection
     ElectionRule public immutable rule;
+    /// @inheritdoc IDelegateElection
     uint256 public immutable delegateCount;
+    /// @inheritdoc IDelegateElection
     uint256 public immutable standbyCount;
+    /// @inheritdoc IDelegateElection
     uint256 public immutable votesPerNode;
-    /// @notice The registry's scoring model, cached: a score reads only the tallies its model uses.
+    /// @inheritdoc IDelegateElection
     ScoringModel public immutable scoringModel;
 
+    /// @inheritdoc IDelegateElection
     uint256 public challengePeriod;
+    /// @inheritdoc IDelegateElection
     uint256 public keeperMinBond;
+    /// @inheritdoc IDelegateElection
     uint256 public challengeReward;
+    /// @inheritdoc IDelegateElection
     uint256 public keeperReward;
 
     mapping(address voter => Allocation[]) private _allocations;
@@ -162,6 +91,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     mapping(address candidate => Checkpoints.Trace208) private _weightedVotes;
     Checkpoints.Trace208 private _totalVotes;
 
+    /// @inheritdoc IDelegateElection
     mapping(uint256 epoch => Election) public elections;
     /// @dev Keyed by the epochs whose set was finalized; the value packs that epoch (high 48 bits)
     ///      with the SSTORE2 pointer of its list (low 160 bits, 20 bytes per member), so one lookup
@@ -169,20 +99,23 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     ///      to write instead of ~22,100 a storage slot, and reads with one EXTCODECOPY.
     Checkpoints.Trace208 private _finalizedEpochs;
     mapping(uint256 epoch => mapping(uint256 index => Handover[])) private _handovers;
+    /// @inheritdoc IDelegateElection
     mapping(uint256 epoch => uint256) public standbysUsed;
 
     /// @dev The clock is the registry's (genesis, epoch length) cut into `c.slotsPerEpoch` slots.
     constructor(
         address admin,
-        NodeRegistry registry_,
-        StakeVault vault_,
+        INodeRegistry registry_,
+        IStakeVault vault_,
         Config memory c
     ) SlotClock(registry_.genesis(), registry_.epochDuration(), c.slotsPerEpoch) {
-        if (c.delegateCount == 0 || c.delegateCount > MAX_DELEGATES)
-            revert InvalidConfig("delegateCount", c.delegateCount);
-        if (c.standbyCount > MAX_STANDBYS) revert InvalidConfig("standbyCount", c.standbyCount);
-        if (c.votesPerNode == 0 || c.votesPerNode > MAX_VOTES_PER_NODE)
-            revert InvalidConfig("votesPerNode", c.votesPerNode);
+        if (c.delegateCount == 0 || c.delegateCount > MAX_DELEGATES) {
+            revert OutOfRange("delegateCount", c.delegateCount, 1, MAX_DELEGATES);
+        }
+        if (c.standbyCount > MAX_STANDBYS) revert OutOfRange("standbyCount", c.standbyCount, 0, MAX_STANDBYS);
+        if (c.votesPerNode == 0 || c.votesPerNode > MAX_VOTES_PER_NODE) {
+            revert OutOfRange("votesPerNode", c.votesPerNode, 1, MAX_VOTES_PER_NODE);
+        }
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         registry = registry_;
         vault = vault_;
@@ -196,14 +129,12 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     }
 
     // ------------------------------------------------------------------ votes
-    /// @notice Replace the caller's votes: `amounts[i]` votes for `candidates[i]`, at most
-    ///         `votesPerNode` in all (paper 1 section 3). Votes persist until changed; an empty
-    ///         list withdraws them. Counts as participation (paper 2 eq. 6).
+    /// @inheritdoc IDelegateElection
     function vote(address[] calldata candidates, uint256[] calldata amounts) external whenNotPaused {
         if (!registry.isAdmitted(msg.sender)) revert NotAdmitted(msg.sender);
         if (candidates.length != amounts.length) revert LengthMismatch(candidates.length, amounts.length);
         if (candidates.length > MAX_CANDIDATES_PER_VOTER) {
-            revert TooManyCandidates(candidates.length, MAX_CANDIDATES_PER_VOTER);
+            revertOutOfRange("candidates", candidates.length, 0, MAX_CANDIDATES_PER_VOTER);
         }
         uint256 sum;
         for (uint256 i = 0; i < candidates.length; ++i) {
@@ -249,9 +180,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         }
     }
 
-    /// @notice Withdraw every vote of `voter`, which is no longer admitted (it exited or was never
-    ///         admitted again): a node that left the system no longer weighs on any election. Anyone
-    ///         may ask; O(votes of one voter), at most {MAX_CANDIDATES_PER_VOTER}.
+    /// @inheritdoc IDelegateElection
     function dropVotes(address voter) external {
         if (registry.isAdmitted(voter)) revert StillAdmitted(voter);
         if (_allocations[voter].length == 0) revert NothingToDrop(voter);
@@ -280,11 +209,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     }
 
     // ------------------------------------------------------------------ elections
-    /// @notice Open the election of epoch `epoch` during epoch `epoch − 1`; its seed will come
-    ///         from a block after this one ({fixSeed}).
-    /// @dev Whoever opens cannot know the prevrandao of any later block (only this block's proposer
-    ///      knows what the next one will carry), so waiting for a favourable opening block gains
-    ///      nothing (issue 19, attack 10). SECURITY.md says what bias remains on each kind of chain.
+    /// @inheritdoc IDelegateElection
     function openElection(uint256 epoch) external whenNotPaused {
         _requireElectionEpoch(epoch);
         Election storage el = elections[epoch];
@@ -294,14 +219,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         emit ElectionOpened(epoch, seedBlock, snapshotOf(epoch));
     }
 
-    /// @notice Fix the seed of epoch `epoch`'s election (anyone, once, from block `seedBlock` on):
-    ///         `keccak256(prevrandao, epoch)` of the block this call runs in. Returns the seed.
-    /// @dev The first call at or after the block committed to at opening fixes it, so an honest
-    ///      keeper fixes it in the next block and nobody can hold it back (a call in a block with
-    ///      other traffic still fixes it). What an adversary gains is the choice of fixing in a
-    ///      block before the honest keeper's call lands, when it sees that block's prevrandao
-    ///      coming; SECURITY.md bounds it. A local chain replays an election exactly by setting the
-    ///      next prevrandao (`hardhat_setPrevRandao`) before this call.
+    /// @inheritdoc IDelegateElection
     function fixSeed(uint256 epoch) external returns (bytes32 seed) {
         Election storage el = elections[epoch];
         uint256 seedBlock = el.seedBlock;
@@ -315,10 +233,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         emit SeedFixed(epoch, seed);
     }
 
-    /// @notice Submit the ordered list (best key first) of K delegates then the standbys for
-    ///         epoch `epoch` (bonded keepers). A shorter list claims no other node is eligible.
-    /// @dev Writes the list once as SSTORE2 code (challenges and finalization read it back from
-    ///      there): the gas depends on the list's length, never on the number of nodes.
+    /// @inheritdoc IDelegateElection
     function submit(uint256 epoch, address[] calldata list) external whenNotPaused {
         _requireElectionEpoch(epoch);
         Election storage el = _open(epoch);
@@ -327,7 +242,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         if (block.timestamp > deadline) revert SubmissionWindowClosed(epoch, deadline);
         uint256 bond = vault.keeperBond(msg.sender);
         if (bond < keeperMinBond) revert KeeperBondTooLow(msg.sender, bond, keeperMinBond);
-        if (list.length == 0 || list.length > listLength()) revert WrongListLength(list.length, listLength());
+        if (list.length == 0 || list.length > listLength()) revertOutOfRange("list", list.length, 1, listLength());
         (el.submission, el.submittedAt, el.members, el.sortedPrefix) = (
             _store(msg.sender, list),
             _now(),
@@ -337,37 +252,28 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         emit ListSubmitted(epoch, msg.sender, list);
     }
 
-    /// @notice Prove that `list[index]` is not electable at the snapshot (not admitted, jailed,
-    ///         a consumer, deposit below minimum, or zero score); it is removed.
+    /// @inheritdoc IDelegateElection
     function challengeIneligible(uint256 epoch, uint256 index) external {
         address[] memory list = _challengeable(epoch);
-        if (index >= list.length) revert IndexOutOfRange(index, list.length);
+        if (index >= list.length) revertIndexOutOfRange("index", index, list.length);
         (bool ok, ) = _electable(epoch, list[index]);
         if (ok) revert ChallengeFailed(ChallengeKind.Ineligible, epoch);
         _repaired(epoch, ChallengeKind.Ineligible, _without(list, index), _prefixAfterRemoval(epoch, index));
     }
 
-    /// @notice Prove that `list[i] == list[j]` for i < j; the later copy is removed.
+    /// @inheritdoc IDelegateElection
     function challengeDuplicate(uint256 epoch, uint256 i, uint256 j) external {
         address[] memory list = _challengeable(epoch);
-        if (j >= list.length) revert IndexOutOfRange(j, list.length);
+        if (j >= list.length) revertIndexOutOfRange("j", j, list.length);
         if (i >= j || list[i] != list[j]) revert ChallengeFailed(ChallengeKind.Duplicate, epoch);
         _repaired(epoch, ChallengeKind.Duplicate, _without(list, j), _prefixAfterRemoval(epoch, j));
     }
 
-    /// @notice Prove that `list[from]` is out of order and belongs at `to < from`: the entries
-    ///         before it are in order, it ranks before `list[from − 1]`, before `list[to]` and after
-    ///         `list[to − 1]` (when `to > 0`). It is moved there in one step, the entries between
-    ///         shifting down by one, and the list is in order up to `from`.
-    /// @dev The entries below `sortedPrefix` were proven in order by earlier challenges; this one
-    ///      checks the rest up to `from` (one evaluation each), so `from ≥ sortedPrefix` and the
-    ///      prefix only grows. Each paid move grows it by at least one and only removals shrink it,
-    ///      so however the challengers race, a list of length L takes at most 2L paid moves, and the
-    ///      honest watcher's insertion sort at most L − 1 (issue 19, attack 6).
+    /// @inheritdoc IDelegateElection
     function challengeOrder(uint256 epoch, uint256 from, uint256 to) external {
         address[] memory list = _challengeable(epoch);
-        if (from >= list.length) revert IndexOutOfRange(from, list.length);
-        if (to >= from) revert IndexOutOfRange(to, from);
+        if (from >= list.length) revertIndexOutOfRange("from", from, list.length);
+        if (to >= from) revertIndexOutOfRange("to", to, from);
         Election storage el = elections[epoch];
         uint256 sorted = el.sortedPrefix;
         if (from < sorted) revert ChallengeFailed(ChallengeKind.Order, epoch); // proven in order already
@@ -396,13 +302,11 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _repaired(epoch, ChallengeKind.Order, list, from + 1);
     }
 
-    /// @notice Prove that electable `node`, absent from the list, has a better key than the last
-    ///         listed node (or the list is short); it is inserted at `position`, between two
-    ///         neighbours it ranks after and before, and the list's tail beyond K + standbys drops.
+    /// @inheritdoc IDelegateElection
     function challengeExcluded(uint256 epoch, address node, uint256 position) external {
         address[] memory list = _challengeable(epoch);
         uint256 n = list.length;
-        if (position > n) revert IndexOutOfRange(position, n);
+        if (position > n) revertIndexOutOfRange("position", position, n + 1);
         for (uint256 i = 0; i < n; ++i) if (list[i] == node) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         (bool ok, uint256 key) = _electable(epoch, node);
         if (!ok) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
@@ -430,10 +334,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _repaired(epoch, ChallengeKind.Excluded, repaired, sorted < m ? sorted : m);
     }
 
-    /// @notice Finalize epoch `epoch`'s (possibly repaired) list after the challenge window and
-    ///         before the epoch starts; the submitter earns up to the keeper reward from the keepers'
-    ///         share of the pool (paper 1 2.2.1 rule 5; claimed later, pull). Reads no list unless a
-    ///         node was jailed after the snapshot.
+    /// @inheritdoc IDelegateElection
     function finalize(uint256 epoch) external {
         Election storage el = elections[epoch];
         if (el.finalized) revert AlreadyFinalized(epoch);
@@ -447,8 +348,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _finalize(epoch, pointer, submitter, reward);
     }
 
-    /// @notice The fully on-chain reference election of epoch `epoch` (O(N)): for small
-    ///         deployments and epochs nobody submitted for. Finalizes at once; no keeper reward.
+    /// @inheritdoc IDelegateElection
     function electReference(uint256 epoch) external whenNotPaused {
         _requireElectionEpoch(epoch);
         Election storage el = _open(epoch);
@@ -461,42 +361,36 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _finalize(epoch, pointer, msg.sender, 0);
     }
 
-    /// @notice Record that epoch `epoch` started without a finalized set: the latest earlier set
-    ///         serves. In the current epoch, the slots of members jailed meanwhile pass to standbys
-    ///         from the next slot on (their earlier hand-overs belonged to the earlier epoch).
-    /// @dev Loops over the K delegates of the carried set only (K ≤ MAX_DELEGATES), never over nodes.
+    /// @inheritdoc IDelegateElection
     function carryOver(uint256 epoch) external {
-        if (block.timestamp < epochStart(epoch)) revert EpochNotStarted(epoch);
+        if (block.timestamp < epochStart(epoch)) revert EpochNotStarted(epoch, currentEpoch());
         Election storage el = elections[epoch];
         if (el.finalized || el.carriedOver) revert AlreadyFinalized(epoch);
         el.carriedOver = true;
-        (address[] memory list, uint256 source, uint256 k) = delegatesOf(epoch);
+        (, uint256 source, ) = delegatesOf(epoch);
         emit DelegateSetCarriedOver(epoch, source);
         if (epoch != currentEpoch()) return; // a past epoch schedules nothing any more
-        uint256 fromSlot = _nextSlot();
-        for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], fromSlot);
+        _handOverJailed(epoch, _nextSlot());
     }
 
-    /// @notice Hand the slots of jailed delegate `node` from the next slot of the current epoch,
-    ///         and all of the next epoch, to the next unjailed standby (anyone may ask).
+    /// @inheritdoc IDelegateElection
     function handOver(address node) external {
         if (!registry.isJailed(node)) revert NotJailed(node);
         if (!_handOverEverywhere(node)) revert NotScheduled(node, currentEpoch());
     }
 
-    /// @notice The ledger's hook on jailing `node`: the same hand-over, silent when `node` holds no slot.
+    /// @inheritdoc IDelegateElection
     function onJailed(address node) external onlyRole(SCHEDULER_ROLE) returns (bool moved) {
         return _handOverEverywhere(node);
     }
 
     // ------------------------------------------------------------------ parameters
-    /// @notice Set the challenge window, within [1 minute, epochDuration / 4].
+    /// @inheritdoc IDelegateElection
     function setChallengePeriod(uint256 value) external onlyRole(PARAMETER_ADMIN_ROLE) {
         _setChallengePeriod(value);
     }
 
-    /// @notice Set the keeper bond minimum, the challenger's pay per proven fault (from the
-    ///         submitter's bond, at most the minimum bond) and the reward per finalized election.
+    /// @inheritdoc IDelegateElection
     function setKeeperEconomics(
         uint256 minBond,
         uint256 reward,
@@ -505,25 +399,23 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _setKeeperEconomics(minBond, reward, finalizeReward);
     }
 
-    /// @notice Stop votes, openings and submissions; challenges and finalization still work.
+    /// @inheritdoc IDelegateElection
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
 
-    /// @notice Resume after {pause}.
+    /// @inheritdoc IDelegateElection
     function unpause() external onlyRole(PAUSER_ROLE) {
         _unpause();
     }
 
     // ------------------------------------------------------------------ views
-    /// @notice K + standbys: the full length of a list.
+    /// @inheritdoc IDelegateElection
     function listLength() public view returns (uint256) {
         return delegateCount + standbyCount;
     }
 
-    /// @notice The most challenges an honest watcher needs to repair any submitted list: 3·L − 1
-    ///         for lists of length L = {listLength} (at most L removals of ineligible or duplicate
-    ///         entries, L − 1 moves that insertion-sort the rest, L insertions of excluded nodes).
+    /// @inheritdoc IDelegateElection
     function maxRepairChallenges() public view returns (uint256) {
         return 3 * listLength() - 1;
     }
@@ -534,14 +426,12 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         return challengePeriod;
     }
 
-    /// @notice Last second at which a list for `epoch` may be submitted: two challenge periods
-    ///         before the epoch starts, so the window and the finalization both fit.
+    /// @inheritdoc IDelegateElection
     function submissionDeadline(uint256 epoch) public view returns (uint256) {
         return epochStart(epoch) - 2 * challengePeriod;
     }
 
-    /// @notice Votes `candidate` had received, votes cast in all, deposit-weighted votes, and the
-    ///         last vote of `candidate` as a voter, at the end of second `timepoint`.
+    /// @inheritdoc IDelegateElection
     function votesAt(
         address candidate,
         uint256 timepoint
@@ -556,14 +446,12 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         );
     }
 
-    /// @notice The caller-visible vote allocation of `voter`.
+    /// @inheritdoc IDelegateElection
     function allocationOf(address voter) external view returns (Allocation[] memory) {
         return _allocations[voter];
     }
 
-    /// @notice Eligibility, score and key of `node` in the election of `epoch` (O(log n)).
-    /// @dev Under the weighted rule the key needs the seed, so it is NEVER before the election is
-    ///      opened; a top-K key is the score alone.
+    /// @inheritdoc IDelegateElection
     function scoreOf(uint256 epoch, address node) public view returns (bool eligible, uint256 score, uint256 key) {
         uint256 snapshot = snapshotOf(epoch);
         (eligible, score) = registry.scoreAt(node, snapshot, _electionInputs(node, snapshot));
@@ -573,8 +461,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         key = seed != bytes32(0) ? ElectionKey.key(rule, score, seed, node) : ElectionKey.NEVER;
     }
 
-    /// @notice The reference result for `epoch`: the K + standbys best keys among all registered
-    ///         nodes, best first. O(N · listLength); a view for small N, tests and audits.
+    /// @inheritdoc IDelegateElection
     function referenceList(uint256 epoch) public view returns (address[] memory list) {
         uint256 cap = listLength();
         address[] memory best = new address[](cap);
@@ -616,8 +503,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         return n;
     }
 
-    /// @notice The list serving epoch `epoch` (its own if finalized, else the latest earlier
-    ///         finalized one), the epoch it was elected for, and K' = min(K, its length).
+    /// @inheritdoc IDelegateElection
     function delegatesOf(uint256 epoch) public view returns (address[] memory list, uint256 source, uint256 k) {
         uint208 entry = _finalizedEpochs.upperLookup(SafeCast.toUint48(epoch));
         if (entry == 0) return (list, 0, 0);
@@ -626,26 +512,19 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         k = list.length < delegateCount ? list.length : delegateCount;
     }
 
-    /// @notice The list submitted for `epoch` as it stands now (repaired by every successful
-    ///         challenge), best key first; empty before a submission. Challenges refer to its indices.
+    /// @inheritdoc IDelegateElection
     function submittedList(uint256 epoch) external view returns (address[] memory list) {
         (, list) = _load(elections[epoch].submission);
     }
 
-    /// @notice The keeper that submitted the list of `epoch` (the caller of the reference election
-    ///         for an epoch elected on-chain); zero before a submission.
+    /// @inheritdoc IDelegateElection
     function submitterOf(uint256 epoch) external view returns (address submitter) {
         (submitter, ) = _load(elections[epoch].submission);
     }
 
-    /// @notice Who produces slot `slot` of epoch `epoch`: delegate `slot mod K'`, or the standby
-    ///         that took its slots over from a slot at or before `slot`; zero if nobody. Reverts
-    ///         unless `slot < slotsPerEpoch`.
-    /// @dev Hand-overs take effect from a slot that has not begun, so the owner of a slot never
-    ///      changes once the slot has started: the owner now is the node that could commit it then,
-    ///      and the ledger punishes the author of a block or a missed slot by asking here.
+    /// @inheritdoc IDelegateElection
     function slotOwner(uint256 epoch, uint256 slot) public view returns (address) {
-        if (slot >= slotsPerEpoch) revert SlotOutOfRange(slot, slotsPerEpoch);
+        if (slot >= slotsPerEpoch) revertIndexOutOfRange("slot", slot, slotsPerEpoch);
         (address[] memory list, , uint256 k) = delegatesOf(epoch);
         if (k == 0) return address(0);
         uint256 index = slot % k;
@@ -654,7 +533,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         return list[index];
     }
 
-    /// @notice Who holds delegate index `index` of epoch `epoch` now, and from which slot.
+    /// @inheritdoc IDelegateElection
     function indexOwner(uint256 epoch, uint256 index) external view returns (address node, uint256 fromSlot) {
         (address[] memory list, , ) = delegatesOf(epoch);
         Handover[] storage h = _handovers[epoch][index];
@@ -710,9 +589,14 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _finalizedEpochs.push(e, (uint208(e) << 160) | uint160(pointer));
         emit DelegatesFinalized(epoch, submitter, reward);
         if (registry.lastJailing() < snapshotOf(epoch)) return;
-        (, address[] memory list) = _load(pointer);
-        uint256 k = list.length < delegateCount ? list.length : delegateCount;
-        for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], 0);
+        _handOverJailed(epoch, 0);
+    }
+
+    /// @dev Hands the slots of every jailed delegate of the set serving `epoch` over from `fromSlot`.
+    ///      Loops over the K delegates only (K ≤ MAX_DELEGATES), never over nodes.
+    function _handOverJailed(uint256 epoch, uint256 fromSlot) private {
+        (address[] memory list, , uint256 k) = delegatesOf(epoch);
+        for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], fromSlot);
     }
 
     /// @dev Writes `submitter` then `list` as SSTORE2 code, 20 bytes each: ~200 gas a byte
@@ -790,7 +674,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     function _electionInputs(
         address node,
         uint256 snapshot
-    ) private view returns (NodeRegistry.ElectionInputs memory e) {
+    ) private view returns (INodeRegistry.ElectionInputs memory e) {
         uint48 t = SafeCast.toUint48(snapshot - 1);
         if (scoringModel == ScoringModel.Classic) {
             e.weightedVotes = _weightedVotes[node].upperLookupRecent(t);
@@ -873,9 +757,10 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     /// @dev A keeper that submits and then asks to unbond stays seizable until it withdraws, so the
     ///      window must end before any unbonding can (the vault checks the other direction).
     function _setChallengePeriod(uint256 value) private {
-        if (value < 60 || value > epochDuration / 4 || value > vault.unbondingPeriod()) {
-            revert InvalidConfig("challengePeriod", value);
-        }
+        uint256 max = epochDuration / 4;
+        uint256 unbonding = vault.unbondingPeriod();
+        if (unbonding < max) max = unbonding;
+        if (value < 60 || value > max) revertOutOfRange("challengePeriod", value, 60, max);
         challengePeriod = value;
         emit ChallengePeriodSet(value);
     }
@@ -883,7 +768,9 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     /// @dev The minimum bond pays every challenge an honest watcher needs against the worst list
     ///      of full length (see {maxRepairChallenges}), so no repair ever goes unpaid.
     function _setKeeperEconomics(uint256 minBond, uint256 reward, uint256 finalizeReward) private {
-        if (minBond == 0 || reward * maxRepairChallenges() > minBond) revert InvalidConfig("keeperMinBond", minBond);
+        uint256 least = reward * maxRepairChallenges();
+        if (least == 0) least = 1;
+        if (minBond < least) revertOutOfRange("keeperMinBond", minBond, least, type(uint256).max);
         keeperMinBond = minBond;
         challengeReward = reward;
         keeperReward = finalizeReward;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ISystemErrors} from "../interfaces/ISystemErrors.sol";
+
 /// @title NodeRecord
 /// @notice Bit layouts of the two checkpointed attribute records of a node, each one 208-bit
 ///         `Checkpoints.Trace208` value, so a score at a snapshot costs two lookups, not ten.
@@ -8,10 +10,8 @@ pragma solidity 0.8.30;
 ///      admitted 129 | jailed 130 | jailedUntil [131,179) | gain stage [179,208) (the epoch, mod
 ///      2^29, whose election snapshot the clean term's ΔC+ applies to; see CreditScore.gainApplies).
 ///      Trust record (paper 2): trust [0,72) | C_T [72,104) | C_F [104,136) | E_i [136,168) |
-///      last participation [168,208). Values wider than their field revert (SafeCast-style).
+///      last participation [168,208). Values wider than their field revert (`OutOfRange`, SafeCast-style).
 library NodeRecord {
-    error RecordFieldOverflow(uint256 value, uint256 bits);
-
     // ---- credit record
     function packCredit(
         uint256 quality_,
@@ -146,7 +146,7 @@ library NodeRecord {
     }
 
     function _fit(uint256 v, uint256 bits) private pure returns (uint256) {
-        if (v >> bits != 0) revert RecordFieldOverflow(v, bits);
+        if (v >> bits != 0) revert ISystemErrors.OutOfRange("record field", v, 0, (1 << bits) - 1);
         return v;
     }
 

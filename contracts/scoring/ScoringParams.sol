@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ISystemErrors} from "../interfaces/ISystemErrors.sol";
+
 /// @title ScoringParams
 /// @notice The one parameter set of the three scoring models, with the papers' defaults in one
 ///         place and one validation. Every value is WAD fixed point (1e18 = 1) unless its name
@@ -68,8 +70,6 @@ library ScoringParamsLib {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant MAX_ATTRIBUTE = 10 * WAD;
 
-    /// @notice A parameter is outside its bound; `field` names it.
-    error ScoringParamOutOfBounds(string field, uint256 value);
     /// @notice Weights that must sum to 1 (1e18) do not.
     error ScoringWeightsDoNotSumToOne(string group, uint256 sum);
 
@@ -108,7 +108,7 @@ library ScoringParamsLib {
         p.frequencyValue = [uint64(4e18), 6e18, 8e18, 8e18, 8e18, 8e18, 0];
     }
 
-    /// @notice Reverts with the name of the first field out of bounds.
+    /// @notice Reverts with the name of the first field out of bounds (`OutOfRange`, with its range).
     function validate(ScoringParams memory p) internal pure {
         _sumsToOne("credit", uint256(p.alpha) + p.beta + p.gamma);
         _sumsToOne("consensus", uint256(p.mu) + p.xi);
@@ -143,10 +143,10 @@ library ScoringParamsLib {
     }
 
     function _atMost(string memory field, uint256 value, uint256 max) private pure {
-        if (value > max) revert ScoringParamOutOfBounds(field, value);
+        if (value > max) revert ISystemErrors.OutOfRange(field, value, 0, max);
     }
 
     function _within(string memory field, uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert ScoringParamOutOfBounds(field, value);
+        if (value < min || value > max) revert ISystemErrors.OutOfRange(field, value, min, max);
     }
 }

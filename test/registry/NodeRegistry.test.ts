@@ -31,16 +31,16 @@ describe("NodeRegistry", () => {
     it("rejects bad registrations with errors that name the problem, changing nothing", async () => {
       const { registry, others } = await loadFixture(fixture);
       const [node] = others;
-      await expect(registry.connect(node).register(7, 1n, "")).to.be.revertedWithCustomError(registry, "UnknownNodeClass").withArgs(7);
+      await expect(registry.connect(node).register(7, 1n, "")).to.be.revertedWithCustomError(registry, "OutOfRange").withArgs("nodeClass", 7, 0, 6);
       await expect(registry.connect(node).register(NodeClass.Wind, 0n, ""))
-        .to.be.revertedWithCustomError(registry, "CapacityOutOfBounds")
-        .withArgs(0n);
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("capacity", 0n, 1n, 10n ** 10n);
       await expect(registry.connect(node).register(NodeClass.Wind, 10n ** 10n + 1n, ""))
-        .to.be.revertedWithCustomError(registry, "CapacityOutOfBounds")
-        .withArgs(10n ** 10n + 1n);
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("capacity", 10n ** 10n + 1n, 1n, 10n ** 10n);
       await expect(registry.connect(node).register(NodeClass.Wind, 1n, "x".repeat(257)))
-        .to.be.revertedWithCustomError(registry, "EndpointTooLong")
-        .withArgs(257);
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("endpoint", 257, 0, 256);
       expect(await registry.nodeCount()).to.equal(0n);
       await registry.connect(node).register(NodeClass.Consumer, 0n, "");
       await expect(registry.connect(node).register(NodeClass.Wind, 1n, ""))
@@ -68,8 +68,8 @@ describe("NodeRegistry", () => {
       await expect(registry.connect(node).exit()).to.emit(registry, "NodeExited").withArgs(node.address);
       expect((await registry.creditRecordAt(node.address, before)).admitted).to.equal(true);
       expect((await registry.creditRecordAt(node.address, before + 1n)).admitted).to.equal(false);
-      await expect(registry.connect(node).exit()).to.be.revertedWithCustomError(registry, "NotAdmitted");
-      await expect(registry.connect(node).setEndpoint("x")).to.be.revertedWithCustomError(registry, "NotAdmitted");
+      await expect(registry.connect(node).exit()).to.be.revertedWithCustomError(registry, "NotActive").withArgs(node.address, 4); // Exited
+      await expect(registry.connect(node).setEndpoint("x")).to.be.revertedWithCustomError(registry, "NotActive").withArgs(node.address, 4);
     });
 
     it("updates the endpoint and pauses registration", async () => {
@@ -126,10 +126,9 @@ describe("NodeRegistry", () => {
       await registry.connect(admin).recordCorrectAction(node.address);
       const r = await registry.trustRecordAt(node.address, await time.latest());
       expect([r.participated, r.correct]).to.deep.equal([0n, 0n]);
-      await expect(registry.connect(admin).recordParticipation(outsider.address)).to.be.revertedWithCustomError(
-        registry,
-        "NotAdmitted",
-      );
+      await expect(registry.connect(admin).recordParticipation(outsider.address))
+        .to.be.revertedWithCustomError(registry, "NotAdmitted")
+        .withArgs(outsider.address);
     });
 
     it("realises the trust decay of eq. (8) on the next participation", async () => {
@@ -215,13 +214,13 @@ describe("NodeRegistry", () => {
         .to.be.revertedWithCustomError(registry, "ScoringWeightsDoNotSumToOne")
         .withArgs("credit", (17n * WAD) / 10n);
       await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), window: 0n }))
-        .to.be.revertedWithCustomError(registry, "ScoringParamOutOfBounds")
-        .withArgs("window", 0n);
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("window", 0n, 1n, 1000n);
       const tc = [...defaultScoringParams().tradingCycle];
       tc[6] = 1n;
       await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), tradingCycle: tc }))
-        .to.be.revertedWithCustomError(registry, "ScoringParamOutOfBounds")
-        .withArgs("tradingCycle", 1n);
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("tradingCycle", 1n, 0n, 0n);
       await expect(registry.connect(outsider).setScoringParams(defaultScoringParams())).to.be.revertedWithCustomError(
         registry,
         "AccessControlUnauthorizedAccount",
@@ -232,10 +231,9 @@ describe("NodeRegistry", () => {
       const { admin, vault } = await loadFixture(fixture);
       const F = await ethers.getContractFactory("NodeRegistry");
       const now = BigInt(await time.latest());
-      await expect(F.deploy(admin.address, await vault.getAddress(), 0, defaultScoringParams(), now, 59)).to.be.revertedWithCustomError(
-        F,
-        "InvalidEpochClock",
-      );
+      await expect(F.deploy(admin.address, await vault.getAddress(), 0, defaultScoringParams(), now, 59))
+        .to.be.revertedWithCustomError(F, "OutOfRange")
+        .withArgs("epochDuration", 59n, 60n, 365n * 86_400n);
       await expect(F.deploy(ethers.ZeroAddress, await vault.getAddress(), 0, defaultScoringParams(), now, 3600)).to.be.revertedWithCustomError(
         F,
         "ZeroAddress",
