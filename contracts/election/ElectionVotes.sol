@@ -16,7 +16,10 @@ import {ElectionBase} from "./ElectionBase.sol";
 ///         timestamp so a score reads them at any past snapshot in O(log n).
 /// @dev Each model keeps only the histories its score reads: the classic model deposit-weighted
 ///      tallies (re-weighed when a voter's deposit changes, {onDepositChanged}); the others the
-///      raw votes, their total and each voter's last vote.
+///      raw votes, their total and each voter's last vote. That choice is
+///      `ScoreInputs.weighsVotesByDeposit`'s (the keeper's mirror reads it there); it is spelled out
+///      here as `scoringModel == ScoringModel.Classic` because the library call, not inlined, cost
+///      every vote and deposit 39 gas.
 abstract contract ElectionVotes is ElectionBase {
     using Checkpoints for Checkpoints.Trace208;
 

@@ -6,10 +6,12 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EpochClock} from "./EpochClock.sol";
-import {NodeRecord} from "./NodeRecord.sol";
+import {NodeRecord, CreditRecord, TrustRecord} from "./NodeRecord.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IStakeVault} from "../interfaces/IStakeVault.sol";
-import {ScoringParams, ScoringParamsLib, NodeClass, ScoringModel} from "../scoring/ScoringParams.sol";
+import {ScoringParams, ScoringParamsLib, TrustParams, TrustDynamics} from "../scoring/ScoringParams.sol";
+import {NodeClass, ScoringModel} from "../scoring/ScoringParams.sol";
+import {ScoreInputs} from "../scoring/ScoreInputs.sol";
 import {CreditScore} from "../scoring/CreditScore.sol";
 import {DynamicTrustScore} from "../scoring/DynamicTrustScore.sol";
 
@@ -22,7 +24,6 @@ import {DynamicTrustScore} from "../scoring/DynamicTrustScore.sol";
 ///      two OpenZeppelin `Trace208` histories per node, see {NodeRecord}.
 contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
     using Checkpoints for Checkpoints.Trace208;
-    using NodeRecord for uint208;
 
     // ------------------------------------------------------------------ roles
     bytes32 public constant SUPERVISOR_ROLE = keccak256("SUPERVISOR_ROLE");
@@ -99,8 +100,11 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         n.admittedAt = SafeCast.toUint48(block.timestamp);
         n.tradingCycle = p.tradingCycle[uint256(n.nodeClass)];
         _nodeList.push(node);
-        _creditRecord[node].push(_now(), NodeRecord.packCredit(0, 0, false, true, false, 0, 0));
-        _trustRecord[node].push(_now(), NodeRecord.packTrust(p.initialTrust, 0, 0, 0, 0));
+        _creditRecord[node].push(_now(), CreditRecord.unwrap(NodeRecord.packCredit(0, 0, false, true, false, 0, 0)));
+        _trustRecord[node].push(
+            _now(),
+            TrustRecord.unwrap(NodeRecord.packTrust(p.trust.dynamics.initialTrust, 0, 0, 0, 0))
+        );
         emit NodeAdmitted(node, n.tradingCycle);
     }
 
@@ -115,8 +119,8 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         Node storage n = _nodes[msg.sender];
         if (n.status != Status.Admitted && n.status != Status.Pending) revert NotActive(msg.sender, n.status);
         if (n.status == Status.Admitted) {
-            uint208 rec = _creditRecord[msg.sender].latest();
-            _creditRecord[msg.sender].push(_now(), rec.withAdmitted(false));
+            CreditRecord rec = CreditRecord.wrap(_creditRecord[msg.sender].latest());
+            _creditRecord[msg.sender].push(_now(), CreditRecord.unwrap(rec.withAdmitted(false)));
         }
         n.status = Status.Exited;
         emit NodeExited(msg.sender);
@@ -146,15 +150,18 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
 
     /// @inheritdoc INodeRegistry
     function recordOffence(address node, uint256 creditPenalty, uint256 jailFor) external onlyRole(RECORDER_ROLE) {
-        uint208 t = _trustRecord[node].latest();
-        uint256 trust = DynamicTrustScore.penalized(_trustUpdateParams(_latestParams()), t.trust());
-        _trustRecord[node].push(_now(), t.withTrust(trust).withOffences(t.offences() + 1));
-        uint208 c = _creditRecord[node].latest();
+        TrustRecord t = TrustRecord.wrap(_trustRecord[node].latest());
+        uint256 trust = DynamicTrustScore.penalized(_trustDynamics(), t.trust());
+        _trustRecord[node].push(_now(), TrustRecord.unwrap(t.withTrust(trust).withOffences(t.offences() + 1)));
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].latest());
         uint256 penalty = c.offencePenalty() + creditPenalty;
         if (penalty > CreditScore.MAX_ATTRIBUTE) penalty = CreditScore.MAX_ATTRIBUTE;
         uint256 until = block.timestamp + jailFor;
         if (c.jailedUntil() > until) until = c.jailedUntil();
-        _creditRecord[node].push(_now(), c.withOffencePenalty(penalty).withClean(false).withJail(true, until));
+        _creditRecord[node].push(
+            _now(),
+            CreditRecord.unwrap(c.withOffencePenalty(penalty).withClean(false).withJail(true, until))
+        );
         lastJailing = _now();
         emit OffenceRecorded(node, penalty, trust, until);
     }
@@ -167,28 +174,28 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         uint256 meteredEnergy
     ) external onlyRole(RECORDER_ROLE) returns (uint256 d) {
         _admitted(node);
-        uint208 c = _creditRecord[node].latest();
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].latest());
         d = CreditScore.quality(hasPlan, plannedEnergy, meteredEnergy, _latestParams().qualityScale, c.quality());
-        _creditRecord[node].push(_now(), c.withQuality(d));
+        _creditRecord[node].push(_now(), CreditRecord.unwrap(c.withQuality(d)));
     }
 
     /// @inheritdoc INodeRegistry
     function setCleanRecord(address node, bool clean) external onlyRole(RECORDER_ROLE) {
-        uint208 c = _creditRecord[node].latest();
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].latest());
         uint256 stage = clean ? (currentEpoch() + 1) % CreditScore.GAIN_STAGE_MODULUS : c.gainStage();
-        _creditRecord[node].push(_now(), c.withClean(clean, stage));
+        _creditRecord[node].push(_now(), CreditRecord.unwrap(c.withClean(clean, stage)));
         emit CleanRecordSet(node, clean);
     }
 
     /// @inheritdoc INodeRegistry
     function unjail() external {
-        uint208 c = _creditRecord[msg.sender].latest();
+        CreditRecord c = CreditRecord.wrap(_creditRecord[msg.sender].latest());
         if (!c.jailed()) revert NotJailed(msg.sender);
         if (block.timestamp < c.jailedUntil()) revert JailNotOver(msg.sender, c.jailedUntil());
         uint256 minimum = _latestParams().minDeposit;
         uint256 deposit = vault.bonded(msg.sender);
         if (deposit < minimum) revert DepositBelowMinimum(msg.sender, deposit, minimum);
-        _creditRecord[msg.sender].push(_now(), c.withJail(false, 0));
+        _creditRecord[msg.sender].push(_now(), CreditRecord.unwrap(c.withJail(false, 0)));
         emit NodeUnjailed(msg.sender);
     }
 
@@ -240,7 +247,8 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
 
     /// @inheritdoc INodeRegistry
     function scoringParams() external view returns (ScoringParams memory) {
-        return _latestParams();
+        // the latest version is the one in force at the end of this second; one copy routine for both views
+        return scoringParamsAt(block.timestamp);
     }
 
     /// @inheritdoc INodeRegistry
@@ -252,7 +260,7 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         view
         returns (uint256 quality, uint256 offencePenalty, bool clean, bool admitted, bool jailed, uint256 jailedUntil)
     {
-        uint208 c = _creditRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint));
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint)));
         clean = _gainAt(c, timepoint + 1);
         return (c.quality(), c.offencePenalty(), clean, c.admitted(), c.jailed(), c.jailedUntil());
     }
@@ -266,13 +274,13 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         view
         returns (uint256 trust, uint256 correct, uint256 offences, uint256 participated, uint256 lastParticipation)
     {
-        uint208 t = _trustRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint));
+        TrustRecord t = TrustRecord.wrap(_trustRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint)));
         return (t.trust(), t.correct(), t.offences(), t.participated(), t.lastParticipation());
     }
 
     /// @inheritdoc INodeRegistry
     function isJailed(address node) external view returns (bool) {
-        return _creditRecord[node].latest().jailed();
+        return CreditRecord.wrap(_creditRecord[node].latest()).jailed();
     }
 
     /// @inheritdoc INodeRegistry
@@ -294,33 +302,18 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
     ) external view returns (bool eligible, uint256 score) {
         uint48 t = SafeCast.toUint48(snapshot - 1);
         Node storage n = _nodes[node];
-        uint208 c = _creditRecord[node].upperLookupRecent(t);
-        if (!c.admitted() || c.jailed() || n.nodeClass == NodeClass.Consumer) return (false, 0);
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].upperLookupRecent(t));
+        if (!ScoreInputs.mayStand(c, n.nodeClass)) return (false, 0);
         // While the parameters were never changed there is one version: skip the history lookup.
         ScoringParams storage stored = _paramsVersions.length == 1
             ? _paramsVersions[0]
             : _paramsVersions[_paramsVersionAt.upperLookupRecent(t)];
-        if (e.deposit < stored.minDeposit) return (false, 0);
+        if (!ScoreInputs.bondedEnough(e.deposit, stored.minDeposit)) return (false, 0);
         eligible = true;
         if (scoringModel == ScoringModel.Credit) {
-            ScoringParams memory p = _creditParams(stored);
-            uint256 since = e.lastVote > n.admittedAt ? e.lastVote : n.admittedAt;
-            score = CreditScore.score(
-                p,
-                CreditScore.Inputs({
-                    frequencyValue: stored.frequencyValue[uint256(n.nodeClass)],
-                    capacity: n.capacity,
-                    quality: c.quality(),
-                    cleanRecord: _gainAt(c, snapshot),
-                    offencePenalty: c.offencePenalty(),
-                    elapsedSinceVote: snapshot - since,
-                    tradingCycle: n.tradingCycle,
-                    votes: e.votes,
-                    totalVotes: e.totalVotes
-                })
-            );
+            score = CreditScore.score(stored.credit, _creditInputs(n, c, stored, snapshot, e));
         } else if (scoringModel == ScoringModel.DynamicTrust) {
-            ScoringParams memory p = _trustParams(stored);
+            TrustParams memory p = stored.trust;
             score = DynamicTrustScore.score(p, _trustInputs(node, n, snapshot, p.window, e));
         } else {
             score = e.weightedVotes;
@@ -329,10 +322,36 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
 
     // ------------------------------------------------------------------ internals
     /// @dev Whether the credit record `c` earns ΔC+ at a snapshot at time `snapshot`.
-    function _gainAt(uint208 c, uint256 snapshot) private view returns (bool) {
+    function _gainAt(CreditRecord c, uint256 snapshot) private view returns (bool) {
         return CreditScore.gainApplies(c.clean(), c.gainStage(), epochOf(snapshot));
     }
 
+    /// @dev The node's registration and credit record as {ScoreInputs.credit} reads them.
+    function _creditInputs(
+        Node storage n,
+        CreditRecord c,
+        ScoringParams storage stored,
+        uint256 snapshot,
+        ElectionInputs calldata e
+    ) private view returns (CreditScore.Inputs memory) {
+        bool gain = _gainAt(c, snapshot);
+        return
+            ScoreInputs.credit(
+                stored.frequencyValue[uint256(n.nodeClass)],
+                n.capacity,
+                n.tradingCycle,
+                n.admittedAt,
+                c,
+                gain,
+                snapshot,
+                e.votes,
+                e.totalVotes,
+                e.lastVote
+            );
+    }
+
+    /// @dev The two trust records a dynamic-trust score reads (at the snapshot and at the window's
+    ///      start), turned into inputs by {ScoreInputs.trust}.
     function _trustInputs(
         address node,
         Node storage n,
@@ -340,65 +359,34 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         uint256 window,
         ElectionInputs calldata e
     ) private view returns (DynamicTrustScore.Inputs memory) {
-        uint256 span = window * epochDuration;
-        uint208 nowRec = _trustRecord[node].upperLookupRecent(SafeCast.toUint48(snapshot - 1));
-        uint208 startRec = snapshot > span + 1
-            ? _trustRecord[node].upperLookupRecent(SafeCast.toUint48(snapshot - span - 1))
-            : 0;
-        uint256 rounds = epochOf(snapshot) - epochOf(n.admittedAt);
-        uint256 last = nowRec.lastParticipation();
-        if (last < n.admittedAt) last = n.admittedAt;
+        uint256 start = ScoreInputs.windowStart(snapshot, window, epochDuration);
+        TrustRecord atSnapshot = TrustRecord.wrap(
+            _trustRecord[node].upperLookupRecent(SafeCast.toUint48(snapshot - 1))
+        );
+        TrustRecord atStart = TrustRecord.wrap(
+            start != 0 ? _trustRecord[node].upperLookupRecent(SafeCast.toUint48(start)) : 0
+        );
+        uint256 admittedAt = n.admittedAt;
         return
-            DynamicTrustScore.Inputs({
-                correctActions: nowRec.correct() - startRec.correct(),
-                offences: nowRec.offences() - startRec.offences(),
-                participatedRounds: nowRec.participated() - startRec.participated(),
-                windowRounds: rounds < window ? rounds : window,
-                votes: e.votes,
-                totalVotes: e.totalVotes,
-                deposit: e.deposit,
-                trust: nowRec.trust(),
-                elapsedSinceParticipation: snapshot - last
-            });
-    }
-
-    /// @dev Only the fields the credit score reads: each storage slot costs 2,100 gas cold.
-    function _creditParams(ScoringParams storage s) private view returns (ScoringParams memory p) {
-        (p.alpha, p.beta, p.gamma, p.mu, p.xi) = (s.alpha, s.beta, s.gamma, s.mu, s.xi);
-        (p.lossRate, p.gainValue, p.voteScale, p.capacityRef) = (s.lossRate, s.gainValue, s.voteScale, s.capacityRef);
-    }
-
-    /// @dev Only the fields the dynamic-trust score reads.
-    function _trustParams(ScoringParams storage s) private view returns (ScoringParams memory p) {
-        (p.trustAlpha, p.trustBeta, p.trustDelta, p.trustGamma) = (
-            s.trustAlpha,
-            s.trustBeta,
-            s.trustDelta,
-            s.trustGamma
-        );
-        (p.omega1, p.omega2, p.mu1, p.mu2, p.voteScale) = (s.omega1, s.omega2, s.mu1, s.mu2, s.voteScale);
-        (p.maxTrust, p.decayRate, p.decayPeriod, p.window, p.depositRef) = (
-            s.maxTrust,
-            s.decayRate,
-            s.decayPeriod,
-            s.window,
-            s.depositRef
-        );
-    }
-
-    /// @dev Only the fields trust updates read (reward, penalty, decay: two storage slots). Votes
-    ///      and every attester of every block pass here, so no whole-struct copy.
-    function _trustUpdateParams(ScoringParams storage s) private view returns (ScoringParams memory p) {
-        (p.maxTrust, p.trustReward, p.trustPenalty) = (s.maxTrust, s.trustReward, s.trustPenalty);
-        (p.decayRate, p.decayPeriod) = (s.decayRate, s.decayPeriod);
+            ScoreInputs.trust(
+                atSnapshot,
+                atStart,
+                epochOf(snapshot) - epochOf(admittedAt),
+                window,
+                admittedAt,
+                snapshot,
+                e.votes,
+                e.totalVotes,
+                e.deposit
+            );
     }
 
     function _participate(address node, bool correct) private {
         Node storage n = _admitted(node);
         // Only the dynamic-trust score reads the trust record; other models skip its upkeep.
         if (scoringModel != ScoringModel.DynamicTrust) return;
-        ScoringParams memory p = _trustUpdateParams(_latestParams());
-        uint208 t = _trustRecord[node].latest();
+        TrustDynamics memory p = _trustDynamics();
+        TrustRecord t = TrustRecord.wrap(_trustRecord[node].latest());
         uint256 last = t.lastParticipation();
         if (last < n.admittedAt) last = n.admittedAt;
         uint256 trust = DynamicTrustScore.decayedTrust(p, t.trust(), block.timestamp - last);
@@ -412,7 +400,7 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         }
         _trustRecord[node].push(
             _now(),
-            t.withTrust(trust).withParticipated(participated).withLastParticipation(block.timestamp)
+            TrustRecord.unwrap(t.withTrust(trust).withParticipated(participated).withLastParticipation(block.timestamp))
         );
         emit ParticipationRecorded(node, epoch, trust);
     }
@@ -425,6 +413,11 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
     function _admitted(address node) private view returns (Node storage n) {
         n = _nodes[node];
         if (n.status != Status.Admitted) revert NotAdmitted(node);
+    }
+
+    /// @dev The trust dynamics in force now: the two slots every trust update reads, copied whole.
+    function _trustDynamics() private view returns (TrustDynamics memory) {
+        return _latestParams().trust.dynamics;
     }
 
     function _latestParams() private view returns (ScoringParams storage) {

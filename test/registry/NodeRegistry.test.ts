@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { admitNode, deployed } from "../fixtures";
-import { NodeClass, ScoringModel, WAD, defaultScoringParams } from "../../src/scoring/params";
+import { NodeClass, ScoringModel, WAD, defaultScoringParams, withParams } from "../../src/scoring/params";
 
 describe("NodeRegistry", () => {
   const fixture = () => deployed();
@@ -155,7 +155,7 @@ describe("NodeRegistry", () => {
       const p = defaultScoringParams();
       const [[okNext, gained], [okLater, plain]] = await Promise.all([registry.scoreAt(node.address, next, inputs), registry.scoreAt(node.address, next + d, inputs)]);
       expect(okNext && okLater).to.equal(true);
-      expect(gained - plain).to.equal((p.mu * p.gainValue) / WAD);
+      expect(gained - plain).to.equal((p.credit.mu * p.credit.gainValue) / WAD);
       // a second clean term in the next epoch moves the gain on by one stage
       await time.increaseTo(next);
       await registry.connect(admin).setCleanRecord(node.address, true);
@@ -202,18 +202,18 @@ describe("NodeRegistry", () => {
     it("versions parameters by time so past snapshots keep theirs", async () => {
       const { registry, admin } = await loadFixture(fixture);
       const before = BigInt(await time.latest());
-      const p = { ...defaultScoringParams(), alpha: WAD / 2n, beta: WAD / 10n, gamma: (4n * WAD) / 10n };
+      const p = withParams(defaultScoringParams(), { credit: { alpha: WAD / 2n, beta: WAD / 10n, gamma: (4n * WAD) / 10n } });
       await expect(registry.connect(admin).setScoringParams(p)).to.emit(registry, "ScoringParamsSet").withArgs(1n);
-      expect((await registry.scoringParamsAt(before)).alpha).to.equal((3n * WAD) / 10n);
-      expect((await registry.scoringParams()).alpha).to.equal(WAD / 2n);
+      expect((await registry.scoringParamsAt(before)).credit.alpha).to.equal((3n * WAD) / 10n);
+      expect((await registry.scoringParams()).credit.alpha).to.equal(WAD / 2n);
     });
 
     it("rejects weights that do not sum to one and values out of bounds, naming the field", async () => {
       const { registry, admin, outsider } = await loadFixture(fixture);
-      await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), alpha: WAD }))
+      await expect(registry.connect(admin).setScoringParams(withParams(defaultScoringParams(), { credit: { alpha: WAD } })))
         .to.be.revertedWithCustomError(registry, "ScoringWeightsDoNotSumToOne")
         .withArgs("credit", (17n * WAD) / 10n);
-      await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), window: 0n }))
+      await expect(registry.connect(admin).setScoringParams(withParams(defaultScoringParams(), { trust: { window: 0n } })))
         .to.be.revertedWithCustomError(registry, "OutOfRange")
         .withArgs("window", 0n, 1n, 1000n);
       const tc = [...defaultScoringParams().tradingCycle];
