@@ -220,7 +220,8 @@ interface IStakeVault is ISystemErrors {
     /// @notice Keeper bonds, bonded and unbonding, all keepers together.
     function totalKeeperBonds() external view returns (uint256);
 
-    /// @notice The producers' share of every inflow of the pool, in basis points (they also take the rounding remainder).
+    /// @notice The producers' share of every inflow of the pool, in basis points (they also take
+    ///         the rounding remainder).
     function producerShareBps() external view returns (uint256);
 
     /// @notice The attesters' share of every inflow of the pool, in basis points.

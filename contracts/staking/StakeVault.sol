@@ -8,7 +8,8 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {IStakeVault, IDepositObserver, IUnbondingFloor, IMinimumDeposit, RewardRole} from "../interfaces/IStakeVault.sol";
+import {IStakeVault, IDepositObserver, IUnbondingFloor, IMinimumDeposit} from "../interfaces/IStakeVault.sol";
+import {RewardRole} from "../interfaces/IStakeVault.sol";
 
 /// @title StakeVault
 /// @notice The one contract that holds tokens (SPEC.md section 6): node deposits with unbonding,
