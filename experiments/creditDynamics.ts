@@ -94,14 +94,14 @@ export async function runCreditDynamics(seed: number, stages: number, onStage: (
       addresses.map(async (a, i) => {
         const [node, credit, votes] = await Promise.all([registry.nodeOf(a), registry.creditRecordAt(a, snapshot - 1n), election.votesAt(a, snapshot - 1n)]);
         const sinceVote = snapshot - (votes.lastVote > node.admittedAt ? votes.lastVote : node.admittedAt);
-        loss[i] = Number(creditLoss(sinceVote, node.tradingCycle, params.lossRate)) / wad;
-        gain[i] = credit.clean ? Number(params.gainValue) / wad : 0;
+        loss[i] = Number(creditLoss(sinceVote, node.tradingCycle, params.credit.lossRate)) / wad;
+        gain[i] = credit.clean ? Number(params.credit.gainValue) / wad : 0;
         const term = lastTerm.get(a);
         // t from the end of the last term; a node never elected counts from the first election's
         // snapshot (the set-up's half year before it would otherwise weigh on it); a node serving
         // now has not "long not been a delegate": t = 0
         const since = term === undefined ? start : await election.epochStart(term + 1n);
-        const score = creditScore(params, {
+        const score = creditScore(params.credit, {
           frequencyValue: params.frequencyValue[Number(node.nodeClass)],
           capacity: node.capacity,
           quality: credit.quality,

@@ -16,7 +16,7 @@ import { SnapshotReader } from "../src/chain/snapshotReader";
 import { bestKeys } from "../src/election/engine";
 import { TABLE_2, TABLE_3, type Paper1Node } from "./papers/paper1";
 import { randomBallots, setUpPaper1Nodes } from "./papers/paper1Setup";
-import { WAD, defaultScoringParams } from "../src/scoring/params";
+import { WAD, defaultScoringParams, withParams } from "../src/scoring/params";
 import { SeededRandom } from "../src/util/random";
 import { freshNetwork } from "./world/freshNetwork";
 import { sendNow, sendTogether } from "./fastChain";
@@ -69,7 +69,7 @@ export async function runPaper1Experiment(
   const nodes = signers.slice(2, 12);
   const addresses = nodes.map((n) => n.address);
   const system = await freshNetwork(async () => {
-    const system = await deploySystem(admin, reading === "count" ? { params: { ...defaultScoringParams(), voteScale: 100n * WAD } } : {});
+    const system = await deploySystem(admin, reading === "count" ? { params: withParams(defaultScoringParams(), { credit: { voteScale: 100n * WAD } }) } : {});
     const { token, vault, registry } = system;
     const rows = experimentRows(experiment);
     await setUpPaper1Nodes(system, admin, nodes, rows);

@@ -27,7 +27,7 @@ import { defaultSystemOptions, deploySystem, type System, type SystemOptions } f
 import { SnapshotReader } from "../src/chain/snapshotReader";
 import { bestKeys } from "../src/election/engine";
 import { ElectionRule } from "../src/scoring/electionKey";
-import { NodeClass, ScoringModel, WAD, defaultScoringParams } from "../src/scoring/params";
+import { NodeClass, ScoringModel, WAD, defaultScoringParams, withParams } from "../src/scoring/params";
 import { EMPTY_PAYLOAD_HASH, forgedBlock, headerDigest, ledgerDomain, type BlockHeader } from "../src/ledger/signing";
 import { SeededRandom } from "../src/util/random";
 import { freshNetwork } from "./world/freshNetwork";
@@ -46,7 +46,7 @@ export const availability = (index: number) => 0.5 + 0.1 * index;
 /** What each variant changes in the deployment of {@link deployTrustSystem}. */
 export function variantOverrides(variant: Paper2Variant): Partial<SystemOptions> {
   const base = defaultSystemOptions();
-  if (variant === "a0") return { params: { ...defaultScoringParams(), decayPeriod: 2n * 86_400n, trustReward: 0n } };
+  if (variant === "a0") return { params: withParams(defaultScoringParams(), { dynamics: { decayPeriod: 2n * 86_400n, trustReward: 0n } }) };
   if (variant === "b") {
     const [missed, equivocation, invalid] = base.penalties;
     return { penalties: [missed, equivocation, { ...invalid, jailPeriod: 0n }] };
@@ -71,7 +71,7 @@ export async function deployTrustSystem(admin: Signer, k: number, overrides: Par
   return deploySystem(admin, {
     model: ScoringModel.DynamicTrust,
     rule: ElectionRule.WeightedRandom,
-    params: { ...defaultScoringParams(), decayPeriod: 2n * 86_400n },
+    params: withParams(defaultScoringParams(), { dynamics: { decayPeriod: 2n * 86_400n } }),
     delegateCount: BigInt(k),
     standbyCount: 0n,
     slotsPerEpoch: 1n,

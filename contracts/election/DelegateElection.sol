@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {NodeRegistry} from "../registry/NodeRegistry.sol";
-import {SlotClock} from "../registry/EpochClock.sol";
-import {StakeVault, IDepositObserver, RewardRole} from "../staking/StakeVault.sol";
+import {IDelegateElection} from "../interfaces/IDelegateElection.sol";
+import {revertOutOfRange, revertIndexOutOfRange} from "../interfaces/ISystemErrors.sol";
+import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
+import {IStakeVault, RewardRole} from "../interfaces/IStakeVault.sol";
 import {ElectionKey, ElectionRule} from "../scoring/ElectionKey.sol";
-import {ScoringModel} from "../scoring/ScoringParams.sol";
-import {ClassicScore} from "../scoring/ClassicScore.sol";
-import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
+import {ElectionBase} from "./ElectionBase.sol";
+import {ElectionVotes} from "./ElectionVotes.sol";
+import {DelegateSchedule} from "./DelegateSchedule.sol";
+import {DelegateList} from "./DelegateList.sol";
 
 /// @title DelegateElection
 /// @notice Votes, delegate elections and the slot schedule (SPEC.md section 4, paper 1 2.2.1).
@@ -23,28 +23,18 @@ import {SSTORE2} from "solady/src/utils/SSTORE2.sol";
 ///         repairs the stored list and pays the challenger from the submitter's bond. After the
 ///         window anyone finalizes: O(1) storage, no list in calldata. An O(N) reference election
 ///         serves small deployments and epochs nobody submitted for.
-contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserver {
+/// @dev One deployed contract of three parts, as OpenZeppelin's Governor is made of modules:
+///      {ElectionVotes} (votes), {DelegateSchedule} (finalized sets, slot owners, hand-overs) and,
+///      here, the optimistic election (opening, seed, submission, challenges, finalization, the
+///      reference election, carry-over); {DelegateList} is the SSTORE2 codec of a submitted list.
+contract DelegateElection is ElectionVotes, DelegateSchedule {
     using Checkpoints for Checkpoints.Trace208;
-
     bytes32 public constant PARAMETER_ADMIN_ROLE = keccak256("PARAMETER_ADMIN_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
-    /// @notice System contracts (the ledger) that hand a jailed delegate's slots over.
-    bytes32 public constant SCHEDULER_ROLE = keccak256("SCHEDULER_ROLE");
 
-    uint256 public constant MAX_DELEGATES = 101;
     uint256 public constant MAX_STANDBYS = 32;
-    uint256 public constant MAX_VOTES_PER_NODE = 1000;
-    uint256 public constant MAX_CANDIDATES_PER_VOTER = 32;
-    uint208 private constant VOTES_MASK = (uint208(1) << 160) - 1;
 
     // ------------------------------------------------------------------ types
-    enum ChallengeKind {
-        Ineligible,
-        Duplicate,
-        Order,
-        Excluded
-    }
-
     struct Election {
         bytes32 seed; // fixed by the first fixSeed call from block `seedBlock` on
         // SSTORE2 pointer of the current (possibly repaired) submission: the submitter, then the
@@ -59,232 +49,32 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         uint64 seedBlock; // the first block whose prevrandao may become the seed; nonzero once opened
     }
 
-    struct Allocation {
-        address candidate;
-        uint32 votes;
-    }
-
-    struct Handover {
-        address node;
-        uint32 fromSlot;
-    }
-
-    struct Config {
-        ElectionRule rule;
-        uint256 delegateCount; // K
-        uint256 standbyCount;
-        uint256 slotsPerEpoch; // S, dividing the epoch; when S < K, delegates S..K−1 only validate (attest)
-        uint256 votesPerNode;
-        uint256 challengePeriod; // seconds
-        uint256 keeperMinBond;
-        uint256 challengeReward;
-        uint256 keeperReward;
-    }
-
-    // ------------------------------------------------------------------ errors
-    error InvalidConfig(string field, uint256 value);
-    error NotAdmitted(address node);
-    error NotACandidate(address candidate);
-    error DuplicateCandidate(address candidate);
-    error VotesExceedAllowance(uint256 votes, uint256 allowance);
-    error TooManyCandidates(uint256 count, uint256 max);
-    error LengthMismatch(uint256 candidates, uint256 amounts);
-    error ZeroVotes(address candidate);
-    error OnlyVault(address caller);
-    error WrongEpoch(uint256 epoch, uint256 currentEpoch);
-    error ElectionNotOpen(uint256 epoch);
-    error SeedNotFixed(uint256 epoch, uint256 seedBlock);
-    error ElectionAlreadyOpen(uint256 epoch);
-    error SubmissionWindowClosed(uint256 epoch, uint256 deadline);
-    error AlreadySubmitted(uint256 epoch, address submitter);
-    error AlreadyFinalized(uint256 epoch);
-    error NoSubmission(uint256 epoch);
-    error KeeperBondTooLow(address keeper, uint256 bond, uint256 minimum);
-    error WrongListLength(uint256 length, uint256 maxLength);
-    error ChallengeWindowClosed(uint256 epoch, uint256 end);
-    error ChallengeWindowOpen(uint256 epoch, uint256 end);
-    error ChallengeFailed(ChallengeKind kind, uint256 epoch);
-    error IndexOutOfRange(uint256 index, uint256 length);
-    error FinalizationTooLate(uint256 epoch, uint256 epochStart);
-    error NothingToElect(uint256 epoch);
-    error EpochNotStarted(uint256 epoch);
-    error NotJailed(address node);
-    error NotScheduled(address node, uint256 epoch);
-    error StillAdmitted(address voter);
-    error NothingToDrop(address voter);
-
-    // ------------------------------------------------------------------ events
-    event Voted(address indexed voter, address[] candidates, uint256[] amounts);
-    event VotesDropped(address indexed voter);
-    /// @dev The seed is `keccak256(prevrandao, epoch)` of the block of the first {fixSeed} from `seedBlock` on.
-    event ElectionOpened(uint256 indexed epoch, uint256 seedBlock, uint256 snapshot);
-    event SeedFixed(uint256 indexed epoch, bytes32 seed);
-    event ListSubmitted(uint256 indexed epoch, address indexed submitter, address[] list);
-    event ListChallenged(
-        uint256 indexed epoch,
-        ChallengeKind kind,
-        address indexed challenger,
-        uint256 paid,
-        address[] repaired
-    );
-    /// @dev The list itself is in the latest ListSubmitted or ListChallenged event of the epoch.
-    event DelegatesFinalized(uint256 indexed epoch, address indexed submitter, uint256 reward);
-    event DelegateSetCarriedOver(uint256 indexed epoch, uint256 fromEpoch);
-    event SlotsHandedOver(
-        uint256 indexed epoch,
-        uint256 index,
-        address indexed from,
-        address indexed to,
-        uint256 fromSlot
-    );
-    event ChallengePeriodSet(uint256 value);
-    event KeeperEconomicsSet(uint256 keeperMinBond, uint256 challengeReward, uint256 keeperReward);
-
     // ------------------------------------------------------------------ storage
-    NodeRegistry public immutable registry;
-    StakeVault public immutable vault;
+    /// @inheritdoc IDelegateElection
     ElectionRule public immutable rule;
-    uint256 public immutable delegateCount;
+    /// @inheritdoc IDelegateElection
     uint256 public immutable standbyCount;
-    uint256 public immutable votesPerNode;
-    /// @notice The registry's scoring model, cached: a score reads only the tallies its model uses.
-    ScoringModel public immutable scoringModel;
 
-    uint256 public challengePeriod;
-    uint256 public keeperMinBond;
-    uint256 public challengeReward;
-    uint256 public keeperReward;
-
-    mapping(address voter => Allocation[]) private _allocations;
-    /// @dev Per node, packed so a score reads one history: votes received as a candidate in the
-    ///      low 160 bits, the time of its own last vote as a voter in the high 48.
-    mapping(address node => Checkpoints.Trace208) private _nodeVotes;
-    mapping(address candidate => Checkpoints.Trace208) private _weightedVotes;
-    Checkpoints.Trace208 private _totalVotes;
-
+    /// @inheritdoc IDelegateElection
     mapping(uint256 epoch => Election) public elections;
-    /// @dev Keyed by the epochs whose set was finalized; the value packs that epoch (high 48 bits)
-    ///      with the SSTORE2 pointer of its list (low 160 bits, 20 bytes per member), so one lookup
-    ///      finds the set serving any later epoch. A list in contract code costs ~200 gas a byte
-    ///      to write instead of ~22,100 a storage slot, and reads with one EXTCODECOPY.
-    Checkpoints.Trace208 private _finalizedEpochs;
-    mapping(uint256 epoch => mapping(uint256 index => Handover[])) private _handovers;
-    mapping(uint256 epoch => uint256) public standbysUsed;
 
     /// @dev The clock is the registry's (genesis, epoch length) cut into `c.slotsPerEpoch` slots.
     constructor(
         address admin,
-        NodeRegistry registry_,
-        StakeVault vault_,
+        INodeRegistry registry_,
+        IStakeVault vault_,
         Config memory c
-    ) SlotClock(registry_.genesis(), registry_.epochDuration(), c.slotsPerEpoch) {
-        if (c.delegateCount == 0 || c.delegateCount > MAX_DELEGATES)
-            revert InvalidConfig("delegateCount", c.delegateCount);
-        if (c.standbyCount > MAX_STANDBYS) revert InvalidConfig("standbyCount", c.standbyCount);
-        if (c.votesPerNode == 0 || c.votesPerNode > MAX_VOTES_PER_NODE)
-            revert InvalidConfig("votesPerNode", c.votesPerNode);
+    ) ElectionBase(registry_, vault_, c.delegateCount, c.slotsPerEpoch) ElectionVotes(c.votesPerNode) {
+        if (c.standbyCount > MAX_STANDBYS) revert OutOfRange("standbyCount", c.standbyCount, 0, MAX_STANDBYS);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        registry = registry_;
-        vault = vault_;
         rule = c.rule;
-        delegateCount = c.delegateCount;
         standbyCount = c.standbyCount;
-        votesPerNode = c.votesPerNode;
-        scoringModel = registry_.scoringModel();
         _setChallengePeriod(c.challengePeriod);
         _setKeeperEconomics(c.keeperMinBond, c.challengeReward, c.keeperReward);
     }
 
-    // ------------------------------------------------------------------ votes
-    /// @notice Replace the caller's votes: `amounts[i]` votes for `candidates[i]`, at most
-    ///         `votesPerNode` in all (paper 1 section 3). Votes persist until changed; an empty
-    ///         list withdraws them. Counts as participation (paper 2 eq. 6).
-    function vote(address[] calldata candidates, uint256[] calldata amounts) external whenNotPaused {
-        if (!registry.isAdmitted(msg.sender)) revert NotAdmitted(msg.sender);
-        if (candidates.length != amounts.length) revert LengthMismatch(candidates.length, amounts.length);
-        if (candidates.length > MAX_CANDIDATES_PER_VOTER) {
-            revert TooManyCandidates(candidates.length, MAX_CANDIDATES_PER_VOTER);
-        }
-        uint256 sum;
-        for (uint256 i = 0; i < candidates.length; ++i) {
-            if (amounts[i] == 0) revert ZeroVotes(candidates[i]);
-            if (!registry.isCandidate(candidates[i])) revert NotACandidate(candidates[i]);
-            for (uint256 j = 0; j < i; ++j)
-                if (candidates[j] == candidates[i]) revert DuplicateCandidate(candidates[i]);
-            sum += amounts[i];
-        }
-        if (sum > votesPerNode) revert VotesExceedAllowance(sum, votesPerNode);
-
-        uint256 deposit = vault.bonded(msg.sender);
-        uint48 t = _now();
-        bool classic = scoringModel == ScoringModel.Classic;
-        uint256 total = _withdrawVotes(msg.sender, deposit, t, classic);
-        Allocation[] storage old = _allocations[msg.sender];
-        for (uint256 i = 0; i < candidates.length; ++i) {
-            address c = candidates[i];
-            old.push(Allocation(c, uint32(amounts[i])));
-            if (classic) {
-                _addWeight(c, t, ClassicScore.voteWeight(amounts[i], deposit), 0);
-            } else {
-                _addVotes(c, t, SafeCast.toInt256(amounts[i]));
-                total += amounts[i];
-            }
-        }
-        // Each model keeps only the histories its score reads: the classic model the
-        // deposit-weighted tallies; the others the raw votes, their total and the voter's last vote.
-        // Only a ballot that votes is a vote: withdrawing every vote neither resets the credit-loss
-        // timer of paper 1 eq. (4) nor counts as participation (paper 2 eq. 6).
-        if (!classic) {
-            _totalVotes.push(t, SafeCast.toUint208(total));
-            if (candidates.length != 0) {
-                uint208 own = _nodeVotes[msg.sender].latest();
-                _nodeVotes[msg.sender].push(t, (own & VOTES_MASK) | (uint208(t) << 160));
-            }
-        }
-        emit Voted(msg.sender, candidates, amounts);
-        // The registry ignores participation outside the dynamic-trust model; not calling it there
-        // saves a vote ~3.7k gas.
-        if (scoringModel == ScoringModel.DynamicTrust && candidates.length != 0) {
-            registry.recordParticipation(msg.sender);
-        }
-    }
-
-    /// @notice Withdraw every vote of `voter`, which is no longer admitted (it exited or was never
-    ///         admitted again): a node that left the system no longer weighs on any election. Anyone
-    ///         may ask; O(votes of one voter), at most {MAX_CANDIDATES_PER_VOTER}.
-    function dropVotes(address voter) external {
-        if (registry.isAdmitted(voter)) revert StillAdmitted(voter);
-        if (_allocations[voter].length == 0) revert NothingToDrop(voter);
-        uint48 t = _now();
-        bool classic = scoringModel == ScoringModel.Classic;
-        uint256 total = _withdrawVotes(voter, vault.bonded(voter), t, classic);
-        if (!classic) _totalVotes.push(t, SafeCast.toUint208(total));
-        emit VotesDropped(voter);
-    }
-
-    /// @notice Vault hook: re-weigh the caller's votes when its deposit changes (classic model).
-    function onDepositChanged(address node, uint256 previous, uint256 current) external {
-        if (msg.sender != address(vault)) revert OnlyVault(msg.sender);
-        if (scoringModel != ScoringModel.Classic) return; // only the classic score weighs votes by deposit
-        Allocation[] storage list = _allocations[node];
-        uint48 t = _now();
-        for (uint256 i = 0; i < list.length; ++i) {
-            Allocation memory a = list[i];
-            _addWeight(
-                a.candidate,
-                t,
-                ClassicScore.voteWeight(a.votes, current),
-                ClassicScore.voteWeight(a.votes, previous)
-            );
-        }
-    }
-
     // ------------------------------------------------------------------ elections
-    /// @notice Open the election of epoch `epoch` during epoch `epoch − 1`; its seed will come
-    ///         from a block after this one ({fixSeed}).
-    /// @dev Whoever opens cannot know the prevrandao of any later block (only this block's proposer
-    ///      knows what the next one will carry), so waiting for a favourable opening block gains
-    ///      nothing (issue 19, attack 10). SECURITY.md says what bias remains on each kind of chain.
+    /// @inheritdoc IDelegateElection
     function openElection(uint256 epoch) external whenNotPaused {
         _requireElectionEpoch(epoch);
         Election storage el = elections[epoch];
@@ -294,14 +84,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         emit ElectionOpened(epoch, seedBlock, snapshotOf(epoch));
     }
 
-    /// @notice Fix the seed of epoch `epoch`'s election (anyone, once, from block `seedBlock` on):
-    ///         `keccak256(prevrandao, epoch)` of the block this call runs in. Returns the seed.
-    /// @dev The first call at or after the block committed to at opening fixes it, so an honest
-    ///      keeper fixes it in the next block and nobody can hold it back (a call in a block with
-    ///      other traffic still fixes it). What an adversary gains is the choice of fixing in a
-    ///      block before the honest keeper's call lands, when it sees that block's prevrandao
-    ///      coming; SECURITY.md bounds it. A local chain replays an election exactly by setting the
-    ///      next prevrandao (`hardhat_setPrevRandao`) before this call.
+    /// @inheritdoc IDelegateElection
     function fixSeed(uint256 epoch) external returns (bytes32 seed) {
         Election storage el = elections[epoch];
         uint256 seedBlock = el.seedBlock;
@@ -315,21 +98,18 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         emit SeedFixed(epoch, seed);
     }
 
-    /// @notice Submit the ordered list (best key first) of K delegates then the standbys for
-    ///         epoch `epoch` (bonded keepers). A shorter list claims no other node is eligible.
-    /// @dev Writes the list once as SSTORE2 code (challenges and finalization read it back from
-    ///      there): the gas depends on the list's length, never on the number of nodes.
+    /// @inheritdoc IDelegateElection
     function submit(uint256 epoch, address[] calldata list) external whenNotPaused {
         _requireElectionEpoch(epoch);
         Election storage el = _open(epoch);
-        if (el.submission != address(0)) revert AlreadySubmitted(epoch, _submitter(el.submission));
+        if (el.submission != address(0)) revert AlreadySubmitted(epoch, DelegateList.loadSubmitter(el.submission));
         uint256 deadline = submissionDeadline(epoch);
         if (block.timestamp > deadline) revert SubmissionWindowClosed(epoch, deadline);
         uint256 bond = vault.keeperBond(msg.sender);
         if (bond < keeperMinBond) revert KeeperBondTooLow(msg.sender, bond, keeperMinBond);
-        if (list.length == 0 || list.length > listLength()) revert WrongListLength(list.length, listLength());
+        if (list.length == 0 || list.length > listLength()) revertOutOfRange("list", list.length, 1, listLength());
         (el.submission, el.submittedAt, el.members, el.sortedPrefix) = (
-            _store(msg.sender, list),
+            DelegateList.store(msg.sender, list),
             _now(),
             uint8(list.length),
             1 // one entry alone is in order
@@ -337,37 +117,33 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         emit ListSubmitted(epoch, msg.sender, list);
     }
 
-    /// @notice Prove that `list[index]` is not electable at the snapshot (not admitted, jailed,
-    ///         a consumer, deposit below minimum, or zero score); it is removed.
+    /// @inheritdoc IDelegateElection
     function challengeIneligible(uint256 epoch, uint256 index) external {
         address[] memory list = _challengeable(epoch);
-        if (index >= list.length) revert IndexOutOfRange(index, list.length);
+        if (index >= list.length) revertIndexOutOfRange("index", index, list.length);
         (bool ok, ) = _electable(epoch, list[index]);
         if (ok) revert ChallengeFailed(ChallengeKind.Ineligible, epoch);
-        _repaired(epoch, ChallengeKind.Ineligible, _without(list, index), _prefixAfterRemoval(epoch, index));
+        _repaired(
+            epoch,
+            ChallengeKind.Ineligible,
+            DelegateList.without(list, index),
+            _prefixAfterRemoval(epoch, index)
+        );
     }
 
-    /// @notice Prove that `list[i] == list[j]` for i < j; the later copy is removed.
+    /// @inheritdoc IDelegateElection
     function challengeDuplicate(uint256 epoch, uint256 i, uint256 j) external {
         address[] memory list = _challengeable(epoch);
-        if (j >= list.length) revert IndexOutOfRange(j, list.length);
+        if (j >= list.length) revertIndexOutOfRange("j", j, list.length);
         if (i >= j || list[i] != list[j]) revert ChallengeFailed(ChallengeKind.Duplicate, epoch);
-        _repaired(epoch, ChallengeKind.Duplicate, _without(list, j), _prefixAfterRemoval(epoch, j));
+        _repaired(epoch, ChallengeKind.Duplicate, DelegateList.without(list, j), _prefixAfterRemoval(epoch, j));
     }
 
-    /// @notice Prove that `list[from]` is out of order and belongs at `to < from`: the entries
-    ///         before it are in order, it ranks before `list[from − 1]`, before `list[to]` and after
-    ///         `list[to − 1]` (when `to > 0`). It is moved there in one step, the entries between
-    ///         shifting down by one, and the list is in order up to `from`.
-    /// @dev The entries below `sortedPrefix` were proven in order by earlier challenges; this one
-    ///      checks the rest up to `from` (one evaluation each), so `from ≥ sortedPrefix` and the
-    ///      prefix only grows. Each paid move grows it by at least one and only removals shrink it,
-    ///      so however the challengers race, a list of length L takes at most 2L paid moves, and the
-    ///      honest watcher's insertion sort at most L − 1 (issue 19, attack 6).
+    /// @inheritdoc IDelegateElection
     function challengeOrder(uint256 epoch, uint256 from, uint256 to) external {
         address[] memory list = _challengeable(epoch);
-        if (from >= list.length) revert IndexOutOfRange(from, list.length);
-        if (to >= from) revert IndexOutOfRange(to, from);
+        if (from >= list.length) revertIndexOutOfRange("from", from, list.length);
+        if (to >= from) revertIndexOutOfRange("to", to, from);
         Election storage el = elections[epoch];
         uint256 sorted = el.sortedPrefix;
         if (from < sorted) revert ChallengeFailed(ChallengeKind.Order, epoch); // proven in order already
@@ -396,13 +172,11 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _repaired(epoch, ChallengeKind.Order, list, from + 1);
     }
 
-    /// @notice Prove that electable `node`, absent from the list, has a better key than the last
-    ///         listed node (or the list is short); it is inserted at `position`, between two
-    ///         neighbours it ranks after and before, and the list's tail beyond K + standbys drops.
+    /// @inheritdoc IDelegateElection
     function challengeExcluded(uint256 epoch, address node, uint256 position) external {
         address[] memory list = _challengeable(epoch);
         uint256 n = list.length;
-        if (position > n) revert IndexOutOfRange(position, n);
+        if (position > n) revertIndexOutOfRange("position", position, n + 1);
         for (uint256 i = 0; i < n; ++i) if (list[i] == node) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
         (bool ok, uint256 key) = _electable(epoch, node);
         if (!ok) revert ChallengeFailed(ChallengeKind.Excluded, epoch);
@@ -430,10 +204,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _repaired(epoch, ChallengeKind.Excluded, repaired, sorted < m ? sorted : m);
     }
 
-    /// @notice Finalize epoch `epoch`'s (possibly repaired) list after the challenge window and
-    ///         before the epoch starts; the submitter earns up to the keeper reward from the keepers'
-    ///         share of the pool (paper 1 2.2.1 rule 5; claimed later, pull). Reads no list unless a
-    ///         node was jailed after the snapshot.
+    /// @inheritdoc IDelegateElection
     function finalize(uint256 epoch) external {
         Election storage el = elections[epoch];
         if (el.finalized) revert AlreadyFinalized(epoch);
@@ -442,61 +213,43 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         uint256 end = uint256(el.submittedAt) + challengePeriod;
         if (block.timestamp < end) revert ChallengeWindowOpen(epoch, end);
         if (el.members == 0) revert NothingToElect(epoch); // challenges emptied it: carry over
-        address submitter = _submitter(pointer);
+        address submitter = DelegateList.loadSubmitter(pointer);
         uint256 reward = vault.accrueReward(RewardRole.Keeper, submitter, keeperReward);
         _finalize(epoch, pointer, submitter, reward);
     }
 
-    /// @notice The fully on-chain reference election of epoch `epoch` (O(N)): for small
-    ///         deployments and epochs nobody submitted for. Finalizes at once; no keeper reward.
+    /// @inheritdoc IDelegateElection
     function electReference(uint256 epoch) external whenNotPaused {
         _requireElectionEpoch(epoch);
         Election storage el = _open(epoch);
-        if (el.submission != address(0)) revert AlreadySubmitted(epoch, _submitter(el.submission));
+        if (el.submission != address(0)) revert AlreadySubmitted(epoch, DelegateList.loadSubmitter(el.submission));
         address[] memory list = referenceList(epoch);
         if (list.length == 0) revert NothingToElect(epoch);
-        address pointer = _store(msg.sender, list);
+        address pointer = DelegateList.store(msg.sender, list);
         (el.submission, el.members) = (pointer, uint8(list.length));
         emit ListSubmitted(epoch, msg.sender, list);
         _finalize(epoch, pointer, msg.sender, 0);
     }
 
-    /// @notice Record that epoch `epoch` started without a finalized set: the latest earlier set
-    ///         serves. In the current epoch, the slots of members jailed meanwhile pass to standbys
-    ///         from the next slot on (their earlier hand-overs belonged to the earlier epoch).
-    /// @dev Loops over the K delegates of the carried set only (K ≤ MAX_DELEGATES), never over nodes.
+    /// @inheritdoc IDelegateElection
     function carryOver(uint256 epoch) external {
-        if (block.timestamp < epochStart(epoch)) revert EpochNotStarted(epoch);
+        if (block.timestamp < epochStart(epoch)) revert EpochNotStarted(epoch, currentEpoch());
         Election storage el = elections[epoch];
         if (el.finalized || el.carriedOver) revert AlreadyFinalized(epoch);
         el.carriedOver = true;
-        (address[] memory list, uint256 source, uint256 k) = delegatesOf(epoch);
+        (, uint256 source, ) = delegatesOf(epoch);
         emit DelegateSetCarriedOver(epoch, source);
         if (epoch != currentEpoch()) return; // a past epoch schedules nothing any more
-        uint256 fromSlot = _nextSlot();
-        for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], fromSlot);
-    }
-
-    /// @notice Hand the slots of jailed delegate `node` from the next slot of the current epoch,
-    ///         and all of the next epoch, to the next unjailed standby (anyone may ask).
-    function handOver(address node) external {
-        if (!registry.isJailed(node)) revert NotJailed(node);
-        if (!_handOverEverywhere(node)) revert NotScheduled(node, currentEpoch());
-    }
-
-    /// @notice The ledger's hook on jailing `node`: the same hand-over, silent when `node` holds no slot.
-    function onJailed(address node) external onlyRole(SCHEDULER_ROLE) returns (bool moved) {
-        return _handOverEverywhere(node);
+        _handOverJailed(epoch, _nextSlot());
     }
 
     // ------------------------------------------------------------------ parameters
-    /// @notice Set the challenge window, within [1 minute, epochDuration / 4].
+    /// @inheritdoc IDelegateElection
     function setChallengePeriod(uint256 value) external onlyRole(PARAMETER_ADMIN_ROLE) {
         _setChallengePeriod(value);
     }
 
-    /// @notice Set the keeper bond minimum, the challenger's pay per proven fault (from the
-    ///         submitter's bond, at most the minimum bond) and the reward per finalized election.
+    /// @inheritdoc IDelegateElection
     function setKeeperEconomics(
         uint256 minBond,
         uint256 reward,
@@ -505,25 +258,23 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _setKeeperEconomics(minBond, reward, finalizeReward);
     }
 
-    /// @notice Stop votes, openings and submissions; challenges and finalization still work.
+    /// @inheritdoc IDelegateElection
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
 
-    /// @notice Resume after {pause}.
+    /// @inheritdoc IDelegateElection
     function unpause() external onlyRole(PAUSER_ROLE) {
         _unpause();
     }
 
     // ------------------------------------------------------------------ views
-    /// @notice K + standbys: the full length of a list.
+    /// @inheritdoc IDelegateElection
     function listLength() public view returns (uint256) {
         return delegateCount + standbyCount;
     }
 
-    /// @notice The most challenges an honest watcher needs to repair any submitted list: 3·L − 1
-    ///         for lists of length L = {listLength} (at most L removals of ineligible or duplicate
-    ///         entries, L − 1 moves that insertion-sort the rest, L insertions of excluded nodes).
+    /// @inheritdoc IDelegateElection
     function maxRepairChallenges() public view returns (uint256) {
         return 3 * listLength() - 1;
     }
@@ -534,36 +285,12 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         return challengePeriod;
     }
 
-    /// @notice Last second at which a list for `epoch` may be submitted: two challenge periods
-    ///         before the epoch starts, so the window and the finalization both fit.
+    /// @inheritdoc IDelegateElection
     function submissionDeadline(uint256 epoch) public view returns (uint256) {
         return epochStart(epoch) - 2 * challengePeriod;
     }
 
-    /// @notice Votes `candidate` had received, votes cast in all, deposit-weighted votes, and the
-    ///         last vote of `candidate` as a voter, at the end of second `timepoint`.
-    function votesAt(
-        address candidate,
-        uint256 timepoint
-    ) public view returns (uint256 votes, uint256 total, uint256 weighted, uint256 lastVote) {
-        uint48 t = SafeCast.toUint48(timepoint);
-        uint208 packed = _nodeVotes[candidate].upperLookupRecent(t);
-        return (
-            packed & VOTES_MASK,
-            _totalVotes.upperLookupRecent(t),
-            _weightedVotes[candidate].upperLookupRecent(t),
-            packed >> 160
-        );
-    }
-
-    /// @notice The caller-visible vote allocation of `voter`.
-    function allocationOf(address voter) external view returns (Allocation[] memory) {
-        return _allocations[voter];
-    }
-
-    /// @notice Eligibility, score and key of `node` in the election of `epoch` (O(log n)).
-    /// @dev Under the weighted rule the key needs the seed, so it is NEVER before the election is
-    ///      opened; a top-K key is the score alone.
+    /// @inheritdoc IDelegateElection
     function scoreOf(uint256 epoch, address node) public view returns (bool eligible, uint256 score, uint256 key) {
         uint256 snapshot = snapshotOf(epoch);
         (eligible, score) = registry.scoreAt(node, snapshot, _electionInputs(node, snapshot));
@@ -573,8 +300,7 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         key = seed != bytes32(0) ? ElectionKey.key(rule, score, seed, node) : ElectionKey.NEVER;
     }
 
-    /// @notice The reference result for `epoch`: the K + standbys best keys among all registered
-    ///         nodes, best first. O(N · listLength); a view for small N, tests and audits.
+    /// @inheritdoc IDelegateElection
     function referenceList(uint256 epoch) public view returns (address[] memory list) {
         uint256 cap = listLength();
         address[] memory best = new address[](cap);
@@ -616,50 +342,14 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         return n;
     }
 
-    /// @notice The list serving epoch `epoch` (its own if finalized, else the latest earlier
-    ///         finalized one), the epoch it was elected for, and K' = min(K, its length).
-    function delegatesOf(uint256 epoch) public view returns (address[] memory list, uint256 source, uint256 k) {
-        uint208 entry = _finalizedEpochs.upperLookup(SafeCast.toUint48(epoch));
-        if (entry == 0) return (list, 0, 0);
-        source = entry >> 160;
-        (, list) = _load(address(uint160(entry)));
-        k = list.length < delegateCount ? list.length : delegateCount;
-    }
-
-    /// @notice The list submitted for `epoch` as it stands now (repaired by every successful
-    ///         challenge), best key first; empty before a submission. Challenges refer to its indices.
+    /// @inheritdoc IDelegateElection
     function submittedList(uint256 epoch) external view returns (address[] memory list) {
-        (, list) = _load(elections[epoch].submission);
+        (, list) = DelegateList.load(elections[epoch].submission);
     }
 
-    /// @notice The keeper that submitted the list of `epoch` (the caller of the reference election
-    ///         for an epoch elected on-chain); zero before a submission.
+    /// @inheritdoc IDelegateElection
     function submitterOf(uint256 epoch) external view returns (address submitter) {
-        (submitter, ) = _load(elections[epoch].submission);
-    }
-
-    /// @notice Who produces slot `slot` of epoch `epoch`: delegate `slot mod K'`, or the standby
-    ///         that took its slots over from a slot at or before `slot`; zero if nobody. Reverts
-    ///         unless `slot < slotsPerEpoch`.
-    /// @dev Hand-overs take effect from a slot that has not begun, so the owner of a slot never
-    ///      changes once the slot has started: the owner now is the node that could commit it then,
-    ///      and the ledger punishes the author of a block or a missed slot by asking here.
-    function slotOwner(uint256 epoch, uint256 slot) public view returns (address) {
-        if (slot >= slotsPerEpoch) revert SlotOutOfRange(slot, slotsPerEpoch);
-        (address[] memory list, , uint256 k) = delegatesOf(epoch);
-        if (k == 0) return address(0);
-        uint256 index = slot % k;
-        Handover[] storage h = _handovers[epoch][index];
-        for (uint256 i = h.length; i > 0; --i) if (h[i - 1].fromSlot <= slot) return h[i - 1].node;
-        return list[index];
-    }
-
-    /// @notice Who holds delegate index `index` of epoch `epoch` now, and from which slot.
-    function indexOwner(uint256 epoch, uint256 index) external view returns (address node, uint256 fromSlot) {
-        (address[] memory list, , ) = delegatesOf(epoch);
-        Handover[] storage h = _handovers[epoch][index];
-        if (h.length == 0) return (list[index], 0);
-        return (h[h.length - 1].node, h[h.length - 1].fromSlot);
+        (submitter, ) = DelegateList.load(elections[epoch].submission);
     }
 
     // ------------------------------------------------------------------ internals
@@ -683,14 +373,14 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         if (el.finalized) revert AlreadyFinalized(epoch);
         uint256 end = uint256(el.submittedAt) + challengePeriod;
         if (block.timestamp >= end) revert ChallengeWindowClosed(epoch, end);
-        (, list) = _load(el.submission);
+        (, list) = DelegateList.load(el.submission);
     }
 
     function _repaired(uint256 epoch, ChallengeKind kind, address[] memory repaired, uint256 sortedPrefix) private {
         Election storage el = elections[epoch];
-        address submitter = _submitter(el.submission);
+        address submitter = DelegateList.loadSubmitter(el.submission);
         (el.submission, el.members, el.sortedPrefix) = (
-            _store(submitter, repaired),
+            DelegateList.store(submitter, repaired),
             uint8(repaired.length),
             uint8(sortedPrefix)
         );
@@ -710,124 +400,11 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         _finalizedEpochs.push(e, (uint208(e) << 160) | uint160(pointer));
         emit DelegatesFinalized(epoch, submitter, reward);
         if (registry.lastJailing() < snapshotOf(epoch)) return;
-        (, address[] memory list) = _load(pointer);
-        uint256 k = list.length < delegateCount ? list.length : delegateCount;
-        for (uint256 i = 0; i < k; ++i) if (registry.isJailed(list[i])) _handOver(epoch, list[i], 0);
+        _handOverJailed(epoch, 0);
     }
 
-    /// @dev Writes `submitter` then `list` as SSTORE2 code, 20 bytes each: ~200 gas a byte
-    ///      instead of 22,100 a slot.
-    function _store(address submitter, address[] memory list) private returns (address) {
-        bytes memory packed = new bytes((list.length + 1) * 20);
-        for (uint256 i = 0; i <= list.length; ++i) {
-            address entry = i == 0 ? submitter : list[i - 1];
-            // solhint-disable-next-line no-inline-assembly
-            assembly ("memory-safe") {
-                // 20 bytes of `entry` at offset 20·i; the next write overwrites the 12 spilled bytes
-                mstore(add(add(packed, 0x20), mul(i, 20)), shl(96, entry))
-            }
-        }
-        return SSTORE2.write(packed);
-    }
-
-    /// @dev The submitter and list written by {_store} at `pointer` (both empty for the zero
-    ///      pointer), with one EXTCODECOPY.
-    function _load(address pointer) private view returns (address submitter, address[] memory list) {
-        if (pointer == address(0)) return (submitter, list);
-        bytes memory packed = SSTORE2.read(pointer);
-        uint256 n = packed.length / 20 - 1;
-        list = new address[](n);
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            submitter := shr(96, mload(add(packed, 0x20)))
-        }
-        for (uint256 i = 0; i < n; ++i) {
-            // solhint-disable-next-line no-inline-assembly
-            assembly ("memory-safe") {
-                mstore(add(add(list, 0x20), shl(5, i)), shr(96, mload(add(add(packed, 0x34), mul(i, 20)))))
-            }
-        }
-    }
-
-    /// @dev The submitter alone: the first 20 bytes of the submission's code.
-    function _submitter(address pointer) private view returns (address submitter) {
-        bytes memory head = SSTORE2.read(pointer, 0, 20);
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            submitter := shr(96, mload(add(head, 0x20)))
-        }
-    }
-
-    function _handOverEverywhere(address node) private returns (bool moved) {
-        uint256 current = currentEpoch();
-        moved = _handOver(current, node, _nextSlot());
-        if (elections[current + 1].finalized) moved = _handOver(current + 1, node, 0) || moved;
-    }
-
-    function _handOver(uint256 epoch, address node, uint256 fromSlot) private returns (bool) {
-        (address[] memory list, , uint256 k) = delegatesOf(epoch);
-        for (uint256 i = 0; i < k; ++i) {
-            Handover[] storage h = _handovers[epoch][i];
-            address owner = h.length == 0 ? list[i] : h[h.length - 1].node;
-            if (owner != node) continue;
-            address next;
-            uint256 used = standbysUsed[epoch];
-            while (k + used < list.length) {
-                address candidate = list[k + used++];
-                if (!registry.isJailed(candidate)) {
-                    next = candidate;
-                    break;
-                }
-            }
-            standbysUsed[epoch] = used;
-            h.push(Handover(next, SafeCast.toUint32(fromSlot)));
-            emit SlotsHandedOver(epoch, i, node, next, fromSlot);
-            return true;
-        }
-        return false;
-    }
-
-    function _electionInputs(
-        address node,
-        uint256 snapshot
-    ) private view returns (NodeRegistry.ElectionInputs memory e) {
-        uint48 t = SafeCast.toUint48(snapshot - 1);
-        if (scoringModel == ScoringModel.Classic) {
-            e.weightedVotes = _weightedVotes[node].upperLookupRecent(t);
-        } else {
-            uint208 packed = _nodeVotes[node].upperLookupRecent(t);
-            (e.votes, e.lastVote) = (packed & VOTES_MASK, packed >> 160);
-            e.totalVotes = _totalVotes.upperLookupRecent(t);
-        }
-        e.deposit = vault.bondedAt(node, t);
-    }
-
-    /// @dev Takes every vote of `voter` off its candidates' tallies (weighed by `deposit` under the
-    ///      classic model) and clears its allocation; returns the total of votes cast left (0 classic).
-    function _withdrawVotes(address voter, uint256 deposit, uint48 t, bool classic) private returns (uint256 total) {
-        Allocation[] storage old = _allocations[voter];
-        total = classic ? 0 : _totalVotes.latest(); // the classic model keeps no total
-        for (uint256 i = old.length; i > 0; --i) {
-            Allocation memory a = old[i - 1];
-            if (classic) {
-                _addWeight(a.candidate, t, 0, ClassicScore.voteWeight(a.votes, deposit));
-            } else {
-                _addVotes(a.candidate, t, -int256(uint256(a.votes)));
-                total -= a.votes;
-            }
-            old.pop();
-        }
-    }
-
-    function _addVotes(address node, uint48 t, int256 delta) private {
-        uint208 packed = _nodeVotes[node].latest();
-        uint256 votes = uint256(int256(uint256(packed & VOTES_MASK)) + delta);
-        _nodeVotes[node].push(t, (packed & ~VOTES_MASK) | uint208(votes));
-    }
-
-    /// @dev The deposit-weighted tally of `candidate` (classic model) gains `plus` and loses `minus`.
-    function _addWeight(address candidate, uint48 t, uint256 plus, uint256 minus) private {
-        _weightedVotes[candidate].push(t, SafeCast.toUint208(_weightedVotes[candidate].latest() + plus - minus));
+    function _isFinalized(uint256 epoch) internal view override returns (bool) {
+        return elections[epoch].finalized;
     }
 
     function _electable(uint256 epoch, address node) private view returns (bool ok, uint256 key) {
@@ -853,29 +430,13 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
         return index < sorted && sorted > 1 ? sorted - 1 : sorted;
     }
 
-    /// @dev `list` without its entry at `index`, shifted in place.
-    function _without(address[] memory list, uint256 index) private pure returns (address[] memory) {
-        uint256 n = list.length - 1;
-        for (uint256 i = index; i < n; ++i) list[i] = list[i + 1];
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(list, n)
-        }
-        return list;
-    }
-
-    /// @dev The first slot of the current epoch that has not begun (`slotsPerEpoch` in the last slot).
-    function _nextSlot() private view returns (uint256) {
-        (, uint256 slot) = currentSlot();
-        return slot + 1;
-    }
-
     /// @dev A keeper that submits and then asks to unbond stays seizable until it withdraws, so the
     ///      window must end before any unbonding can (the vault checks the other direction).
     function _setChallengePeriod(uint256 value) private {
-        if (value < 60 || value > epochDuration / 4 || value > vault.unbondingPeriod()) {
-            revert InvalidConfig("challengePeriod", value);
-        }
+        uint256 max = epochDuration / 4;
+        uint256 unbonding = vault.unbondingPeriod();
+        if (unbonding < max) max = unbonding;
+        if (value < 60 || value > max) revertOutOfRange("challengePeriod", value, 60, max);
         challengePeriod = value;
         emit ChallengePeriodSet(value);
     }
@@ -883,14 +444,12 @@ contract DelegateElection is SlotClock, AccessControl, Pausable, IDepositObserve
     /// @dev The minimum bond pays every challenge an honest watcher needs against the worst list
     ///      of full length (see {maxRepairChallenges}), so no repair ever goes unpaid.
     function _setKeeperEconomics(uint256 minBond, uint256 reward, uint256 finalizeReward) private {
-        if (minBond == 0 || reward * maxRepairChallenges() > minBond) revert InvalidConfig("keeperMinBond", minBond);
+        uint256 least = reward * maxRepairChallenges();
+        if (least == 0) least = 1;
+        if (minBond < least) revertOutOfRange("keeperMinBond", minBond, least, type(uint256).max);
         keeperMinBond = minBond;
         challengeReward = reward;
         keeperReward = finalizeReward;
         emit KeeperEconomicsSet(minBond, reward, finalizeReward);
-    }
-
-    function _now() private view returns (uint48) {
-        return SafeCast.toUint48(block.timestamp);
     }
 }

@@ -5,9 +5,10 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
-import {NodeRegistry} from "../registry/NodeRegistry.sol";
-import {StakeVault, RewardRole} from "../staking/StakeVault.sol";
-import {DelegateElection} from "../election/DelegateElection.sol";
+import {IBlockLedger} from "../interfaces/IBlockLedger.sol";
+import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
+import {IStakeVault, RewardRole} from "../interfaces/IStakeVault.sol";
+import {IDelegateElection} from "../interfaces/IDelegateElection.sol";
 
 /// @title BlockLedger
 /// @notice Block commitments with "51 % validation" and evidence-based punishment (SPEC.md
@@ -28,7 +29,7 @@ import {DelegateElection} from "../election/DelegateElection.sol";
 ///        never reverts a block;
 ///      - the author of a committed block or a missed slot is the slot's owner, which never changes
 ///        once the slot has begun (hand-overs take effect from the next slot).
-contract BlockLedger is AccessControl, EIP712 {
+contract BlockLedger is IBlockLedger, AccessControl, EIP712 {
     bytes32 public constant PARAMETER_ADMIN_ROLE = keccak256("PARAMETER_ADMIN_ROLE");
 
     bytes32 public constant HEADER_TYPEHASH =
@@ -40,122 +41,33 @@ contract BlockLedger is AccessControl, EIP712 {
         keccak256("TradeOrder(address seller,address buyer,uint256 energy,uint256 price,uint256 nonce)");
     uint256 internal constant WAD = 1e18;
 
-    enum Offence {
-        MissedSlot,
-        Equivocation,
-        InvalidBlock
-    }
+    /// @inheritdoc IBlockLedger
+    INodeRegistry public immutable registry;
+    /// @inheritdoc IBlockLedger
+    IStakeVault public immutable vault;
+    /// @inheritdoc IBlockLedger
+    IDelegateElection public immutable election;
 
-    struct BlockHeader {
-        uint256 epoch;
-        uint256 slot;
-        bytes32 parentHash;
-        bytes32 tradeRoot;
-        bytes32 payloadHash; // keccak256 of the published trades (commitBlock's payload)
-        uint256 tradeCount;
-        uint256 energyTotal;
-    }
-
-    struct TradeOrder {
-        address seller;
-        address buyer;
-        uint256 energy; // Wh
-        uint256 price; // token units for the whole order
-        uint256 nonce;
-    }
-
-    /// @notice Where a trade order stands in a committed block: the header, the hashes of the
-    ///         order's two signatures (the leaf binds them) and the Merkle proof.
-    struct Inclusion {
-        BlockHeader header;
-        bytes32 sellerSignatureHash;
-        bytes32 buyerSignatureHash;
-        bytes32[] proof;
-    }
-
-    /// @notice Punishment of one offence kind.
-    struct Penalty {
-        uint64 slashFraction; // of the deposit (bonded + unbonding), WAD
-        uint64 creditPenalty; // added to ΔC− (paper 1), WAD attribute units
-        uint64 jailPeriod; // seconds
-    }
-
-    struct Rewards {
-        uint128 producerReward; // per committed block, at most, from the producers' pool
-        uint128 attesterReward; // per attesting delegate other than the producer, at most, from the attesters' pool
-        uint64 reporterShare; // of a slash, WAD
-        uint64 evidenceWindow; // seconds after a slot's end
-    }
-
-    error NotSlotOwner(address caller, uint256 epoch, uint256 slot, address owner);
-    /// @notice The payload is not the one the header (and so every attester) signed.
-    error PayloadMismatch(bytes32 signed, bytes32 published);
-    /// @notice Blocks are committed by the producer's own transaction, so the payload is readable
-    ///         by everyone from the transaction's calldata.
-    error NotDirectCall(address caller);
-    error OutsideSlot(uint256 epoch, uint256 slot, uint256 start, uint256 end);
-    error SlotAlreadyCommitted(uint256 epoch, uint256 slot);
-    error WrongParent(bytes32 expected, bytes32 given);
-    error NotEnoughAttestations(uint256 valid, uint256 needed);
-    error ProducerDidNotSign(address producer);
-    error SlotNotOver(uint256 epoch, uint256 slot, uint256 end);
-    error SlotCommitted(uint256 epoch, uint256 slot);
-    error NobodyScheduled(uint256 epoch, uint256 slot);
-    error OwnerJailed(address owner, uint256 epoch, uint256 slot);
-    error EvidenceTooOld(uint256 slotEnd, uint256 window);
-    error EvidenceAlreadyUsed(bytes32 evidence);
-    error NotEquivocation();
-    error EpochNotStarted(uint256 epoch, uint256 currentEpoch);
-    error SignerNotDelegate(address signer, uint256 epoch);
-    error HeaderNotCommitted(uint256 epoch, uint256 slot);
-    error TradeNotInBlock();
-    error TradeIsValid();
-    error NotAReplay();
-    error PenaltyOutOfBounds(Offence offence);
-    error RewardsOutOfBounds(string field, uint256 value);
-
-    /// @dev The header fields and the trade payload are in the transaction's calldata.
-    event BlockCommitted(
-        uint256 indexed epoch,
-        uint256 indexed slot,
-        address indexed producer,
-        bytes32 headerHash,
-        address[] attesters
-    );
-    event OffencePunished(
-        address indexed offender,
-        Offence offence,
-        bytes32 indexed evidence,
-        address indexed reporter,
-        uint256 slashed,
-        bool handedOver
-    );
-    event CleanEpoch(address indexed delegate, uint256 indexed epoch);
-    event PenaltySet(Offence offence, uint256 slashFraction, uint256 creditPenalty, uint256 jailPeriod);
-    event RewardsSet(uint256 producerReward, uint256 attesterReward, uint256 reporterShare, uint256 evidenceWindow);
-
-    NodeRegistry public immutable registry;
-    StakeVault public immutable vault;
-    DelegateElection public immutable election;
-
-    /// @notice Header hash committed for (epoch, slot); zero when none.
+    /// @inheritdoc IBlockLedger
     mapping(uint256 epoch => mapping(uint256 slot => bytes32)) public committed;
-    /// @notice Hash of the latest committed header: the parent of the next block.
+    /// @inheritdoc IBlockLedger
     bytes32 public head;
-    /// @notice Blocks `delegate` produced in `epoch` (paper 1's n of eq. 5).
+    /// @inheritdoc IBlockLedger
     mapping(uint256 epoch => mapping(address delegate => uint256)) public produced;
-    /// @notice Blocks committed in `epoch` (paper 1's N_tra of eq. 5, counted per block).
+    /// @inheritdoc IBlockLedger
     mapping(uint256 epoch => uint256) public blocksInEpoch;
-    /// @notice Evidence keys already punished.
+    /// @inheritdoc IBlockLedger
     mapping(bytes32 evidence => bool) public evidenceUsed;
+    /// @inheritdoc IBlockLedger
     mapping(Offence => Penalty) public penalties;
+    /// @inheritdoc IBlockLedger
     Rewards public rewards;
 
     constructor(
         address admin,
-        NodeRegistry registry_,
-        StakeVault vault_,
-        DelegateElection election_,
+        INodeRegistry registry_,
+        IStakeVault vault_,
+        IDelegateElection election_,
         Penalty[3] memory penalties_,
         Rewards memory rewards_
     ) EIP712("EnergyDPoS BlockLedger", "1") {
@@ -168,12 +80,7 @@ contract BlockLedger is AccessControl, EIP712 {
     }
 
     // ------------------------------------------------------------------ blocks
-    /// @notice Commit the block of slot `h.slot` of epoch `h.epoch` (its owner, during the slot),
-    ///         with EIP-712 signatures of more than half of the epoch's delegates, the producer's
-    ///         included; `payload` publishes the signed trades. Pays the producer and attesters.
-    /// @dev The payload must hash to the signed `payloadHash` and travel in the producer's own
-    ///      transaction (no contract in between): a block whose trades were attested but not
-    ///      published could later be used to trap an honest producer into a provable replay.
+    /// @inheritdoc IBlockLedger
     function commitBlock(BlockHeader calldata h, bytes[] calldata signatures, bytes calldata payload) external {
         // solhint-disable-next-line avoid-tx-origin
         if (msg.sender != tx.origin || msg.sender.code.length != 0) revert NotDirectCall(msg.sender);
@@ -200,8 +107,7 @@ contract BlockLedger is AccessControl, EIP712 {
     }
 
     // ------------------------------------------------------------------ evidence
-    /// @notice Prove that nobody committed slot `slot` of `epoch` by its end: its owner is punished.
-    /// @dev Reverts for `slot ≥ slotsPerEpoch` (the clock's `SlotOutOfRange`).
+    /// @inheritdoc IBlockLedger
     function reportMissedSlot(uint256 epoch, uint256 slot) external {
         (uint256 start, uint256 end) = election.slotWindow(epoch, slot);
         if (block.timestamp < end) revert SlotNotOver(epoch, slot, end);
@@ -215,10 +121,7 @@ contract BlockLedger is AccessControl, EIP712 {
         _punish(owner, Offence.MissedSlot, keccak256(abi.encode("missed", epoch, slot)), end);
     }
 
-    /// @notice Prove that one delegate of epoch `a.epoch` signed two different headers for the
-    ///         same (epoch, slot), as producer or attester.
-    /// @dev The slot must be a slot (`< slotsPerEpoch`) of an epoch that has begun, so its list is
-    ///      the one that serves it; both signatures must pass {_signerOf}.
+    /// @inheritdoc IBlockLedger
     function reportEquivocation(
         BlockHeader calldata a,
         bytes calldata signatureA,
@@ -235,10 +138,7 @@ contract BlockLedger is AccessControl, EIP712 {
         _punish(signer, Offence.Equivocation, keccak256(abi.encode("equivocation", signer, a.epoch, a.slot)), end);
     }
 
-    /// @notice Prove that committed block `h` holds trade `t` (with its Merkle `proof`) whose
-    ///         signatures or parties are invalid: a bad seller or buyer signature, or a party that
-    ///         was not admitted or was jailed when the block's slot began. The block's producer is
-    ///         punished, once per block.
+    /// @inheritdoc IBlockLedger
     function reportInvalidTrade(
         BlockHeader calldata h,
         TradeOrder calldata t,
@@ -262,9 +162,7 @@ contract BlockLedger is AccessControl, EIP712 {
         _punish(producer, Offence.InvalidBlock, keccak256(abi.encode("invalid", h.epoch, h.slot)), end);
     }
 
-    /// @notice Prove that order `order` (its EIP-712 digest), committed in block `first`, was
-    ///         committed again in the later block `later`: the later block's producer is punished
-    ///         for an invalid block, once per block.
+    /// @inheritdoc IBlockLedger
     function reportReplayedTrade(bytes32 order, Inclusion calldata first, Inclusion calldata later) external {
         BlockHeader calldata a = first.header;
         BlockHeader calldata b = later.header;
@@ -277,13 +175,12 @@ contract BlockLedger is AccessControl, EIP712 {
     }
 
     // ------------------------------------------------------------------ parameters
-    /// @notice Set the punishment of `offence`: slash fraction ≤ 1, credit penalty ≤ 10, jail ≤ 365 days.
+    /// @inheritdoc IBlockLedger
     function setPenalty(Offence offence, Penalty calldata p) external onlyRole(PARAMETER_ADMIN_ROLE) {
         _setPenalty(offence, p);
     }
 
-    /// @notice Set block rewards, the reporter's share (≤ 1) and the evidence window
-    ///         (1 slot to the vault's unbonding period).
+    /// @inheritdoc IBlockLedger
     function setRewards(Rewards calldata r) external onlyRole(PARAMETER_ADMIN_ROLE) {
         _setRewards(r);
     }
@@ -296,7 +193,7 @@ contract BlockLedger is AccessControl, EIP712 {
         return _unbondingNeeded(rewards.evidenceWindow);
     }
 
-    /// @notice EIP-712 digest of a block header, what delegates sign.
+    /// @inheritdoc IBlockLedger
     function headerDigest(BlockHeader calldata h) public view returns (bytes32) {
         return
             _hashTypedDataV4(
@@ -315,7 +212,7 @@ contract BlockLedger is AccessControl, EIP712 {
             );
     }
 
-    /// @notice EIP-712 digest of a trade order, what seller and buyer sign.
+    /// @inheritdoc IBlockLedger
     function tradeDigest(TradeOrder calldata t) public view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(TRADE_TYPEHASH, t.seller, t.buyer, t.energy, t.price, t.nonce)));
     }
@@ -372,7 +269,7 @@ contract BlockLedger is AccessControl, EIP712 {
     /// @dev Block rewards and the correct-action records. Paper 1 2.2.1 rule 5: the producer is paid
     ///      up to `producerReward` from the producers' share of the pool, the other attesters equally,
     ///      up to `attesterReward` each, from the attesters' share, in one call; a short share pays
-    ///      what it holds ({StakeVault.accrueRewardEach}).
+    ///      what it holds ({IStakeVault.accrueRewardEach}).
     function _pay(address producer, address[] memory attesters) private {
         Rewards memory r = rewards;
         vault.accrueReward(RewardRole.Producer, producer, r.producerReward);
@@ -468,9 +365,9 @@ contract BlockLedger is AccessControl, EIP712 {
     }
 
     function _setPenalty(Offence offence, Penalty memory p) private {
-        if (p.slashFraction > WAD || p.creditPenalty > 10 * WAD || p.jailPeriod > 365 days) {
-            revert PenaltyOutOfBounds(offence);
-        }
+        if (p.slashFraction > WAD) revert OutOfRange("slashFraction", p.slashFraction, 0, WAD);
+        if (p.creditPenalty > 10 * WAD) revert OutOfRange("creditPenalty", p.creditPenalty, 0, 10 * WAD);
+        if (p.jailPeriod > 365 days) revert OutOfRange("jailPeriod", p.jailPeriod, 0, 365 days);
         penalties[offence] = p;
         emit PenaltySet(offence, p.slashFraction, p.creditPenalty, p.jailPeriod);
     }
@@ -483,11 +380,12 @@ contract BlockLedger is AccessControl, EIP712 {
     }
 
     function _setRewards(Rewards memory r) private {
-        if (r.reporterShare > WAD) revert RewardsOutOfBounds("reporterShare", r.reporterShare);
-        if (
-            r.evidenceWindow < election.slotDuration() || _unbondingNeeded(r.evidenceWindow) > vault.unbondingPeriod()
-        ) {
-            revert RewardsOutOfBounds("evidenceWindow", r.evidenceWindow);
+        if (r.reporterShare > WAD) revert OutOfRange("reporterShare", r.reporterShare, 0, WAD);
+        uint256 slot = election.slotDuration();
+        uint256 unbonding = vault.unbondingPeriod();
+        if (r.evidenceWindow < slot || _unbondingNeeded(r.evidenceWindow) > unbonding) {
+            // the longest window whose unbonding fits: unbonding − slot − 1 (none when that is below a slot)
+            revert OutOfRange("evidenceWindow", r.evidenceWindow, slot, unbonding > slot ? unbonding - slot - 1 : 0);
         }
         rewards = r;
         emit RewardsSet(r.producerReward, r.attesterReward, r.reporterShare, r.evidenceWindow);

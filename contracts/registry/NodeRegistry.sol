@@ -6,9 +6,12 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EpochClock} from "./EpochClock.sol";
-import {NodeRecord} from "./NodeRecord.sol";
-import {StakeVault} from "../staking/StakeVault.sol";
-import {ScoringParams, ScoringParamsLib, NodeClass, ScoringModel} from "../scoring/ScoringParams.sol";
+import {NodeRecord, CreditRecord, TrustRecord} from "./NodeRecord.sol";
+import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
+import {IStakeVault} from "../interfaces/IStakeVault.sol";
+import {ScoringParams, ScoringParamsLib, TrustParams, TrustDynamics} from "../scoring/ScoringParams.sol";
+import {NodeClass, ScoringModel} from "../scoring/ScoringParams.sol";
+import {ScoreInputs} from "../scoring/ScoreInputs.sol";
 import {CreditScore} from "../scoring/CreditScore.sol";
 import {DynamicTrustScore} from "../scoring/DynamicTrustScore.sol";
 
@@ -19,9 +22,8 @@ import {DynamicTrustScore} from "../scoring/DynamicTrustScore.sol";
 ///         any node at any past snapshot in O(log n) (SPEC.md section 4).
 /// @dev Paper 1 sections 2.1-2.2, paper 2 sections 3.1-3.2. Attribute records are packed into
 ///      two OpenZeppelin `Trace208` histories per node, see {NodeRecord}.
-contract NodeRegistry is EpochClock, AccessControl, Pausable {
+contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
     using Checkpoints for Checkpoints.Trace208;
-    using NodeRecord for uint208;
 
     // ------------------------------------------------------------------ roles
     bytes32 public constant SUPERVISOR_ROLE = keccak256("SUPERVISOR_ROLE");
@@ -34,65 +36,14 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
     uint256 public constant MAX_CAPACITY = 1e10; // 10 GW, in watts
     uint256 public constant MAX_ENDPOINT_LENGTH = 256;
 
-    // ------------------------------------------------------------------ types
-    enum Status {
-        None,
-        Pending,
-        Admitted,
-        Rejected,
-        Exited
-    }
-
-    struct Node {
-        NodeClass nodeClass;
-        Status status;
-        uint32 tradingCycle; // T_a fixed at admission (seconds); 0 for consumers
-        uint48 registeredAt;
-        uint48 admittedAt;
-        uint64 capacity; // watts
-    }
-
-    /// @notice What the election knows of a node at a snapshot: its votes and deposit.
-    struct ElectionInputs {
-        uint256 votes;
-        uint256 totalVotes;
-        uint256 weightedVotes;
-        uint256 lastVote;
-        uint256 deposit;
-    }
-
-    // ------------------------------------------------------------------ errors
-    error UnknownNodeClass(uint256 nodeClass);
-    error CapacityOutOfBounds(uint256 capacity);
-    error EndpointTooLong(uint256 length);
-    error AlreadyRegistered(address node, Status status);
-    error NotPending(address node, Status status);
-    error NotAdmitted(address node, Status status);
-    error NotJailed(address node);
-    error JailNotOver(address node, uint256 jailedUntil);
-    error DepositBelowMinimum(address node, uint256 deposit, uint256 minimum);
-    error ZeroAddress(string field);
-
-    // ------------------------------------------------------------------ events
-    event NodeRegistered(address indexed node, NodeClass nodeClass, uint256 capacity, string endpoint);
-    event NodeAdmitted(address indexed node, uint256 tradingCycle);
-    event NodeRejected(address indexed node);
-    event NodeExited(address indexed node);
-    event EndpointUpdated(address indexed node, string endpoint);
-    event ParticipationRecorded(address indexed node, uint256 indexed epoch, uint256 trust);
-    event CorrectActionRecorded(address indexed node, uint256 trust);
-    event OffenceRecorded(address indexed node, uint256 creditPenalty, uint256 trust, uint256 jailedUntil);
-    event CleanRecordSet(address indexed node, bool clean);
-    event NodeUnjailed(address indexed node);
-    event ScoringParamsSet(uint256 indexed version);
-
     // ------------------------------------------------------------------ storage
-    /// @notice The scoring model of this deployment (SPEC.md section 3).
+    /// @inheritdoc INodeRegistry
     ScoringModel public immutable scoringModel;
-    /// @notice The vault that collects participation fees and holds deposits.
-    StakeVault public immutable vault;
+    /// @inheritdoc INodeRegistry
+    IStakeVault public immutable vault;
 
     mapping(address node => Node) private _nodes;
+    /// @inheritdoc INodeRegistry
     mapping(address node => string) public endpointOf;
     address[] private _nodeList;
     mapping(address node => Checkpoints.Trace208) private _creditRecord;
@@ -100,13 +51,12 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
 
     ScoringParams[] private _paramsVersions;
     Checkpoints.Trace208 private _paramsVersionAt;
-    /// @notice When the latest offence was recorded (a node jailed): the election skips its
-    ///         jailed-delegate check when nobody was jailed after an election's snapshot.
+    /// @inheritdoc INodeRegistry
     uint48 public lastJailing;
 
     constructor(
         address admin,
-        StakeVault vault_,
+        IStakeVault vault_,
         ScoringModel model,
         ScoringParams memory params,
         uint256 genesis_,
@@ -121,14 +71,17 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
     }
 
     // ------------------------------------------------------------------ registration
-    /// @notice Register the caller as a node of class `nodeClass` (a `NodeClass` value) with
-    ///         installed `capacity` in watts and the `endpoint` its delegate client listens on.
-    /// @dev Producers need 1 W to 10 GW; consumers may register 0. The node waits for admission.
+    /// @inheritdoc INodeRegistry
     function register(uint8 nodeClass, uint256 capacity, string calldata endpoint) external whenNotPaused {
-        if (nodeClass > uint8(NodeClass.Consumer)) revert UnknownNodeClass(nodeClass);
+        if (nodeClass > uint8(NodeClass.Consumer))
+            revert OutOfRange("nodeClass", nodeClass, 0, uint8(NodeClass.Consumer));
         NodeClass c = NodeClass(nodeClass);
-        if (capacity > MAX_CAPACITY || (capacity == 0 && c != NodeClass.Consumer)) revert CapacityOutOfBounds(capacity);
-        if (bytes(endpoint).length > MAX_ENDPOINT_LENGTH) revert EndpointTooLong(bytes(endpoint).length);
+        if (capacity > MAX_CAPACITY || (capacity == 0 && c != NodeClass.Consumer)) {
+            revert OutOfRange("capacity", capacity, c == NodeClass.Consumer ? 0 : 1, MAX_CAPACITY);
+        }
+        if (bytes(endpoint).length > MAX_ENDPOINT_LENGTH) {
+            revert OutOfRange("endpoint", bytes(endpoint).length, 0, MAX_ENDPOINT_LENGTH);
+        }
         Node storage n = _nodes[msg.sender];
         if (n.status != Status.None) revert AlreadyRegistered(msg.sender, n.status);
         n.nodeClass = c;
@@ -139,7 +92,7 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         emit NodeRegistered(msg.sender, c, capacity, endpoint);
     }
 
-    /// @notice Admit a pending node (supervisor). Its trading cycle is fixed from its class now.
+    /// @inheritdoc INodeRegistry
     function admit(address node) external onlyRole(SUPERVISOR_ROLE) whenNotPaused {
         Node storage n = _pending(node);
         ScoringParams storage p = _latestParams();
@@ -147,72 +100,73 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         n.admittedAt = SafeCast.toUint48(block.timestamp);
         n.tradingCycle = p.tradingCycle[uint256(n.nodeClass)];
         _nodeList.push(node);
-        _creditRecord[node].push(_now(), NodeRecord.packCredit(0, 0, false, true, false, 0, 0));
-        _trustRecord[node].push(_now(), NodeRecord.packTrust(p.initialTrust, 0, 0, 0, 0));
+        _creditRecord[node].push(_now(), CreditRecord.unwrap(NodeRecord.packCredit(0, 0, false, true, false, 0, 0)));
+        _trustRecord[node].push(
+            _now(),
+            TrustRecord.unwrap(NodeRecord.packTrust(p.trust.dynamics.initialTrust, 0, 0, 0, 0))
+        );
         emit NodeAdmitted(node, n.tradingCycle);
     }
 
-    /// @notice Reject a pending node (supervisor).
+    /// @inheritdoc INodeRegistry
     function reject(address node) external onlyRole(SUPERVISOR_ROLE) {
         _pending(node).status = Status.Rejected;
         emit NodeRejected(node);
     }
 
-    /// @notice Leave the system for good. The deposit stays slashable through its unbonding period.
+    /// @inheritdoc INodeRegistry
     function exit() external {
         Node storage n = _nodes[msg.sender];
-        if (n.status != Status.Admitted && n.status != Status.Pending) revert NotAdmitted(msg.sender, n.status);
+        if (n.status != Status.Admitted && n.status != Status.Pending) revert NotActive(msg.sender, n.status);
         if (n.status == Status.Admitted) {
-            uint208 rec = _creditRecord[msg.sender].latest();
-            _creditRecord[msg.sender].push(_now(), rec.withAdmitted(false));
+            CreditRecord rec = CreditRecord.wrap(_creditRecord[msg.sender].latest());
+            _creditRecord[msg.sender].push(_now(), CreditRecord.unwrap(rec.withAdmitted(false)));
         }
         n.status = Status.Exited;
         emit NodeExited(msg.sender);
     }
 
-    /// @notice Change the caller's delegate-client endpoint.
+    /// @inheritdoc INodeRegistry
     function setEndpoint(string calldata endpoint) external {
         Node storage n = _nodes[msg.sender];
-        if (n.status != Status.Admitted && n.status != Status.Pending) revert NotAdmitted(msg.sender, n.status);
-        if (bytes(endpoint).length > MAX_ENDPOINT_LENGTH) revert EndpointTooLong(bytes(endpoint).length);
+        if (n.status != Status.Admitted && n.status != Status.Pending) revert NotActive(msg.sender, n.status);
+        if (bytes(endpoint).length > MAX_ENDPOINT_LENGTH) {
+            revert OutOfRange("endpoint", bytes(endpoint).length, 0, MAX_ENDPOINT_LENGTH);
+        }
         endpointOf[msg.sender] = endpoint;
         emit EndpointUpdated(msg.sender, endpoint);
     }
 
     // ------------------------------------------------------------------ records (system contracts)
-    /// @notice Record that `node` took part in the current consensus round (voted or attested).
-    /// @dev Counts once per epoch toward E_i (paper 2 eq. 6); realises the trust decay of eq. (8) first.
-    ///      This and `recordCorrectAction` only check admission under the credit and classic
-    ///      models, whose scores never read the trust record.
+    /// @inheritdoc INodeRegistry
     function recordParticipation(address node) external onlyRole(RECORDER_ROLE) {
         _participate(node, false);
     }
 
-    /// @notice Record a correct consensus action of `node` (block produced, correct attestation):
-    ///         C_T + 1 and trust + ΔD_a (paper 2 eqs. 5 and 7), and participation.
+    /// @inheritdoc INodeRegistry
     function recordCorrectAction(address node) external onlyRole(RECORDER_ROLE) {
         _participate(node, true);
     }
 
-    /// @notice Record a proven offence of `node`: C_F + 1, trust − penalty, credit penalty
-    ///         `creditPenalty` (part of ΔC−, capped at 10), clean record lost, jailed for `jailFor` seconds.
+    /// @inheritdoc INodeRegistry
     function recordOffence(address node, uint256 creditPenalty, uint256 jailFor) external onlyRole(RECORDER_ROLE) {
-        uint208 t = _trustRecord[node].latest();
-        uint256 trust = DynamicTrustScore.penalized(_trustUpdateParams(_latestParams()), t.trust());
-        _trustRecord[node].push(_now(), t.withTrust(trust).withOffences(t.offences() + 1));
-        uint208 c = _creditRecord[node].latest();
+        TrustRecord t = TrustRecord.wrap(_trustRecord[node].latest());
+        uint256 trust = DynamicTrustScore.penalized(_trustDynamics(), t.trust());
+        _trustRecord[node].push(_now(), TrustRecord.unwrap(t.withTrust(trust).withOffences(t.offences() + 1)));
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].latest());
         uint256 penalty = c.offencePenalty() + creditPenalty;
         if (penalty > CreditScore.MAX_ATTRIBUTE) penalty = CreditScore.MAX_ATTRIBUTE;
         uint256 until = block.timestamp + jailFor;
         if (c.jailedUntil() > until) until = c.jailedUntil();
-        _creditRecord[node].push(_now(), c.withOffencePenalty(penalty).withClean(false).withJail(true, until));
+        _creditRecord[node].push(
+            _now(),
+            CreditRecord.unwrap(c.withOffencePenalty(penalty).withClean(false).withJail(true, until))
+        );
         lastJailing = _now();
         emit OffenceRecorded(node, penalty, trust, until);
     }
 
-    /// @notice Record the settled trading cycle of `node`: its quality D becomes paper 1 eq. (3) of
-    ///         `plannedEnergy` and `meteredEnergy`; 0 when `hasPlan` is false (nothing was promised),
-    ///         unchanged for a plan of 0 metered 0 (see CreditScore.quality). Returns D.
+    /// @inheritdoc INodeRegistry
     function recordQuality(
         address node,
         bool hasPlan,
@@ -220,65 +174,59 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         uint256 meteredEnergy
     ) external onlyRole(RECORDER_ROLE) returns (uint256 d) {
         _admitted(node);
-        uint208 c = _creditRecord[node].latest();
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].latest());
         d = CreditScore.quality(hasPlan, plannedEnergy, meteredEnergy, _latestParams().qualityScale, c.quality());
-        _creditRecord[node].push(_now(), c.withQuality(d));
+        _creditRecord[node].push(_now(), CreditRecord.unwrap(c.withQuality(d)));
     }
 
-    /// @notice Set whether `node` produced every block of its delegate term in the current epoch
-    ///         (paper 1 eq. 5, ΔC+): a clean term earns the gain in the next stage's election only,
-    ///         the one whose snapshot is the next epoch's start (CreditScore.gainApplies).
+    /// @inheritdoc INodeRegistry
     function setCleanRecord(address node, bool clean) external onlyRole(RECORDER_ROLE) {
-        uint208 c = _creditRecord[node].latest();
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].latest());
         uint256 stage = clean ? (currentEpoch() + 1) % CreditScore.GAIN_STAGE_MODULUS : c.gainStage();
-        _creditRecord[node].push(_now(), c.withClean(clean, stage));
+        _creditRecord[node].push(_now(), CreditRecord.unwrap(c.withClean(clean, stage)));
         emit CleanRecordSet(node, clean);
     }
 
-    /// @notice Leave jail after the jail period, if the deposit is still at least minDeposit.
+    /// @inheritdoc INodeRegistry
     function unjail() external {
-        uint208 c = _creditRecord[msg.sender].latest();
+        CreditRecord c = CreditRecord.wrap(_creditRecord[msg.sender].latest());
         if (!c.jailed()) revert NotJailed(msg.sender);
         if (block.timestamp < c.jailedUntil()) revert JailNotOver(msg.sender, c.jailedUntil());
         uint256 minimum = _latestParams().minDeposit;
         uint256 deposit = vault.bonded(msg.sender);
         if (deposit < minimum) revert DepositBelowMinimum(msg.sender, deposit, minimum);
-        _creditRecord[msg.sender].push(_now(), c.withJail(false, 0));
+        _creditRecord[msg.sender].push(_now(), CreditRecord.unwrap(c.withJail(false, 0)));
         emit NodeUnjailed(msg.sender);
     }
 
     // ------------------------------------------------------------------ parameters
-    /// @notice Replace the scoring parameters (parameter admin); checked by ScoringParamsLib.validate.
-    /// @dev Takes effect for snapshots after this block: scores of past snapshots keep theirs.
+    /// @inheritdoc INodeRegistry
     function setScoringParams(ScoringParams calldata params) external onlyRole(PARAMETER_ADMIN_ROLE) {
         _setScoringParams(params);
     }
 
-    /// @notice Stop registration and admission.
+    /// @inheritdoc INodeRegistry
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
 
-    /// @notice Resume after {pause}.
+    /// @inheritdoc INodeRegistry
     function unpause() external onlyRole(PAUSER_ROLE) {
         _unpause();
     }
 
     // ------------------------------------------------------------------ views
-    /// @notice The registration of `node`.
+    /// @inheritdoc INodeRegistry
     function nodeOf(address node) external view returns (Node memory) {
         return _nodes[node];
     }
 
-    /// @notice How many nodes were ever admitted (page through them with {nodesPage}).
-    /// @dev Listed at admission, not registration: registering is free and open to anyone, so a
-    ///      list of registrations let spam grow the reference election without bound (issue 19,
-    ///      attack 8). Admission is the supervisor's; a node admitted once stays listed.
+    /// @inheritdoc INodeRegistry
     function nodeCount() external view returns (uint256) {
         return _nodeList.length;
     }
 
-    /// @notice Admitted nodes `[start, start + count)` in order of admission, truncated at the end.
+    /// @inheritdoc INodeRegistry
     function nodesPage(uint256 start, uint256 count) external view returns (address[] memory page) {
         uint256 end = start + count;
         if (end > _nodeList.length) end = _nodeList.length;
@@ -287,24 +235,23 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         for (uint256 i = start; i < end; ++i) page[i - start] = _nodeList[i];
     }
 
-    /// @notice The scoring parameters in force at the end of second `timepoint`.
+    /// @inheritdoc INodeRegistry
     function scoringParamsAt(uint256 timepoint) public view returns (ScoringParams memory) {
         return _paramsVersions[_paramsVersionAt.upperLookupRecent(SafeCast.toUint48(timepoint))];
     }
 
-    /// @notice The least bonded deposit of an eligible candidate now; the vault's least remainder.
+    /// @inheritdoc INodeRegistry
     function minDeposit() external view returns (uint256) {
         return _latestParams().minDeposit;
     }
 
-    /// @notice The scoring parameters in force now.
+    /// @inheritdoc INodeRegistry
     function scoringParams() external view returns (ScoringParams memory) {
-        return _latestParams();
+        // the latest version is the one in force at the end of this second; one copy routine for both views
+        return scoringParamsAt(block.timestamp);
     }
 
-    /// @notice The credit attributes of `node` at the end of second `timepoint`; `clean` says
-    ///         whether ΔC+ applies to a snapshot at `timepoint + 1` (a clean delegate term in the
-    ///         epoch before that snapshot's, no offence since: CreditScore.gainApplies).
+    /// @inheritdoc INodeRegistry
     function creditRecordAt(
         address node,
         uint256 timepoint
@@ -313,12 +260,12 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         view
         returns (uint256 quality, uint256 offencePenalty, bool clean, bool admitted, bool jailed, uint256 jailedUntil)
     {
-        uint208 c = _creditRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint));
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint)));
         clean = _gainAt(c, timepoint + 1);
         return (c.quality(), c.offencePenalty(), clean, c.admitted(), c.jailed(), c.jailedUntil());
     }
 
-    /// @notice The trust attributes of `node` at the end of second `timepoint`.
+    /// @inheritdoc INodeRegistry
     function trustRecordAt(
         address node,
         uint256 timepoint
@@ -327,30 +274,27 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         view
         returns (uint256 trust, uint256 correct, uint256 offences, uint256 participated, uint256 lastParticipation)
     {
-        uint208 t = _trustRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint));
+        TrustRecord t = TrustRecord.wrap(_trustRecord[node].upperLookupRecent(SafeCast.toUint48(timepoint)));
         return (t.trust(), t.correct(), t.offences(), t.participated(), t.lastParticipation());
     }
 
-    /// @notice Whether `node` is jailed now.
+    /// @inheritdoc INodeRegistry
     function isJailed(address node) external view returns (bool) {
-        return _creditRecord[node].latest().jailed();
+        return CreditRecord.wrap(_creditRecord[node].latest()).jailed();
     }
 
-    /// @notice Whether `node` is an admitted producer now (may be voted for).
+    /// @inheritdoc INodeRegistry
     function isCandidate(address node) external view returns (bool) {
         Node storage n = _nodes[node];
         return n.status == Status.Admitted && n.nodeClass != NodeClass.Consumer;
     }
 
-    /// @notice Whether `node` is admitted now (may vote).
+    /// @inheritdoc INodeRegistry
     function isAdmitted(address node) external view returns (bool) {
         return _nodes[node].status == Status.Admitted;
     }
 
-    /// @notice Eligibility and score of `node` at snapshot time `snapshot` (state strictly before
-    ///         it), given what the election knows of its votes and deposit at that snapshot.
-    /// @dev Eligible: admitted, not jailed, a producer, deposit at least minDeposit (SPEC.md 4).
-    ///      O(log n) in the length of the node's histories.
+    /// @inheritdoc INodeRegistry
     function scoreAt(
         address node,
         uint256 snapshot,
@@ -358,33 +302,18 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
     ) external view returns (bool eligible, uint256 score) {
         uint48 t = SafeCast.toUint48(snapshot - 1);
         Node storage n = _nodes[node];
-        uint208 c = _creditRecord[node].upperLookupRecent(t);
-        if (!c.admitted() || c.jailed() || n.nodeClass == NodeClass.Consumer) return (false, 0);
+        CreditRecord c = CreditRecord.wrap(_creditRecord[node].upperLookupRecent(t));
+        if (!ScoreInputs.mayStand(c, n.nodeClass)) return (false, 0);
         // While the parameters were never changed there is one version: skip the history lookup.
         ScoringParams storage stored = _paramsVersions.length == 1
             ? _paramsVersions[0]
             : _paramsVersions[_paramsVersionAt.upperLookupRecent(t)];
-        if (e.deposit < stored.minDeposit) return (false, 0);
+        if (!ScoreInputs.bondedEnough(e.deposit, stored.minDeposit)) return (false, 0);
         eligible = true;
         if (scoringModel == ScoringModel.Credit) {
-            ScoringParams memory p = _creditParams(stored);
-            uint256 since = e.lastVote > n.admittedAt ? e.lastVote : n.admittedAt;
-            score = CreditScore.score(
-                p,
-                CreditScore.Inputs({
-                    frequencyValue: stored.frequencyValue[uint256(n.nodeClass)],
-                    capacity: n.capacity,
-                    quality: c.quality(),
-                    cleanRecord: _gainAt(c, snapshot),
-                    offencePenalty: c.offencePenalty(),
-                    elapsedSinceVote: snapshot - since,
-                    tradingCycle: n.tradingCycle,
-                    votes: e.votes,
-                    totalVotes: e.totalVotes
-                })
-            );
+            score = CreditScore.score(stored.credit, _creditInputs(n, c, stored, snapshot, e));
         } else if (scoringModel == ScoringModel.DynamicTrust) {
-            ScoringParams memory p = _trustParams(stored);
+            TrustParams memory p = stored.trust;
             score = DynamicTrustScore.score(p, _trustInputs(node, n, snapshot, p.window, e));
         } else {
             score = e.weightedVotes;
@@ -393,10 +322,36 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
 
     // ------------------------------------------------------------------ internals
     /// @dev Whether the credit record `c` earns ΔC+ at a snapshot at time `snapshot`.
-    function _gainAt(uint208 c, uint256 snapshot) private view returns (bool) {
+    function _gainAt(CreditRecord c, uint256 snapshot) private view returns (bool) {
         return CreditScore.gainApplies(c.clean(), c.gainStage(), epochOf(snapshot));
     }
 
+    /// @dev The node's registration and credit record as {ScoreInputs.credit} reads them.
+    function _creditInputs(
+        Node storage n,
+        CreditRecord c,
+        ScoringParams storage stored,
+        uint256 snapshot,
+        ElectionInputs calldata e
+    ) private view returns (CreditScore.Inputs memory) {
+        bool gain = _gainAt(c, snapshot);
+        return
+            ScoreInputs.credit(
+                stored.frequencyValue[uint256(n.nodeClass)],
+                n.capacity,
+                n.tradingCycle,
+                n.admittedAt,
+                c,
+                gain,
+                snapshot,
+                e.votes,
+                e.totalVotes,
+                e.lastVote
+            );
+    }
+
+    /// @dev The two trust records a dynamic-trust score reads (at the snapshot and at the window's
+    ///      start), turned into inputs by {ScoreInputs.trust}.
     function _trustInputs(
         address node,
         Node storage n,
@@ -404,65 +359,34 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         uint256 window,
         ElectionInputs calldata e
     ) private view returns (DynamicTrustScore.Inputs memory) {
-        uint256 span = window * epochDuration;
-        uint208 nowRec = _trustRecord[node].upperLookupRecent(SafeCast.toUint48(snapshot - 1));
-        uint208 startRec = snapshot > span + 1
-            ? _trustRecord[node].upperLookupRecent(SafeCast.toUint48(snapshot - span - 1))
-            : 0;
-        uint256 rounds = epochOf(snapshot) - epochOf(n.admittedAt);
-        uint256 last = nowRec.lastParticipation();
-        if (last < n.admittedAt) last = n.admittedAt;
+        uint256 start = ScoreInputs.windowStart(snapshot, window, epochDuration);
+        TrustRecord atSnapshot = TrustRecord.wrap(
+            _trustRecord[node].upperLookupRecent(SafeCast.toUint48(snapshot - 1))
+        );
+        TrustRecord atStart = TrustRecord.wrap(
+            start != 0 ? _trustRecord[node].upperLookupRecent(SafeCast.toUint48(start)) : 0
+        );
+        uint256 admittedAt = n.admittedAt;
         return
-            DynamicTrustScore.Inputs({
-                correctActions: nowRec.correct() - startRec.correct(),
-                offences: nowRec.offences() - startRec.offences(),
-                participatedRounds: nowRec.participated() - startRec.participated(),
-                windowRounds: rounds < window ? rounds : window,
-                votes: e.votes,
-                totalVotes: e.totalVotes,
-                deposit: e.deposit,
-                trust: nowRec.trust(),
-                elapsedSinceParticipation: snapshot - last
-            });
-    }
-
-    /// @dev Only the fields the credit score reads: each storage slot costs 2,100 gas cold.
-    function _creditParams(ScoringParams storage s) private view returns (ScoringParams memory p) {
-        (p.alpha, p.beta, p.gamma, p.mu, p.xi) = (s.alpha, s.beta, s.gamma, s.mu, s.xi);
-        (p.lossRate, p.gainValue, p.voteScale, p.capacityRef) = (s.lossRate, s.gainValue, s.voteScale, s.capacityRef);
-    }
-
-    /// @dev Only the fields the dynamic-trust score reads.
-    function _trustParams(ScoringParams storage s) private view returns (ScoringParams memory p) {
-        (p.trustAlpha, p.trustBeta, p.trustDelta, p.trustGamma) = (
-            s.trustAlpha,
-            s.trustBeta,
-            s.trustDelta,
-            s.trustGamma
-        );
-        (p.omega1, p.omega2, p.mu1, p.mu2, p.voteScale) = (s.omega1, s.omega2, s.mu1, s.mu2, s.voteScale);
-        (p.maxTrust, p.decayRate, p.decayPeriod, p.window, p.depositRef) = (
-            s.maxTrust,
-            s.decayRate,
-            s.decayPeriod,
-            s.window,
-            s.depositRef
-        );
-    }
-
-    /// @dev Only the fields trust updates read (reward, penalty, decay: two storage slots). Votes
-    ///      and every attester of every block pass here, so no whole-struct copy.
-    function _trustUpdateParams(ScoringParams storage s) private view returns (ScoringParams memory p) {
-        (p.maxTrust, p.trustReward, p.trustPenalty) = (s.maxTrust, s.trustReward, s.trustPenalty);
-        (p.decayRate, p.decayPeriod) = (s.decayRate, s.decayPeriod);
+            ScoreInputs.trust(
+                atSnapshot,
+                atStart,
+                epochOf(snapshot) - epochOf(admittedAt),
+                window,
+                admittedAt,
+                snapshot,
+                e.votes,
+                e.totalVotes,
+                e.deposit
+            );
     }
 
     function _participate(address node, bool correct) private {
         Node storage n = _admitted(node);
         // Only the dynamic-trust score reads the trust record; other models skip its upkeep.
         if (scoringModel != ScoringModel.DynamicTrust) return;
-        ScoringParams memory p = _trustUpdateParams(_latestParams());
-        uint208 t = _trustRecord[node].latest();
+        TrustDynamics memory p = _trustDynamics();
+        TrustRecord t = TrustRecord.wrap(_trustRecord[node].latest());
         uint256 last = t.lastParticipation();
         if (last < n.admittedAt) last = n.admittedAt;
         uint256 trust = DynamicTrustScore.decayedTrust(p, t.trust(), block.timestamp - last);
@@ -476,7 +400,7 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
         }
         _trustRecord[node].push(
             _now(),
-            t.withTrust(trust).withParticipated(participated).withLastParticipation(block.timestamp)
+            TrustRecord.unwrap(t.withTrust(trust).withParticipated(participated).withLastParticipation(block.timestamp))
         );
         emit ParticipationRecorded(node, epoch, trust);
     }
@@ -488,7 +412,12 @@ contract NodeRegistry is EpochClock, AccessControl, Pausable {
 
     function _admitted(address node) private view returns (Node storage n) {
         n = _nodes[node];
-        if (n.status != Status.Admitted) revert NotAdmitted(node, n.status);
+        if (n.status != Status.Admitted) revert NotAdmitted(node);
+    }
+
+    /// @dev The trust dynamics in force now: the two slots every trust update reads, copied whole.
+    function _trustDynamics() private view returns (TrustDynamics memory) {
+        return _latestParams().trust.dynamics;
     }
 
     function _latestParams() private view returns (ScoringParams storage) {

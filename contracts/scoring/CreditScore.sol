@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ScoringParams} from "./ScoringParams.sol";
+import {CreditParams} from "./ScoringParams.sol";
 
 /// @title CreditScore
 /// @notice Paper 1 (credit-based DPoS for distributed PV trading), section 2.2.2, eqs. (1)-(5).
@@ -87,7 +87,7 @@ library CreditScore {
 
     /// @notice Paper 1 eq. (2): C_cre = α·F + β·P + γ·D + ΔC+ − ΔC−, zero if negative.
     function credit(
-        ScoringParams memory p,
+        CreditParams memory p,
         uint256 f,
         uint256 cap,
         uint256 d,
@@ -106,13 +106,13 @@ library CreditScore {
     }
 
     /// @notice Paper 1 eq. (1): G = μ·C_cre + ξ·V.
-    function consensusValue(ScoringParams memory p, uint256 creditValue, uint256 vote) internal pure returns (uint256) {
+    function consensusValue(CreditParams memory p, uint256 creditValue, uint256 vote) internal pure returns (uint256) {
         return (p.mu * creditValue) / WAD + (p.xi * vote) / WAD;
     }
 
     /// @notice The whole credit model: the consensus value G of one node at one snapshot.
     /// @dev ΔC− is the time loss of eq. (4) plus the offence penalty, capped together at 10.
-    function score(ScoringParams memory p, Inputs memory n) internal pure returns (uint256) {
+    function score(CreditParams memory p, Inputs memory n) internal pure returns (uint256) {
         uint256 loss = creditLoss(n.elapsedSinceVote, n.tradingCycle, p.lossRate) + n.offencePenalty;
         if (loss > MAX_ATTRIBUTE) loss = MAX_ATTRIBUTE;
         uint256 c = credit(

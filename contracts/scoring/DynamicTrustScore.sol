@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ScoringParams} from "./ScoringParams.sol";
+import {TrustParams, TrustDynamics} from "./ScoringParams.sol";
 import {CreditScore} from "./CreditScore.sol";
 
 /// @title DynamicTrustScore
@@ -29,11 +29,7 @@ library DynamicTrustScore {
 
     /// @notice Paper 2 eq. (5): A = (μ1·C_T − μ2·C_F) / C, scaled to [0, 10]; zero when C = 0.
     /// @dev C = C_T + C_F. A negative numerator gives 0; the result is capped at 10.
-    function behaviourFactor(
-        ScoringParams memory p,
-        uint256 correct,
-        uint256 malicious
-    ) internal pure returns (uint256) {
+    function behaviourFactor(TrustParams memory p, uint256 correct, uint256 malicious) internal pure returns (uint256) {
         uint256 all = correct + malicious;
         if (all == 0) return 0;
         uint256 good = p.mu1 * correct;
@@ -51,7 +47,7 @@ library DynamicTrustScore {
     }
 
     /// @notice Paper 2 eq. (3): H = ω1·A + ω2·B.
-    function historyTrust(ScoringParams memory p, uint256 a, uint256 b) internal pure returns (uint256) {
+    function historyTrust(TrustParams memory p, uint256 a, uint256 b) internal pure returns (uint256) {
         return (p.omega1 * a) / WAD + (p.omega2 * b) / WAD;
     }
 
@@ -68,31 +64,31 @@ library DynamicTrustScore {
     }
 
     /// @notice Stored trust less the decay since the last participation, never below zero.
-    function decayedTrust(ScoringParams memory p, uint256 trust, uint256 elapsed) internal pure returns (uint256) {
+    function decayedTrust(TrustDynamics memory p, uint256 trust, uint256 elapsed) internal pure returns (uint256) {
         uint256 decay = trustDecay(elapsed, p.decayPeriod, p.decayRate);
         return trust > decay ? trust - decay : 0;
     }
 
     /// @notice Paper 2 eq. (7), reward part: trust + ΔD_a, capped at `maxTrust`.
-    function rewarded(ScoringParams memory p, uint256 trust) internal pure returns (uint256) {
+    function rewarded(TrustDynamics memory p, uint256 trust) internal pure returns (uint256) {
         uint256 t = trust + p.trustReward;
         return t > p.maxTrust ? p.maxTrust : t;
     }
 
     /// @notice Trust after a proven offence: trust − penalty, never below zero.
-    function penalized(ScoringParams memory p, uint256 trust) internal pure returns (uint256) {
+    function penalized(TrustDynamics memory p, uint256 trust) internal pure returns (uint256) {
         return trust > p.trustPenalty ? trust - p.trustPenalty : 0;
     }
 
     /// @notice The dynamic-trust term of eq. (1): 10 · trust / maxTrust, in [0, 10].
-    function trustValue(ScoringParams memory p, uint256 trust) internal pure returns (uint256) {
+    function trustValue(TrustDynamics memory p, uint256 trust) internal pure returns (uint256) {
         uint256 d = (trust * MAX_ATTRIBUTE) / p.maxTrust;
         return d > MAX_ATTRIBUTE ? MAX_ATTRIBUTE : d;
     }
 
     /// @notice Paper 2 eq. (1): R = α·H + β·V + δ·M + γ·D of one node at one snapshot.
-    /// @dev V uses the vote value of SPEC.md section 3.1 with the same `voteScale`.
-    function score(ScoringParams memory p, Inputs memory n) internal pure returns (uint256) {
+    /// @dev V is the vote value of SPEC.md section 3.1, with this model's own `voteScale`.
+    function score(TrustParams memory p, Inputs memory n) internal pure returns (uint256) {
         uint256 h = historyTrust(
             p,
             behaviourFactor(p, n.correctActions, n.offences),
@@ -100,7 +96,7 @@ library DynamicTrustScore {
         );
         uint256 v = CreditScore.voteValue(n.votes, n.totalVotes, p.voteScale);
         uint256 m = depositValue(n.deposit, p.depositRef);
-        uint256 d = trustValue(p, decayedTrust(p, n.trust, n.elapsedSinceParticipation));
+        uint256 d = trustValue(p.dynamics, decayedTrust(p.dynamics, n.trust, n.elapsedSinceParticipation));
         return (p.trustAlpha * h) / WAD + (p.trustBeta * v) / WAD + (p.trustDelta * m) / WAD + (p.trustGamma * d) / WAD;
     }
 }

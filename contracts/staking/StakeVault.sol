@@ -8,30 +8,8 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-
-/// @notice Told when a node's bonded deposit changes (the election keeps deposit-weighted tallies).
-interface IDepositObserver {
-    function onDepositChanged(address node, uint256 previous, uint256 current) external;
-}
-
-/// @notice A system contract whose window the unbonding period must outlast (the ledger's evidence
-///         window, the election's challenge window).
-interface IUnbondingFloor {
-    function minUnbondingPeriod() external view returns (uint256);
-}
-
-/// @notice Where the least bonded deposit of a candidate is set (the registry's scoring parameters).
-interface IMinimumDeposit {
-    function minDeposit() external view returns (uint256);
-}
-
-/// @notice Who does the work the reward pool pays for (paper 1 2.2.1 rule 5: "the trading platform
-///         builds a prize pool; delegate nodes that complete their work receive part of the reward").
-enum RewardRole {
-    Producer, // commits a block in its slot (BlockLedger)
-    Attester, // signs another delegate's block (BlockLedger)
-    Keeper // has its submitted election finalized (DelegateElection)
-}
+import {IStakeVault, IDepositObserver, IUnbondingFloor, IMinimumDeposit} from "../interfaces/IStakeVault.sol";
+import {RewardRole} from "../interfaces/IStakeVault.sol";
 
 /// @title StakeVault
 /// @notice The one contract that holds tokens (SPEC.md section 6): node deposits with unbonding,
@@ -48,7 +26,7 @@ enum RewardRole {
 ///      parts add up to the inflow to the wei. An accrual for a role is paid only from that role's
 ///      pool and never more than it holds: no role is ever paid more than its share of what came in,
 ///      whatever the others do.
-contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
+contract StakeVault is IStakeVault, AccessControl, Pausable, ReentrancyGuard {
     using SafeERC20 for IERC20;
     using Checkpoints for Checkpoints.Trace208;
 
@@ -61,47 +39,6 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     /// @notice Bounds of the unbonding period; it must outlast every evidence and challenge window.
     uint256 public constant MIN_UNBONDING_PERIOD = 1 hours;
     uint256 public constant MAX_UNBONDING_PERIOD = 365 days;
-
-    // ------------------------------------------------------------------ errors
-    error ZeroAmount();
-    error InsufficientAllowance(address owner, uint256 allowance, uint256 needed);
-    error InsufficientBonded(address account, uint256 bonded, uint256 needed);
-    error RemainderBelowMinimum(address account, uint256 remainder, uint256 minimum);
-    error NothingUnbonding(address account);
-    error UnbondingNotFinished(address account, uint256 releaseAt, uint256 now_);
-    error NothingToClaim(address account);
-    error TokenTransferMismatch(uint256 expected, uint256 received);
-    error UnbondingPeriodOutOfBounds(uint256 value);
-    /// @notice `value` would let funds leave before `floor`'s window closes (it needs `minimum`).
-    error UnbondingBelowFloor(uint256 value, address floor, uint256 minimum);
-    error TooManyFloors(uint256 max);
-    error ObserverAlreadySet(address observer);
-    error DepositRuleAlreadySet(address rule);
-    error ZeroAddress(string field);
-    /// @notice The pool shares must add up to 10,000 basis points.
-    error PoolSharesNotWhole(uint256 producers, uint256 attesters, uint256 keepers);
-
-    // ------------------------------------------------------------------ events
-    event Deposited(address indexed node, uint256 amount, uint256 bonded);
-    event WithdrawalRequested(address indexed node, uint256 amount, uint256 unbonding, uint256 releaseAt);
-    event Withdrawn(address indexed node, uint256 amount);
-    event KeeperBonded(address indexed keeper, uint256 amount, uint256 bond);
-    event KeeperUnbondRequested(address indexed keeper, uint256 amount, uint256 unbonding, uint256 releaseAt);
-    event KeeperBondWithdrawn(address indexed keeper, uint256 amount);
-    event FeeCollected(address indexed payer, uint256 amount, uint256 pool);
-    event PoolFunded(address indexed funder, uint256 amount, uint256 pool);
-    /// @notice An inflow of `amount` split among the role pools (its three parts add up to it).
-    event PoolShared(uint256 amount, uint256 toProducers, uint256 toAttesters, uint256 toKeepers);
-    /// @dev `rolePool` is what is left in `role`'s pool after this accrual.
-    event RewardAccrued(address indexed account, RewardRole indexed role, uint256 amount, uint256 rolePool);
-    event RewardClaimed(address indexed account, uint256 amount);
-    event Slashed(address indexed node, uint256 amount, address indexed reporter, uint256 reporterShare);
-    event KeeperBondSeized(address indexed keeper, uint256 amount, address indexed beneficiary);
-    event UnbondingPeriodSet(uint256 value);
-    event UnbondingFloorAdded(address floor);
-    event DepositRuleSet(address rule);
-    event DepositObserverSet(address observer);
-    event PoolSharesSet(uint256 producers, uint256 attesters, uint256 keepers);
 
     // ------------------------------------------------------------------ storage
     struct Unbonding {
@@ -117,26 +54,32 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     uint256 internal constant BPS = 10_000;
-    /// @notice Shares of every inflow, fixed at deployment; producers take the rounding remainder.
+    /// @inheritdoc IStakeVault
     uint256 public immutable producerShareBps;
+    /// @inheritdoc IStakeVault
     uint256 public immutable attesterShareBps;
+    /// @inheritdoc IStakeVault
     uint256 public immutable keeperShareBps;
 
-    /// @notice The stake and fee token, fixed at deployment.
+    /// @inheritdoc IStakeVault
     IERC20 public immutable token;
-    /// @notice Told of every change of a bonded deposit (the election contract).
+    /// @inheritdoc IStakeVault
     IDepositObserver public depositObserver;
-    /// @notice Seconds between a withdrawal request and the withdrawal.
+    /// @inheritdoc IStakeVault
     uint256 public unbondingPeriod;
-    /// @notice Where a partial withdrawal's least remainder comes from: the registry's minDeposit.
+    /// @inheritdoc IStakeVault
     IMinimumDeposit public depositRule;
     uint256 public constant MAX_UNBONDING_FLOORS = 8;
     IUnbondingFloor[] private _unbondingFloors;
 
     mapping(address node => Checkpoints.Trace208) private _bonded;
+    /// @inheritdoc IStakeVault
     mapping(address node => Unbonding) public unbonding;
+    /// @inheritdoc IStakeVault
     mapping(address keeper => uint256) public keeperBond;
+    /// @inheritdoc IStakeVault
     mapping(address keeper => Unbonding) public keeperUnbonding;
+    /// @inheritdoc IStakeVault
     mapping(address account => uint256) public rewards;
 
     /// @dev The role pools, what came in and is not yet accrued to anyone, and the accrued rewards
@@ -150,8 +93,11 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         uint128 unclaimed;
     }
     Pools private _pools;
+    /// @inheritdoc IStakeVault
     uint256 public totalBonded;
+    /// @inheritdoc IStakeVault
     uint256 public totalUnbonding;
+    /// @inheritdoc IStakeVault
     uint256 public totalKeeperBonds;
 
     /// @param shares How every inflow of the pool is shared among producers, attesters and keepers
@@ -174,8 +120,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     // ------------------------------------------------------------------ node deposits
-    /// @notice Bond `amount` tokens as the caller's deposit (first deposit or top-up).
-    /// @dev Needs an ERC-20 allowance of at least `amount` to this contract.
+    /// @inheritdoc IStakeVault
     function deposit(uint256 amount) external whenNotPaused nonReentrant {
         _pull(msg.sender, amount);
         uint256 previous = _bonded[msg.sender].latest();
@@ -186,9 +131,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         _notify(msg.sender, previous, current);
     }
 
-    /// @notice Start unbonding `amount` of the caller's deposit; it stays slashable until withdrawn.
-    /// @dev Either keep at least {minRemainder} bonded or withdraw everything. A second request
-    ///      adds to the first and restarts the unbonding period.
+    /// @inheritdoc IStakeVault
     function requestWithdrawal(uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         uint256 previous = _bonded[msg.sender].latest();
@@ -206,7 +149,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         _notify(msg.sender, previous, current);
     }
 
-    /// @notice Withdraw the caller's unbonded deposit once the unbonding period is over. Works while paused.
+    /// @inheritdoc IStakeVault
     function withdraw() external nonReentrant {
         uint256 amount = _releaseUnbonded(unbonding);
         totalUnbonding -= amount;
@@ -215,7 +158,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     // ------------------------------------------------------------------ keeper bonds
-    /// @notice Bond `amount` tokens as the caller's keeper bond.
+    /// @inheritdoc IStakeVault
     function bondKeeper(uint256 amount) external whenNotPaused nonReentrant {
         _pull(msg.sender, amount);
         keeperBond[msg.sender] += amount;
@@ -223,7 +166,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         emit KeeperBonded(msg.sender, amount, keeperBond[msg.sender]);
     }
 
-    /// @notice Start unbonding `amount` of the caller's keeper bond; it stays seizable until withdrawn.
+    /// @inheritdoc IStakeVault
     function requestKeeperUnbond(uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         uint256 bond = keeperBond[msg.sender];
@@ -233,7 +176,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         emit KeeperUnbondRequested(msg.sender, amount, pending, releaseAt);
     }
 
-    /// @notice Withdraw the caller's unbonded keeper bond after the unbonding period. Works while paused.
+    /// @inheritdoc IStakeVault
     function withdrawKeeperBond() external nonReentrant {
         uint256 amount = _releaseUnbonded(keeperUnbonding);
         totalKeeperBonds -= amount;
@@ -242,17 +185,14 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     // ------------------------------------------------------------------ pool and rewards
-    /// @notice Anyone may add tokens to the reward pool (a benefactor: a platform bootstrapping
-    ///         rewards); they are shared among the roles like every inflow ({PoolShared}).
+    /// @inheritdoc IStakeVault
     function fundPool(uint256 amount) external nonReentrant {
         _pull(msg.sender, amount);
         _share(amount);
         emit PoolFunded(msg.sender, amount, pool());
     }
 
-    /// @notice Collect a participation fee from `payer` into the pool (paper 1 2.2.1 rule 5: nodes
-    ///         that trade pay the platform, which builds the prize pool), shared among the roles.
-    /// @dev Operator only; `payer` must have approved this contract.
+    /// @inheritdoc IStakeVault
     function collectFee(address payer, uint256 amount) external onlyRole(OPERATOR_ROLE) whenNotPaused nonReentrant {
         if (amount == 0) return;
         _pull(payer, amount);
@@ -260,9 +200,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         emit FeeCollected(payer, amount, pool());
     }
 
-    /// @notice Accrue up to `amount` from `role`'s pool to `account` (paper 1 2.2.1 rule 5: a
-    ///         delegate that completed its work gets part of the prize pool); returns what was accrued.
-    /// @dev Never pays more than `role`'s pool holds: a short pool pays what it has, zero when empty.
+    /// @inheritdoc IStakeVault
     function accrueReward(
         RewardRole role,
         address account,
@@ -277,10 +215,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         emit RewardAccrued(account, role, paid, available - paid);
     }
 
-    /// @notice Accrue to each of `accounts` the same amount from `role`'s pool: `amountEach`, or an
-    ///         equal share of the pool when it holds less (rounded down; the rest stays in it), so
-    ///         the order of `accounts` favours nobody. Returns what each was accrued.
-    /// @dev Bounded by the caller's list (the ledger's attesters, at most K + standbys).
+    /// @inheritdoc IStakeVault
     function accrueRewardEach(
         RewardRole role,
         address[] calldata accounts,
@@ -301,7 +236,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         }
     }
 
-    /// @notice Transfer the caller's accrued rewards to it. Works while paused.
+    /// @inheritdoc IStakeVault
     function claim() external nonReentrant returns (uint256 amount) {
         amount = rewards[msg.sender];
         if (amount == 0) revert NothingToClaim(msg.sender);
@@ -312,9 +247,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     // ------------------------------------------------------------------ slashing
-    /// @notice Slash up to `amount` of `node`'s deposit, bonded first, then unbonding; a share
-    ///         `reporterShareWad` (1e18 = all) goes to `reporter` as a claimable reward, the rest to the pool.
-    /// @return slashed The amount actually taken (less if the node holds less).
+    /// @inheritdoc IStakeVault
     function slash(
         address node,
         uint256 amount,
@@ -343,8 +276,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         if (fromBonded != 0) _notify(node, previous, previous - fromBonded);
     }
 
-    /// @notice Move up to `amount` of `keeper`'s bond (bonded, then unbonding) to `beneficiary`'s rewards.
-    /// @return seized The amount actually moved.
+    /// @inheritdoc IStakeVault
     function seizeKeeperBond(
         address keeper,
         uint256 amount,
@@ -365,26 +297,24 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     // ------------------------------------------------------------------ parameters
-    /// @notice Set the unbonding period, within [1 hour, 365 days] and at least every floor's
-    ///         {IUnbondingFloor.minUnbondingPeriod} (evidence and challenge windows).
+    /// @inheritdoc IStakeVault
     function setUnbondingPeriod(uint256 value) external onlyRole(PARAMETER_ADMIN_ROLE) {
         _setUnbondingPeriod(value);
     }
 
-    /// @notice Name a contract whose window the unbonding period must always outlast (admin; at
-    ///         most {MAX_UNBONDING_FLOORS}). Checked now and on every later {setUnbondingPeriod};
-    ///         the floor checks the other direction on its own setters.
+    /// @inheritdoc IStakeVault
     function addUnbondingFloor(IUnbondingFloor floor) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (address(floor) == address(0)) revert ZeroAddress("floor");
-        if (_unbondingFloors.length == MAX_UNBONDING_FLOORS) revert TooManyFloors(MAX_UNBONDING_FLOORS);
+        if (_unbondingFloors.length == MAX_UNBONDING_FLOORS) {
+            revert OutOfRange("unbondingFloors", MAX_UNBONDING_FLOORS + 1, 0, MAX_UNBONDING_FLOORS);
+        }
         uint256 minimum = floor.minUnbondingPeriod();
         if (unbondingPeriod < minimum) revert UnbondingBelowFloor(unbondingPeriod, address(floor), minimum);
         _unbondingFloors.push(floor);
         emit UnbondingFloorAdded(address(floor));
     }
 
-    /// @notice Name the contract whose minimum deposit is the least remainder of a partial
-    ///         withdrawal, once (admin; the registry).
+    /// @inheritdoc IStakeVault
     function setDepositRule(IMinimumDeposit rule) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (address(depositRule) != address(0)) revert DepositRuleAlreadySet(address(depositRule));
         if (address(rule) == address(0)) revert ZeroAddress("rule");
@@ -392,7 +322,7 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         emit DepositRuleSet(address(rule));
     }
 
-    /// @notice Name the deposit observer once (the election contract).
+    /// @inheritdoc IStakeVault
     function setDepositObserver(IDepositObserver observer) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (address(depositObserver) != address(0)) revert ObserverAlreadySet(address(depositObserver));
         if (address(observer) == address(0)) revert ZeroAddress("observer");
@@ -400,57 +330,56 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
         emit DepositObserverSet(address(observer));
     }
 
-    /// @notice Stop deposits, bonds and fee collection; withdrawals and claims still work.
+    /// @inheritdoc IStakeVault
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
 
-    /// @notice Resume after {pause}.
+    /// @inheritdoc IStakeVault
     function unpause() external onlyRole(PAUSER_ROLE) {
         _unpause();
     }
 
     // ------------------------------------------------------------------ views
-    /// @notice The least a partial withdrawal must leave bonded: the registry's minDeposit now
-    ///         (zero before the registry is named).
+    /// @inheritdoc IStakeVault
     function minRemainder() public view returns (uint256) {
         IMinimumDeposit rule = depositRule;
         return address(rule) == address(0) ? 0 : rule.minDeposit();
     }
 
-    /// @notice The contracts whose windows the unbonding period must outlast.
+    /// @inheritdoc IStakeVault
     function unbondingFloors() external view returns (IUnbondingFloor[] memory) {
         return _unbondingFloors;
     }
 
-    /// @notice Bonded deposit of `node` now.
+    /// @inheritdoc IStakeVault
     function bonded(address node) external view returns (uint256) {
         return _bonded[node].latest();
     }
 
-    /// @notice Bonded deposit of `node` as it was at the end of second `timepoint`.
+    /// @inheritdoc IStakeVault
     function bondedAt(address node, uint256 timepoint) external view returns (uint256) {
         return _bonded[node].upperLookupRecent(SafeCast.toUint48(timepoint));
     }
 
-    /// @notice The reward pool: what came in (fees, slashes, funding) and is not yet accrued, all roles.
+    /// @inheritdoc IStakeVault
     function pool() public view returns (uint256) {
         Pools memory p = _pools;
         return uint256(p.producers) + p.attesters + p.keepers;
     }
 
-    /// @notice What each role may still be paid: its share of every inflow less what it was accrued.
+    /// @inheritdoc IStakeVault
     function rewardPools() external view returns (uint256 producers, uint256 attesters, uint256 keepers) {
         Pools memory p = _pools;
         return (p.producers, p.attesters, p.keepers);
     }
 
-    /// @notice Accrued rewards not yet claimed, all accounts together.
+    /// @inheritdoc IStakeVault
     function totalRewards() public view returns (uint256) {
         return _pools.unclaimed;
     }
 
-    /// @notice What the vault owes: must equal its token balance (SPEC.md section 6).
+    /// @inheritdoc IStakeVault
     function accountedBalance() external view returns (uint256) {
         return totalBonded + totalUnbonding + totalKeeperBonds + pool() + totalRewards();
     }
@@ -518,7 +447,9 @@ contract StakeVault is AccessControl, Pausable, ReentrancyGuard {
     }
 
     function _setUnbondingPeriod(uint256 value) private {
-        if (value < MIN_UNBONDING_PERIOD || value > MAX_UNBONDING_PERIOD) revert UnbondingPeriodOutOfBounds(value);
+        if (value < MIN_UNBONDING_PERIOD || value > MAX_UNBONDING_PERIOD) {
+            revert OutOfRange("unbondingPeriod", value, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
+        }
         for (uint256 i = 0; i < _unbondingFloors.length; ++i) {
             uint256 minimum = _unbondingFloors[i].minUnbondingPeriod();
             if (value < minimum) revert UnbondingBelowFloor(value, address(_unbondingFloors[i]), minimum);

@@ -2,9 +2,9 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {StakeVault} from "../staking/StakeVault.sol";
-import {NodeRegistry} from "../registry/NodeRegistry.sol";
-import {DelegateElection} from "../election/DelegateElection.sol";
+import {IStakeVault} from "../interfaces/IStakeVault.sol";
+import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
+import {IDelegateElection} from "../interfaces/IDelegateElection.sol";
 
 /// @title InvariantProbe
 /// @notice Test helper (never deployed outside tests): everything the system invariants of SPEC.md
@@ -38,9 +38,9 @@ contract InvariantProbe {
 
     /// @notice The state the invariants read, for `nodes` and `keepers`.
     function read(
-        StakeVault vault,
-        NodeRegistry registry,
-        DelegateElection election,
+        IStakeVault vault,
+        INodeRegistry registry,
+        IDelegateElection election,
         address[] calldata nodes,
         address[] calldata keepers
     ) external view returns (State memory s) {
@@ -70,7 +70,7 @@ contract InvariantProbe {
     }
 
     /// @notice The credit and trust records of `nodes` now, in one call.
-    function records(NodeRegistry registry, address[] calldata nodes) external view returns (Records memory r) {
+    function records(INodeRegistry registry, address[] calldata nodes) external view returns (Records memory r) {
         uint256 n = nodes.length;
         (r.quality, r.offencePenalty, r.jailed, r.trust, r.offences) = (
             new uint256[](n),

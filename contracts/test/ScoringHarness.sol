@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ScoringParams, ScoringParamsLib} from "../scoring/ScoringParams.sol";
+import {ScoringParams, ScoringParamsLib, NodeClass} from "../scoring/ScoringParams.sol";
+import {CreditParams, TrustParams, TrustDynamics} from "../scoring/ScoringParams.sol";
+import {ScoreInputs} from "../scoring/ScoreInputs.sol";
+import {NodeRecord, CreditRecord, TrustRecord} from "../registry/NodeRecord.sol";
 import {CreditScore} from "../scoring/CreditScore.sol";
 import {DynamicTrustScore} from "../scoring/DynamicTrustScore.sol";
 import {ElectionKey, ElectionRule} from "../scoring/ElectionKey.sol";
@@ -19,7 +22,7 @@ contract ScoringHarness {
     }
 
     function creditScores(
-        ScoringParams memory p,
+        CreditParams memory p,
         CreditScore.Inputs[] memory inputs
     ) external pure returns (uint256[] memory out) {
         out = new uint256[](inputs.length);
@@ -27,7 +30,7 @@ contract ScoringHarness {
     }
 
     function trustScores(
-        ScoringParams memory p,
+        TrustParams memory p,
         DynamicTrustScore.Inputs[] memory inputs
     ) external pure returns (uint256[] memory out) {
         out = new uint256[](inputs.length);
@@ -57,7 +60,7 @@ contract ScoringHarness {
     }
 
     function trustUpdates(
-        ScoringParams memory p,
+        TrustDynamics memory p,
         uint256[] memory trusts,
         uint256[] memory elapsed
     ) external pure returns (uint256[] memory rewarded, uint256[] memory penalized, uint256[] memory decayed) {
@@ -69,6 +72,88 @@ contract ScoringHarness {
             penalized[i] = DynamicTrustScore.penalized(p, trusts[i]);
             decayed[i] = DynamicTrustScore.decayedTrust(p, trusts[i], elapsed[i]);
         }
+    }
+
+    /// @notice One node's raw facts and records, as the registry and the election hold them.
+    struct RecordCase {
+        uint8 nodeClass;
+        uint256 capacity;
+        uint256 tradingCycle;
+        uint256 admittedAt;
+        uint256 snapshot;
+        uint256 votes;
+        uint256 totalVotes;
+        uint256 lastVote;
+        uint256 deposit;
+        uint256 roundsSinceAdmission;
+        // credit record (packed on-chain with NodeRecord, as the registry stores it)
+        uint256 quality;
+        uint256 offencePenalty;
+        bool clean;
+        bool admitted;
+        bool jailed;
+        // trust records at the snapshot and at the window's start
+        uint256[5] trustNow; // trust, correct, offences, participated, lastParticipation
+        uint256[5] trustStart;
+    }
+
+    /// @notice {ScoreInputs} on each case: eligibility, then each model's inputs.
+    function scoreInputs(
+        RecordCase[] memory cases,
+        uint256 minDeposit,
+        uint256 frequencyValue,
+        uint256 window
+    )
+        external
+        pure
+        returns (bool[] memory eligible, CreditScore.Inputs[] memory credit, DynamicTrustScore.Inputs[] memory trust)
+    {
+        eligible = new bool[](cases.length);
+        credit = new CreditScore.Inputs[](cases.length);
+        trust = new DynamicTrustScore.Inputs[](cases.length);
+        for (uint256 i = 0; i < cases.length; ++i) {
+            RecordCase memory x = cases[i];
+            CreditRecord c = NodeRecord.packCredit(x.quality, x.offencePenalty, x.clean, x.admitted, x.jailed, 0, 0);
+            eligible[i] = ScoreInputs.eligible(c, NodeClass(x.nodeClass), x.deposit, minDeposit);
+            credit[i] = ScoreInputs.credit(
+                frequencyValue,
+                x.capacity,
+                x.tradingCycle,
+                x.admittedAt,
+                c,
+                x.clean,
+                x.snapshot,
+                x.votes,
+                x.totalVotes,
+                x.lastVote
+            );
+            trust[i] = ScoreInputs.trust(
+                _trustRecord(x.trustNow),
+                _trustRecord(x.trustStart),
+                x.roundsSinceAdmission,
+                window,
+                x.admittedAt,
+                x.snapshot,
+                x.votes,
+                x.totalVotes,
+                x.deposit
+            );
+        }
+    }
+
+    /// @notice {ScoreInputs.windowStart} of each snapshot.
+    function windowStarts(
+        uint256[] memory snapshots,
+        uint256 window,
+        uint256 epochDuration
+    ) external pure returns (uint256[] memory out) {
+        out = new uint256[](snapshots.length);
+        for (uint256 i = 0; i < snapshots.length; ++i)
+            out[i] = ScoreInputs.windowStart(snapshots[i], window, epochDuration);
+    }
+
+    function _trustRecord(uint256[5] memory r) private pure returns (TrustRecord) {
+        return NodeRecord.packTrust(r[0], r[1], r[2], r[3], r[4]);
     }
 
     function keys(

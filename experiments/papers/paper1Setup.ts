@@ -38,7 +38,7 @@ export async function setUpPaper1Nodes(
   const { token, vault, registry, meters } = system;
   const gas: SetupGas = { register: 0n, admit: 0n, deposit: 0n, reportPlan: 0n, reportMeterReading: 0n, vote: 0n };
   const used = async (p: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => (await (await p).wait())!.gasUsed;
-  const capacityRef = system.options.params.capacityRef;
+  const capacityRef = system.options.params.credit.capacityRef;
   for (const [i, row] of rows.entries()) {
     const node = nodes[i];
     const address = await node.getAddress();

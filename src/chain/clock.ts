@@ -5,25 +5,39 @@
 
 const UINT48_MAX = (1n << 48n) - 1n;
 
-/** A slot number at or past the epoch's slot count (the contract's `SlotOutOfRange`). */
+/** A slot number at or past the epoch's slot count: the contract's `IndexOutOfRange("slot", slot, slotsPerEpoch)`. */
 export class SlotOutOfRange extends RangeError {
-  override readonly name = "SlotOutOfRange";
+  override readonly name = "IndexOutOfRange";
+  readonly field = "slot";
   constructor(
     readonly slot: bigint,
     readonly slotsPerEpoch: bigint,
   ) {
     super(`slot ${slot} is out of range: an epoch has slots 0 to ${slotsPerEpoch - 1n}`);
   }
+  /** The arguments of the contract's error, in order. */
+  get args(): [string, bigint, bigint] {
+    return [this.field, this.slot, this.slotsPerEpoch];
+  }
 }
 
-/** An epoch past the last one a uint48 timestamp can start, or 0 where an earlier epoch is needed. */
+/**
+ * An epoch past the last one a uint48 timestamp can start, or 0 where an earlier epoch is needed:
+ * the contract's `OutOfRange("epoch", epoch, min, max)`.
+ */
 export class EpochOutOfRange extends RangeError {
-  override readonly name = "EpochOutOfRange";
+  override readonly name = "OutOfRange";
+  readonly field = "epoch";
   constructor(
     readonly epoch: bigint,
-    readonly maxEpoch: bigint,
+    readonly min: bigint,
+    readonly max: bigint,
   ) {
-    super(`epoch ${epoch} is out of range (0 has no election; the last epoch is ${maxEpoch})`);
+    super(`epoch ${epoch} is out of range [${min}, ${max}] (0 has no election; the last epoch starts at the last uint48 second)`);
+  }
+  /** The arguments of the contract's error, in order. */
+  get args(): [string, bigint, bigint, bigint] {
+    return [this.field, this.epoch, this.min, this.max];
   }
 }
 
@@ -72,13 +86,13 @@ export class Clock {
 
   /** Timestamp at which `epoch` starts; throws past `maxEpoch`. */
   epochStart(epoch: bigint): bigint {
-    if (epoch < 0n || epoch > this.maxEpoch) throw new EpochOutOfRange(epoch, this.maxEpoch);
+    if (epoch < 0n || epoch > this.maxEpoch) throw new EpochOutOfRange(epoch, 0n, this.maxEpoch);
     return this.genesis + epoch * this.epochDuration;
   }
 
   /** The snapshot of `epoch`'s election: the start of epoch `epoch − 1`. */
   snapshotOf(epoch: bigint): bigint {
-    if (epoch <= 0n) throw new EpochOutOfRange(epoch, this.maxEpoch);
+    if (epoch <= 0n) throw new EpochOutOfRange(epoch, 1n, this.maxEpoch + 1n);
     return this.epochStart(epoch - 1n);
   }
 

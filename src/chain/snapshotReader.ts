@@ -5,6 +5,8 @@ import { creditScore } from "../scoring/creditScore";
 import { dynamicTrustScore } from "../scoring/dynamicTrustScore";
 import { NodeClass, ScoringModel, type ScoringParams } from "../scoring/params";
 import { ElectionRule, NEVER, electionKey, tieBreak } from "../scoring/electionKey";
+import * as ScoreInputs from "../scoring/scoreInputs";
+import { EMPTY_TRUST_RECORD } from "../scoring/scoreInputs";
 import { Clock } from "./clock";
 
 export interface SnapshotScore {
@@ -16,35 +18,47 @@ export interface SnapshotScore {
   tie: bigint;
 }
 
-/** Solidity returns structs as Result arrays; rebuild the plain params object. */
-export function toScoringParams(r: Awaited<ReturnType<NodeRegistry["scoringParamsAt"]>>): ScoringParams {
+type ParamsResult = Awaited<ReturnType<NodeRegistry["scoringParamsAt"]>>;
+
+/** Solidity returns structs as Result arrays; rebuild the plain params object, struct by struct. */
+export function toScoringParams(r: ParamsResult): ScoringParams {
+  const c = r.credit;
+  const t = r.trust;
+  const d = t.dynamics;
   return {
-    alpha: r.alpha,
-    beta: r.beta,
-    gamma: r.gamma,
-    mu: r.mu,
-    xi: r.xi,
+    credit: {
+      alpha: c.alpha,
+      beta: c.beta,
+      gamma: c.gamma,
+      mu: c.mu,
+      xi: c.xi,
+      lossRate: c.lossRate,
+      gainValue: c.gainValue,
+      voteScale: c.voteScale,
+      capacityRef: c.capacityRef,
+    },
+    trust: {
+      trustAlpha: t.trustAlpha,
+      trustBeta: t.trustBeta,
+      trustDelta: t.trustDelta,
+      trustGamma: t.trustGamma,
+      omega1: t.omega1,
+      omega2: t.omega2,
+      mu1: t.mu1,
+      mu2: t.mu2,
+      voteScale: t.voteScale,
+      window: t.window,
+      depositRef: t.depositRef,
+      dynamics: {
+        maxTrust: d.maxTrust,
+        trustPenalty: d.trustPenalty,
+        trustReward: d.trustReward,
+        decayRate: d.decayRate,
+        decayPeriod: d.decayPeriod,
+        initialTrust: d.initialTrust,
+      },
+    },
     qualityScale: r.qualityScale,
-    lossRate: r.lossRate,
-    gainValue: r.gainValue,
-    voteScale: r.voteScale,
-    capacityRef: r.capacityRef,
-    trustAlpha: r.trustAlpha,
-    trustBeta: r.trustBeta,
-    trustDelta: r.trustDelta,
-    trustGamma: r.trustGamma,
-    omega1: r.omega1,
-    omega2: r.omega2,
-    mu1: r.mu1,
-    mu2: r.mu2,
-    initialTrust: r.initialTrust,
-    maxTrust: r.maxTrust,
-    trustReward: r.trustReward,
-    trustPenalty: r.trustPenalty,
-    decayRate: r.decayRate,
-    decayPeriod: r.decayPeriod,
-    window: r.window,
-    depositRef: r.depositRef,
     minDeposit: r.minDeposit,
     tradingCycle: [...r.tradingCycle],
     frequencyValue: [...r.frequencyValue],
@@ -54,8 +68,8 @@ export function toScoringParams(r: Awaited<ReturnType<NodeRegistry["scoringParam
 /** What a score reads about one node at a snapshot (the lens's `NodeView`). */
 export interface NodeSnapshot {
   node: { nodeClass: bigint; tradingCycle: bigint; admittedAt: bigint; capacity: bigint };
-  credit: { quality: bigint; offencePenalty: bigint; clean: boolean; admitted: boolean; jailed: boolean };
-  trust: { trust: bigint; correct: bigint; offences: bigint; participated: bigint; lastParticipation: bigint };
+  credit: ScoreInputs.CreditRecord;
+  trust: ScoreInputs.TrustRecord;
   trustAtWindowStart: { correct: bigint; offences: bigint; participated: bigint };
   votes: bigint;
   totalVotes: bigint;
@@ -89,43 +103,39 @@ export class SnapshotReader {
       this.election.elections(epoch).then((e) => e.seed),
     ]);
     const t = snapshot - 1n;
-    const span = params.window * clock.epochDuration;
-    const windowStart = model === ScoringModel.DynamicTrust && snapshot > span + 1n ? snapshot - span - 1n : 0n;
+    const windowStart =
+      model === ScoringModel.DynamicTrust ? ScoreInputs.windowStart(snapshot, params.trust.window, clock.epochDuration) : 0n;
     const views = await this.read(nodes, t, windowStart);
     const opened = seed !== "0x" + "00".repeat(32);
     return views.map((v, i) => {
       const node = nodes[i];
       const nodeClass = Number(v.node.nodeClass) as NodeClass;
-      const eligible = v.credit.admitted && !v.credit.jailed && nodeClass !== NodeClass.Consumer && v.deposit >= params.minDeposit;
+      const eligible = ScoreInputs.eligible(v.credit, nodeClass, v.deposit, params.minDeposit);
       let score = 0n;
       if (eligible && model === ScoringModel.Credit) {
-        const since = v.lastVote > v.node.admittedAt ? v.lastVote : v.node.admittedAt;
-        score = creditScore(params, {
-          frequencyValue: params.frequencyValue[nodeClass],
-          capacity: v.node.capacity,
-          quality: v.credit.quality,
-          cleanRecord: v.credit.clean,
-          offencePenalty: v.credit.offencePenalty,
-          elapsedSinceVote: snapshot - since,
-          tradingCycle: v.node.tradingCycle,
-          votes: v.votes,
-          totalVotes: v.totalVotes,
-        });
+        score = creditScore(
+          params.credit,
+          ScoreInputs.credit(
+            params.frequencyValue[nodeClass],
+            v.node.capacity,
+            v.node.tradingCycle,
+            v.node.admittedAt,
+            v.credit,
+            v.credit.clean, // creditRecordAt(snapshot − 1) says whether ΔC+ applies at the snapshot
+            snapshot,
+            v.votes,
+            v.totalVotes,
+            v.lastVote,
+          ),
+        );
       } else if (eligible && model === ScoringModel.DynamicTrust) {
+        const window = params.trust.window;
         const rounds = clock.epochOf(snapshot) - clock.epochOf(v.node.admittedAt);
-        const last = v.trust.lastParticipation > v.node.admittedAt ? v.trust.lastParticipation : v.node.admittedAt;
-        const start = v.trustAtWindowStart;
-        score = dynamicTrustScore(params, {
-          correctActions: v.trust.correct - start.correct,
-          offences: v.trust.offences - start.offences,
-          participatedRounds: v.trust.participated - start.participated,
-          windowRounds: rounds < params.window ? rounds : params.window,
-          votes: v.votes,
-          totalVotes: v.totalVotes,
-          deposit: v.deposit,
-          trust: v.trust.trust,
-          elapsedSinceParticipation: snapshot - last,
-        });
+        const start = { ...EMPTY_TRUST_RECORD, ...v.trustAtWindowStart };
+        score = dynamicTrustScore(
+          params.trust,
+          ScoreInputs.trust(v.trust, start, rounds, window, v.node.admittedAt, snapshot, v.votes, v.totalVotes, v.deposit),
+        );
       } else if (eligible) {
         score = v.weightedVotes;
       }

@@ -1,6 +1,6 @@
 // Paper 1, section 2.2.2, eqs. (1)-(5): line for line the mirror of contracts/scoring/CreditScore.sol.
 // bigint division truncates toward zero, exactly like Solidity's on unsigned values.
-import { MAX_ATTRIBUTE, WAD, type ScoringParams } from "./params";
+import { MAX_ATTRIBUTE, WAD, type CreditParams } from "./params";
 
 export interface CreditInputs {
   frequencyValue: bigint;
@@ -58,7 +58,7 @@ export function creditGain(cleanRecord: boolean, gainValue: bigint): bigint {
 }
 
 /** Paper 1 eq. (2): C_cre = α·F + β·P + γ·D + ΔC+ − ΔC−, zero if negative. */
-export function credit(p: ScoringParams, f: bigint, cap: bigint, d: bigint, gain: bigint, loss: bigint): bigint {
+export function credit(p: CreditParams, f: bigint, cap: bigint, d: bigint, gain: bigint, loss: bigint): bigint {
   const positive = (p.alpha * f) / WAD + (p.beta * cap) / WAD + (p.gamma * d) / WAD + gain;
   return positive > loss ? positive - loss : 0n;
 }
@@ -70,12 +70,12 @@ export function voteValue(votes: bigint, totalVotes: bigint, voteScale: bigint):
 }
 
 /** Paper 1 eq. (1): G = μ·C_cre + ξ·V. */
-export function consensusValue(p: ScoringParams, creditValue: bigint, vote: bigint): bigint {
+export function consensusValue(p: CreditParams, creditValue: bigint, vote: bigint): bigint {
   return (p.mu * creditValue) / WAD + (p.xi * vote) / WAD;
 }
 
 /** The whole credit model: consensus value G of one node at one snapshot. */
-export function creditScore(p: ScoringParams, n: CreditInputs): bigint {
+export function creditScore(p: CreditParams, n: CreditInputs): bigint {
   const loss = cap10(creditLoss(n.elapsedSinceVote, n.tradingCycle, p.lossRate) + n.offencePenalty);
   const c = credit(
     p,

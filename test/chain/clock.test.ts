@@ -13,12 +13,12 @@ describe("clock: TypeScript mirror of EpochClock", () => {
     return { ...f, clock: await Clock.read(f.election) };
   };
 
-  /** The contract's answer, or the name of its custom error. */
+  /** The contract's answer, or its custom error with its arguments, as Hardhat prints it: `Name("field", 1, 2)`. */
   async function onChain<T>(call: () => Promise<T>): Promise<T | string> {
     try {
       return await call();
     } catch (e) {
-      const m = /reverted with custom error '(\w+)\(/.exec(String((e as Error).message));
+      const m = /reverted with custom error '(\w+\(.*\))'/.exec(String((e as Error).message));
       if (!m) throw e;
       return m[1];
     }
@@ -27,7 +27,9 @@ describe("clock: TypeScript mirror of EpochClock", () => {
     try {
       return call();
     } catch (e) {
-      if (e instanceof SlotOutOfRange || e instanceof EpochOutOfRange) return e.name;
+      if (e instanceof SlotOutOfRange || e instanceof EpochOutOfRange) {
+        return `${e.name}(${e.args.map((a) => (typeof a === "string" ? JSON.stringify(a) : String(a))).join(", ")})`;
+      }
       throw e;
     }
   }

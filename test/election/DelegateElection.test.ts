@@ -95,8 +95,11 @@ describe("DelegateElection", () => {
       await expect(election.connect(outsider).submit(epoch, list))
         .to.be.revertedWithCustomError(election, "KeeperBondTooLow")
         .withArgs(outsider.address, 0n, await election.keeperMinBond());
-      await expect(election.connect(keeper).submit(epoch, [])).to.be.revertedWithCustomError(election, "WrongListLength");
-      await expect(election.connect(keeper).submit(epoch, [...list, list[0]])).to.be.revertedWithCustomError(election, "WrongListLength");
+      const listLength = await election.listLength();
+      await expect(election.connect(keeper).submit(epoch, [])).to.be.revertedWithCustomError(election, "OutOfRange").withArgs("list", 0n, 1n, listLength);
+      await expect(election.connect(keeper).submit(epoch, [...list, list[0]]))
+        .to.be.revertedWithCustomError(election, "OutOfRange")
+        .withArgs("list", BigInt(list.length + 1), 1n, listLength);
       await vault.connect(outsider).bondKeeper(await election.keeperMinBond());
       await time.increaseTo(await election.submissionDeadline(epoch) + 1n);
       await expect(election.connect(keeper).submit(epoch, list)).to.be.revertedWithCustomError(election, "SubmissionWindowClosed");
@@ -169,7 +172,9 @@ describe("DelegateElection", () => {
       for (let position = 0; position <= right.length; position++) {
         await expect(election.challengeExcluded(epoch, outsiderNode, position)).to.be.revertedWithCustomError(election, "ChallengeFailed");
       }
-      await expect(election.challengeIneligible(epoch, 99)).to.be.revertedWithCustomError(election, "IndexOutOfRange");
+      await expect(election.challengeIneligible(epoch, 99))
+        .to.be.revertedWithCustomError(election, "IndexOutOfRange")
+        .withArgs("index", 99n, (await election.submittedList(epoch)).length);
       await time.increase(await election.challengePeriod());
       await expect(election.connect(outsider).challengeOrder(epoch, 1, 0)).to.be.revertedWithCustomError(election, "ChallengeWindowClosed");
     });
@@ -241,7 +246,7 @@ describe("DelegateElection", () => {
       await election.electReference(epoch);
       const [members] = await election.delegatesOf(epoch);
       await time.increaseTo((await election.epochStart(epoch)) + 2n * (await election.slotDuration()));
-      await expect(election.handOver(members[1])).to.be.revertedWithCustomError(election, "NotJailed");
+      await expect(election.handOver(members[1])).to.be.revertedWithCustomError(election, "NotJailed").withArgs(members[1]);
       await registry.connect(admin).grantRole(await registry.RECORDER_ROLE(), admin.address);
       await registry.connect(admin).recordOffence(members[1], 0n, 86_400n);
       await expect(election.handOver(members[1])).to.emit(election, "SlotsHandedOver").withArgs(epoch, 1, members[1], members[3], 3);
@@ -259,22 +264,30 @@ describe("DelegateElection", () => {
       const r = await registry.getAddress();
       const v = await vault.getAddress();
       await expect(F.deploy(admin.address, r, v, { ...base, delegateCount: 0n }))
-        .to.be.revertedWithCustomError(F, "InvalidConfig")
-        .withArgs("delegateCount", 0n);
-      for (const slots of [0n, 7n, 100_001n]) {
-        // slots must divide the day-long epoch exactly, so every second lies in one slot below S
+        .to.be.revertedWithCustomError(F, "OutOfRange")
+        .withArgs("delegateCount", 0n, 1n, 101n);
+      for (const slots of [0n, 100_001n]) {
         await expect(F.deploy(admin.address, r, v, { ...base, slotsPerEpoch: slots }), `${slots} slots`)
-          .to.be.revertedWithCustomError(F, "InvalidSlotCount")
-          .withArgs(slots, 86_400n);
+          .to.be.revertedWithCustomError(F, "OutOfRange")
+          .withArgs("slotsPerEpoch", slots, 1n, 100_000n);
       }
-      await expect(F.deploy(admin.address, r, v, { ...base, challengePeriod: 86_400n })).to.be.revertedWithCustomError(F, "InvalidConfig");
+      // slots must divide the day-long epoch exactly, so every second lies in one slot below S
+      await expect(F.deploy(admin.address, r, v, { ...base, slotsPerEpoch: 7n }))
+        .to.be.revertedWithCustomError(F, "InvalidSlotCount")
+        .withArgs(7n, 86_400n);
+      // at most a quarter of the epoch (and of the vault's unbonding period, longer here)
+      await expect(F.deploy(admin.address, r, v, { ...base, challengePeriod: 86_400n }))
+        .to.be.revertedWithCustomError(F, "OutOfRange")
+        .withArgs("challengePeriod", 86_400n, 60n, 21_600n);
       // the bond must pay every challenge of the worst repair: 3L − 1 = 14 for L = 5
       expect(await election.maxRepairChallenges()).to.equal(14n);
       await expect(election.connect(admin).setKeeperEconomics(13n, 1n, 0n))
-        .to.be.revertedWithCustomError(election, "InvalidConfig")
-        .withArgs("keeperMinBond", 13n);
+        .to.be.revertedWithCustomError(election, "OutOfRange")
+        .withArgs("keeperMinBond", 13n, 14n, 2n ** 256n - 1n);
       await expect(election.connect(admin).setKeeperEconomics(14n, 1n, 0n)).to.emit(election, "KeeperEconomicsSet").withArgs(14n, 1n, 0n);
-      await expect(election.connect(admin).setChallengePeriod(30n)).to.be.revertedWithCustomError(election, "InvalidConfig");
+      await expect(election.connect(admin).setChallengePeriod(30n))
+        .to.be.revertedWithCustomError(election, "OutOfRange")
+        .withArgs("challengePeriod", 30n, 60n, 21_600n);
       await expect(election.connect(admin).setChallengePeriod(600n)).to.emit(election, "ChallengePeriodSet").withArgs(600n);
     });
   });

@@ -305,7 +305,7 @@ type World = Awaited<ReturnType<typeof world>>;
 
 /**
  * The contract calls whose shape the fixes changed, in one place: slotWindow lives on the election
- * (slots ≥ S revert with SlotOutOfRange); challengeOrder(epoch, from, to) moves list[from] to `to`.
+ * (slots ≥ S revert with IndexOutOfRange("slot", …)); challengeOrder(epoch, from, to) moves list[from] to `to`.
  * (openElection is followed by fixSeed in a later block: electionStep sends them as two steps.)
  */
 const chain = {

@@ -283,12 +283,13 @@ describe("BlockLedger", () => {
     it("bounds penalties and rewards, parameter admin only", async () => {
       const f = await loadFixture(fixture);
       await expect(f.ledger.connect(f.admin).setPenalty(0, { slashFraction: WAD + 1n, creditPenalty: 0n, jailPeriod: 0n }))
-        .to.be.revertedWithCustomError(f.ledger, "PenaltyOutOfBounds");
+        .to.be.revertedWithCustomError(f.ledger, "OutOfRange")
+        .withArgs("slashFraction", WAD + 1n, 0n, WAD);
       await expect(f.ledger.connect(f.admin).setPenalty(1, { slashFraction: WAD, creditPenalty: 0n, jailPeriod: 0n })).to.emit(f.ledger, "PenaltySet");
       const r = { producerReward: 0n, attesterReward: 0n, reporterShare: 0n, evidenceWindow: 30n * 86_400n };
       await expect(f.ledger.connect(f.admin).setRewards(r))
-        .to.be.revertedWithCustomError(f.ledger, "RewardsOutOfBounds")
-        .withArgs("evidenceWindow", 30n * 86_400n);
+        .to.be.revertedWithCustomError(f.ledger, "OutOfRange")
+        .withArgs("evidenceWindow", 30n * 86_400n, await f.election.slotDuration(), (await f.vault.unbondingPeriod()) - (await f.election.slotDuration()) - 1n);
       await expect(f.ledger.connect(f.outsider).setRewards({ ...r, evidenceWindow: 86_400n })).to.be.revertedWithCustomError(
         f.ledger,
         "AccessControlUnauthorizedAccount",

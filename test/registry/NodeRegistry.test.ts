@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { admitNode, deployed } from "../fixtures";
-import { NodeClass, ScoringModel, WAD, defaultScoringParams } from "../../src/scoring/params";
+import { NodeClass, ScoringModel, WAD, defaultScoringParams, withParams } from "../../src/scoring/params";
 
 describe("NodeRegistry", () => {
   const fixture = () => deployed();
@@ -31,16 +31,16 @@ describe("NodeRegistry", () => {
     it("rejects bad registrations with errors that name the problem, changing nothing", async () => {
       const { registry, others } = await loadFixture(fixture);
       const [node] = others;
-      await expect(registry.connect(node).register(7, 1n, "")).to.be.revertedWithCustomError(registry, "UnknownNodeClass").withArgs(7);
+      await expect(registry.connect(node).register(7, 1n, "")).to.be.revertedWithCustomError(registry, "OutOfRange").withArgs("nodeClass", 7, 0, 6);
       await expect(registry.connect(node).register(NodeClass.Wind, 0n, ""))
-        .to.be.revertedWithCustomError(registry, "CapacityOutOfBounds")
-        .withArgs(0n);
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("capacity", 0n, 1n, 10n ** 10n);
       await expect(registry.connect(node).register(NodeClass.Wind, 10n ** 10n + 1n, ""))
-        .to.be.revertedWithCustomError(registry, "CapacityOutOfBounds")
-        .withArgs(10n ** 10n + 1n);
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("capacity", 10n ** 10n + 1n, 1n, 10n ** 10n);
       await expect(registry.connect(node).register(NodeClass.Wind, 1n, "x".repeat(257)))
-        .to.be.revertedWithCustomError(registry, "EndpointTooLong")
-        .withArgs(257);
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("endpoint", 257, 0, 256);
       expect(await registry.nodeCount()).to.equal(0n);
       await registry.connect(node).register(NodeClass.Consumer, 0n, "");
       await expect(registry.connect(node).register(NodeClass.Wind, 1n, ""))
@@ -68,8 +68,8 @@ describe("NodeRegistry", () => {
       await expect(registry.connect(node).exit()).to.emit(registry, "NodeExited").withArgs(node.address);
       expect((await registry.creditRecordAt(node.address, before)).admitted).to.equal(true);
       expect((await registry.creditRecordAt(node.address, before + 1n)).admitted).to.equal(false);
-      await expect(registry.connect(node).exit()).to.be.revertedWithCustomError(registry, "NotAdmitted");
-      await expect(registry.connect(node).setEndpoint("x")).to.be.revertedWithCustomError(registry, "NotAdmitted");
+      await expect(registry.connect(node).exit()).to.be.revertedWithCustomError(registry, "NotActive").withArgs(node.address, 4); // Exited
+      await expect(registry.connect(node).setEndpoint("x")).to.be.revertedWithCustomError(registry, "NotActive").withArgs(node.address, 4);
     });
 
     it("updates the endpoint and pauses registration", async () => {
@@ -126,10 +126,9 @@ describe("NodeRegistry", () => {
       await registry.connect(admin).recordCorrectAction(node.address);
       const r = await registry.trustRecordAt(node.address, await time.latest());
       expect([r.participated, r.correct]).to.deep.equal([0n, 0n]);
-      await expect(registry.connect(admin).recordParticipation(outsider.address)).to.be.revertedWithCustomError(
-        registry,
-        "NotAdmitted",
-      );
+      await expect(registry.connect(admin).recordParticipation(outsider.address))
+        .to.be.revertedWithCustomError(registry, "NotAdmitted")
+        .withArgs(outsider.address);
     });
 
     it("realises the trust decay of eq. (8) on the next participation", async () => {
@@ -156,7 +155,7 @@ describe("NodeRegistry", () => {
       const p = defaultScoringParams();
       const [[okNext, gained], [okLater, plain]] = await Promise.all([registry.scoreAt(node.address, next, inputs), registry.scoreAt(node.address, next + d, inputs)]);
       expect(okNext && okLater).to.equal(true);
-      expect(gained - plain).to.equal((p.mu * p.gainValue) / WAD);
+      expect(gained - plain).to.equal((p.credit.mu * p.credit.gainValue) / WAD);
       // a second clean term in the next epoch moves the gain on by one stage
       await time.increaseTo(next);
       await registry.connect(admin).setCleanRecord(node.address, true);
@@ -203,25 +202,25 @@ describe("NodeRegistry", () => {
     it("versions parameters by time so past snapshots keep theirs", async () => {
       const { registry, admin } = await loadFixture(fixture);
       const before = BigInt(await time.latest());
-      const p = { ...defaultScoringParams(), alpha: WAD / 2n, beta: WAD / 10n, gamma: (4n * WAD) / 10n };
+      const p = withParams(defaultScoringParams(), { credit: { alpha: WAD / 2n, beta: WAD / 10n, gamma: (4n * WAD) / 10n } });
       await expect(registry.connect(admin).setScoringParams(p)).to.emit(registry, "ScoringParamsSet").withArgs(1n);
-      expect((await registry.scoringParamsAt(before)).alpha).to.equal((3n * WAD) / 10n);
-      expect((await registry.scoringParams()).alpha).to.equal(WAD / 2n);
+      expect((await registry.scoringParamsAt(before)).credit.alpha).to.equal((3n * WAD) / 10n);
+      expect((await registry.scoringParams()).credit.alpha).to.equal(WAD / 2n);
     });
 
     it("rejects weights that do not sum to one and values out of bounds, naming the field", async () => {
       const { registry, admin, outsider } = await loadFixture(fixture);
-      await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), alpha: WAD }))
+      await expect(registry.connect(admin).setScoringParams(withParams(defaultScoringParams(), { credit: { alpha: WAD } })))
         .to.be.revertedWithCustomError(registry, "ScoringWeightsDoNotSumToOne")
         .withArgs("credit", (17n * WAD) / 10n);
-      await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), window: 0n }))
-        .to.be.revertedWithCustomError(registry, "ScoringParamOutOfBounds")
-        .withArgs("window", 0n);
+      await expect(registry.connect(admin).setScoringParams(withParams(defaultScoringParams(), { trust: { window: 0n } })))
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("window", 0n, 1n, 1000n);
       const tc = [...defaultScoringParams().tradingCycle];
       tc[6] = 1n;
       await expect(registry.connect(admin).setScoringParams({ ...defaultScoringParams(), tradingCycle: tc }))
-        .to.be.revertedWithCustomError(registry, "ScoringParamOutOfBounds")
-        .withArgs("tradingCycle", 1n);
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("tradingCycle", 1n, 0n, 0n);
       await expect(registry.connect(outsider).setScoringParams(defaultScoringParams())).to.be.revertedWithCustomError(
         registry,
         "AccessControlUnauthorizedAccount",
@@ -232,10 +231,9 @@ describe("NodeRegistry", () => {
       const { admin, vault } = await loadFixture(fixture);
       const F = await ethers.getContractFactory("NodeRegistry");
       const now = BigInt(await time.latest());
-      await expect(F.deploy(admin.address, await vault.getAddress(), 0, defaultScoringParams(), now, 59)).to.be.revertedWithCustomError(
-        F,
-        "InvalidEpochClock",
-      );
+      await expect(F.deploy(admin.address, await vault.getAddress(), 0, defaultScoringParams(), now, 59))
+        .to.be.revertedWithCustomError(F, "OutOfRange")
+        .withArgs("epochDuration", 59n, 60n, 365n * 86_400n);
       await expect(F.deploy(ethers.ZeroAddress, await vault.getAddress(), 0, defaultScoringParams(), now, 3600)).to.be.revertedWithCustomError(
         F,
         "ZeroAddress",

@@ -2,9 +2,12 @@
 // bit (SPEC.md section 9, invariant 4), on random inputs and on every boundary we can name.
 import { expect } from "chai";
 import { ethers } from "hardhat";
+import type { Result } from "ethers";
 import fc from "fast-check";
 import type { ScoringHarness } from "../../typechain-types";
-import { WAD, defaultScoringParams, type ScoringParams } from "../../src/scoring/params";
+import { NodeClass, WAD, defaultScoringParams, type ScoringParams } from "../../src/scoring/params";
+import * as ScoreInputs from "../../src/scoring/scoreInputs";
+import { toScoringParams } from "../../src/chain/snapshotReader";
 import { GAIN_STAGE_MODULUS, creditScore, gainApplies, quality, type CreditInputs } from "../../src/scoring/creditScore";
 import {
   decayedTrust,
@@ -52,6 +55,60 @@ const trustInputs: fc.Arbitrary<TrustInputs> = fc.record({
   elapsedSinceParticipation: edgy([0n, DAY, DAY + 1n, 10n ** 9n], 10n ** 9n),
 });
 
+/** One node's raw facts and records at a snapshot, as the registry and the election hold them. */
+const trustRecord = fc.record({
+  trust: edgy([0n, 100n * WAD, 200n * WAD], 2n ** 72n - 1n),
+  correct: edgy([0n, 1n, 2n ** 32n - 1n], 2n ** 32n - 1n),
+  offences: edgy([0n, 1n], 2n ** 32n - 1n),
+  participated: edgy([0n, 10n], 2n ** 32n - 1n),
+  lastParticipation: edgy([0n, 10n ** 9n], 2n ** 40n - 1n),
+});
+const recordCase = fc
+  .record({
+    nodeClass: fc.integer({ min: 0, max: 6 }) as fc.Arbitrary<NodeClass>,
+    capacity: edgy([0n, 1n, 10n ** 10n], 10n ** 10n),
+    tradingCycle: edgy([0n, 7n * DAY], 400n * DAY),
+    admittedAt: edgy([0n, 10n ** 9n], 2n * 10n ** 9n),
+    age: edgy([0n, 1n, DAY], 10n ** 9n), // snapshot − max(admittedAt, lastVote, lastParticipation)
+    votes: edgy([0n, 1n], 10n ** 6n),
+    totalVotes: edgy([0n, 10n ** 6n], 10n ** 7n),
+    lastVote: edgy([0n, 10n ** 9n], 2n * 10n ** 9n),
+    deposit: edgy([0n, 100n * WAD - 1n, 100n * WAD], 10n ** 24n),
+    rounds: edgy([0n, 9n, 10n, 11n], 1000n),
+    credit: fc.record({
+      quality: edgy([0n, 10n * WAD], 10n * WAD),
+      offencePenalty: edgy([0n, 10n * WAD], 10n * WAD),
+      clean: fc.boolean(),
+      admitted: fc.boolean(),
+      jailed: fc.boolean(),
+    }),
+    trustNow: trustRecord,
+    startShare: fc.bigInt(0n, 100n), // the window's start holds this share (%) of each counter
+  })
+  .map((x) => {
+    const scale = (v: bigint) => (v * x.startShare) / 100n;
+    const trustStart = { ...x.trustNow, correct: scale(x.trustNow.correct), offences: scale(x.trustNow.offences), participated: scale(x.trustNow.participated) };
+    const latest = [x.admittedAt, x.lastVote, x.trustNow.lastParticipation].reduce((a, b) => (a > b ? a : b));
+    return { ...x, trustStart, snapshot: latest + x.age };
+  });
+type RecordCase = typeof recordCase extends fc.Arbitrary<infer T> ? T : never;
+const trustArray = (r: ScoreInputs.TrustRecord): [bigint, bigint, bigint, bigint, bigint] => [r.trust, r.correct, r.offences, r.participated, r.lastParticipation];
+const toSolidity = (x: RecordCase) => ({
+  nodeClass: x.nodeClass,
+  capacity: x.capacity,
+  tradingCycle: x.tradingCycle,
+  admittedAt: x.admittedAt,
+  snapshot: x.snapshot,
+  votes: x.votes,
+  totalVotes: x.totalVotes,
+  lastVote: x.lastVote,
+  deposit: x.deposit,
+  roundsSinceAdmission: x.rounds,
+  ...x.credit,
+  trustNow: trustArray(x.trustNow),
+  trustStart: trustArray(x.trustStart),
+});
+
 /** Random valid parameter sets: weights that sum to 1, bounds respected. */
 const weights = (n: number) =>
   fc.array(fc.bigInt(0n, WAD), { minLength: n - 1, maxLength: n - 1 }).map((cuts) => {
@@ -72,16 +129,17 @@ const paramsArb: fc.Arbitrary<ScoringParams> = fc
   })
   .map((r) => {
     const p = defaultScoringParams();
-    [p.alpha, p.beta, p.gamma] = r.credit;
-    [p.mu, p.xi] = r.consensus;
-    [p.trustAlpha, p.trustBeta, p.trustDelta, p.trustGamma] = r.trust;
-    [p.omega1, p.omega2] = r.history;
+    const [c, t, d] = [p.credit, p.trust, p.trust.dynamics];
+    [c.alpha, c.beta, c.gamma] = r.credit;
+    [c.mu, c.xi] = r.consensus;
+    [t.trustAlpha, t.trustBeta, t.trustDelta, t.trustGamma] = r.trust;
+    [t.omega1, t.omega2] = r.history;
     p.qualityScale = r.qualityScale;
-    p.mu1 = r.mu1;
-    p.mu2 = r.mu2;
-    p.maxTrust = r.maxTrust;
-    p.initialTrust = r.maxTrust / 2n;
-    p.decayPeriod = r.decayPeriod;
+    t.mu1 = r.mu1;
+    t.mu2 = r.mu2;
+    d.maxTrust = r.maxTrust;
+    d.initialTrust = r.maxTrust / 2n;
+    d.decayPeriod = r.decayPeriod;
     return p;
   });
 
@@ -98,21 +156,16 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
   });
 
   it("has the same defaults in both languages", async () => {
-    const onChain = await harness.defaults();
-    const mirror = defaultScoringParams();
-    for (const [field, value] of Object.entries(mirror)) {
-      const chainValue = (onChain as unknown as Record<string, unknown>)[field];
-      if (Array.isArray(value)) expect([...(chainValue as bigint[])], field).to.deep.equal(value);
-      else expect(chainValue, field).to.equal(value);
-    }
+    const onChain = toScoringParams((await harness.defaults()) as unknown as Parameters<typeof toScoringParams>[0]);
+    expect(onChain).to.deep.equal(defaultScoringParams());
   });
 
   it(`credit model (paper 1): ${RUNS} random input sets under default and random parameters`, async () => {
     const inputs = fc.sample(creditInputs, { numRuns: RUNS, seed: SEED });
     const paramSets = [defaultScoringParams(), ...fc.sample(paramsArb, { numRuns: 2, seed: SEED })];
     for (const p of paramSets) {
-      const chain = await inBatches(inputs, (b) => harness.creditScores(p, b));
-      const mirror = inputs.map((n) => creditScore(p, n));
+      const chain = await inBatches(inputs, (b) => harness.creditScores(p.credit, b));
+      const mirror = inputs.map((n) => creditScore(p.credit, n));
       expect(chain).to.deep.equal(mirror);
     }
   });
@@ -121,8 +174,8 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
     const inputs = fc.sample(trustInputs, { numRuns: RUNS, seed: SEED + 1 });
     const paramSets = [defaultScoringParams(), ...fc.sample(paramsArb, { numRuns: 2, seed: SEED + 1 })];
     for (const p of paramSets) {
-      const chain = await inBatches(inputs, (b) => harness.trustScores(p, b));
-      const mirror = inputs.map((n) => dynamicTrustScore(p, n));
+      const chain = await inBatches(inputs, (b) => harness.trustScores(p.trust, b));
+      const mirror = inputs.map((n) => dynamicTrustScore(p.trust, n));
       expect(chain).to.deep.equal(mirror);
     }
   });
@@ -187,7 +240,7 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
   });
 
   it("trust reward, penalty and decay of eqs. (7)-(8)", async () => {
-    const p = defaultScoringParams();
+    const p = defaultScoringParams().trust.dynamics;
     const rows = fc.sample(fc.tuple(edgy([0n, 199n * WAD, 200n * WAD, 19n * WAD], 200n * WAD), edgy([0n, DAY, DAY + 1n], 10n ** 8n)), {
       numRuns: 2000,
       seed: SEED + 3,
@@ -200,6 +253,47 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
     expect([...r]).to.deep.equal(rows.map(([t]) => rewarded(p, t)));
     expect([...pen]).to.deep.equal(rows.map(([t]) => penalized(p, t)));
     expect([...dec]).to.deep.equal(rows.map(([t, e]) => decayedTrust(p, t, e)));
+  });
+
+  it(`score inputs and eligibility (ScoreInputs): ${RUNS} random records, both models' inputs`, async () => {
+    const cases = fc.sample(recordCase, { numRuns: RUNS, seed: SEED + 7 });
+    const minDeposit = 100n * WAD;
+    const [frequencyValue, window] = [8n * WAD, 10n];
+    const chainEligible: boolean[] = [];
+    const chainCredit: unknown[] = [];
+    const chainTrust: unknown[] = [];
+    for (let i = 0; i < cases.length; i += BATCH) {
+      const batch = cases.slice(i, i + BATCH).map(toSolidity);
+      const [e, c, t] = await harness.scoreInputs(batch, minDeposit, frequencyValue, window);
+      chainEligible.push(...e);
+      chainCredit.push(...c.map((x) => (x as unknown as Result).toObject()));
+      chainTrust.push(...t.map((x) => (x as unknown as Result).toObject()));
+    }
+    expect(chainEligible).to.deep.equal(cases.map((x) => ScoreInputs.eligible(x.credit, x.nodeClass, x.deposit, minDeposit)));
+    expect(chainCredit).to.deep.equal(
+      cases.map((x) =>
+        ScoreInputs.credit(frequencyValue, x.capacity, x.tradingCycle, x.admittedAt, x.credit, x.credit.clean, x.snapshot, x.votes, x.totalVotes, x.lastVote),
+      ),
+    );
+    expect(chainTrust).to.deep.equal(
+      cases.map((x) =>
+        ScoreInputs.trust(x.trustNow, x.trustStart, x.rounds, window, x.admittedAt, x.snapshot, x.votes, x.totalVotes, x.deposit),
+      ),
+    );
+    // every branch was drawn: eligible and not, a last vote before and after admission, windows cut at 10 rounds
+    expect(new Set(chainEligible).size).to.equal(2);
+    expect(cases.some((x) => x.lastVote > x.admittedAt) && cases.some((x) => x.lastVote < x.admittedAt)).to.equal(true);
+    expect(cases.some((x) => x.rounds > window) && cases.some((x) => x.rounds < window)).to.equal(true);
+  });
+
+  it("the recent window's start (ScoreInputs.windowStart) at and around its edge", async () => {
+    const epoch = 3_600n;
+    const window = 10n;
+    const span = window * epoch;
+    const snapshots = [0n, 1n, span, span + 1n, span + 2n, 10n ** 9n, ...fc.sample(fc.bigInt(0n, 10n ** 12n), { numRuns: 200, seed: SEED + 8 })];
+    const chain = await harness.windowStarts(snapshots, window, epoch);
+    expect([...chain]).to.deep.equal(snapshots.map((t) => ScoreInputs.windowStart(t, window, epoch)));
+    expect([...chain.slice(0, 5)]).to.deep.equal([0n, 0n, 0n, 0n, 1n]); // none until the window fits after time 0
   });
 
   it(`lnWad port: ${RUNS} random and boundary arguments`, async () => {

@@ -79,10 +79,12 @@ describe("issue 19: attacks on the contracts", () => {
       const before = await punishable(f);
       for (const slot of [S, S + 1n, S + 5n, 2n * S, UINT256_MAX]) {
         await expect(f.ledger.reportMissedSlot(f.epoch, slot), `slot ${slot}`)
-          .to.be.revertedWithCustomError(f.election, "SlotOutOfRange")
-          .withArgs(slot, S);
+          .to.be.revertedWithCustomError(f.election, "IndexOutOfRange")
+          .withArgs("slot", slot, S);
       }
-      await expect(f.ledger.reportMissedSlot(UINT256_MAX, 0n)).to.be.revertedWithCustomError(f.election, "EpochOutOfRange");
+      await expect(f.ledger.reportMissedSlot(UINT256_MAX, 0n))
+        .to.be.revertedWithCustomError(f.election, "OutOfRange")
+        .withArgs("epoch", UINT256_MAX, 0n, await f.election.maxEpoch());
       expect(await punishable(f)).to.deep.equal(before);
     });
 
@@ -97,9 +99,9 @@ describe("issue 19: attacks on the contracts", () => {
       const staleOwner = f.signerOf(f.members[Number((S + 1n) % 3n)]);
       const sigs = await Promise.all([staleOwner, f.signerOf(f.members[2])].map((s) => signHeader(s, f.domain, stale)));
       await expect(f.ledger.connect(staleOwner).commitBlock(stale, sigs, "0x"))
-        .to.be.revertedWithCustomError(f.election, "SlotOutOfRange")
-        .withArgs(S + 1n, S);
-      await expect(f.election.slotOwner(f.epoch, S + 1n)).to.be.revertedWithCustomError(f.election, "SlotOutOfRange");
+        .to.be.revertedWithCustomError(f.election, "IndexOutOfRange")
+        .withArgs("slot", S + 1n, S);
+      await expect(f.election.slotOwner(f.epoch, S + 1n)).to.be.revertedWithCustomError(f.election, "IndexOutOfRange").withArgs("slot", S + 1n, S);
       expect(await f.ledger.head()).to.equal(head);
       // the real owner's block still goes on the head
       const real = { ...header(f, 1n, { parentHash: head }), epoch: f.epoch + 1n };
@@ -336,8 +338,8 @@ describe("issue 19: attacks on the contracts", () => {
       const rewards = { producerReward: r.producerReward, attesterReward: r.attesterReward, reporterShare: r.reporterShare };
       // a withdrawal asked for as a slot begins is released one second after its evidence expires
       await expect(f.ledger.connect(f.admin).setRewards({ ...rewards, evidenceWindow: unbonding - slot }))
-        .to.be.revertedWithCustomError(f.ledger, "RewardsOutOfBounds")
-        .withArgs("evidenceWindow", unbonding - slot);
+        .to.be.revertedWithCustomError(f.ledger, "OutOfRange")
+        .withArgs("evidenceWindow", unbonding - slot, slot, unbonding - slot - 1n);
       await f.ledger.connect(f.admin).setRewards({ ...rewards, evidenceWindow: unbonding - slot - 1n });
       expect(await f.ledger.minUnbondingPeriod()).to.equal(unbonding);
       await expect(f.vault.connect(f.admin).setUnbondingPeriod(unbonding - 1n)).to.be.revertedWithCustomError(f.vault, "UnbondingBelowFloor");
@@ -365,7 +367,7 @@ describe("issue 19: attacks on the contracts", () => {
       // the election needs its challenge window, an hour: it fits, up to the most floors a vault keeps
       const max = await fresh.MAX_UNBONDING_FLOORS();
       for (let i = 0n; i < max; i++) await expect(fresh.addUnbondingFloor(await f.election.getAddress())).to.emit(fresh, "UnbondingFloorAdded");
-      await expect(fresh.addUnbondingFloor(await f.election.getAddress())).to.be.revertedWithCustomError(fresh, "TooManyFloors").withArgs(max);
+      await expect(fresh.addUnbondingFloor(await f.election.getAddress())).to.be.revertedWithCustomError(fresh, "OutOfRange").withArgs("unbondingFloors", max + 1n, 0n, max);
       expect(BigInt((await fresh.unbondingFloors()).length)).to.equal(max);
     });
 
@@ -387,8 +389,8 @@ describe("issue 19: attacks on the contracts", () => {
           keeperReward: 1n,
         }),
       )
-        .to.be.revertedWithCustomError(F, "InvalidConfig")
-        .withArgs("challengePeriod", 3_601n);
+        .to.be.revertedWithCustomError(F, "OutOfRange")
+        .withArgs("challengePeriod", 3_601n, 60n, 3_600n);
     });
   });
 

@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { electionConfig, populatedElection } from "../election/helpers";
 import { ledgerFixture, header } from "../ledger/helpers";
 import { deployed } from "../fixtures";
@@ -28,14 +29,20 @@ describe("bounds and guards", () => {
         ["votesPerNode", 1_001n],
         ["keeperMinBond", 0n],
       ];
+      const range: Record<string, [bigint, bigint]> = {
+        delegateCount: [1n, 101n],
+        standbyCount: [0n, 32n],
+        votesPerNode: [1n, 1_000n],
+        keeperMinBond: [base.challengeReward * 14n, 2n ** 256n - 1n], // the 3L − 1 = 14 challenges of a list of 5
+      };
       for (const [field, value] of cases) {
         await expect(F.deploy(admin.address, r, v, { ...base, [field]: value }), `${field} = ${value}`)
-          .to.be.revertedWithCustomError(F, "InvalidConfig")
-          .withArgs(field, value);
+          .to.be.revertedWithCustomError(F, "OutOfRange")
+          .withArgs(field, value, range[field][0], range[field][1]);
       }
       await expect(election.connect(admin).setKeeperEconomics(0n, 0n, 0n))
-        .to.be.revertedWithCustomError(election, "InvalidConfig")
-        .withArgs("keeperMinBond", 0n);
+        .to.be.revertedWithCustomError(election, "OutOfRange")
+        .withArgs("keeperMinBond", 0n, 1n, 2n ** 256n - 1n);
       expect(await election.keeperMinBond()).to.equal(1_000n * WAD);
     });
 
@@ -44,8 +51,8 @@ describe("bounds and guards", () => {
       const candidates = Array.from({ length: 33 }, (_, i) => addresses[i % addresses.length]);
       const before = await election.votesAt(addresses[0], await time.latest());
       await expect(election.connect(nodes[0]).vote(candidates, candidates.map(() => 0n)))
-        .to.be.revertedWithCustomError(election, "TooManyCandidates")
-        .withArgs(33n, 32n);
+        .to.be.revertedWithCustomError(election, "OutOfRange")
+        .withArgs("candidates", 33n, 0n, 32n);
       expect(await election.votesAt(addresses[0], await time.latest())).to.deep.equal(before);
     });
 
@@ -69,15 +76,15 @@ describe("bounds and guards", () => {
       await expect(election.finalize(epoch)).to.be.revertedWithCustomError(election, "NoSubmission").withArgs(epoch);
       await election.connect(keeper).submit(epoch, list);
       const n = BigInt(list.length);
-      await expect(election.challengeDuplicate(epoch, 0, n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs(n, n);
+      await expect(election.challengeDuplicate(epoch, 0, n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs("j", n, n);
       await expect(election.challengeDuplicate(epoch, 1, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
       await expect(election.challengeDuplicate(epoch, 2, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
-      await expect(election.challengeOrder(epoch, n, 0n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs(n, n);
-      await expect(election.challengeOrder(epoch, 1n, 1n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs(1n, 1n);
+      await expect(election.challengeOrder(epoch, n, 0n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs("from", n, n);
+      await expect(election.challengeOrder(epoch, 1n, 1n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs("to", 1n, 1n);
       const outside = bestKeys(scored, maxLength + 1)[maxLength].node;
       await expect(election.challengeExcluded(epoch, outside, n + 1n))
         .to.be.revertedWithCustomError(election, "IndexOutOfRange")
-        .withArgs(n + 1n, n);
+        .withArgs("position", n + 1n, n + 1n);
       const ineligible = scored.find((s) => !s.eligible)!.node;
       await expect(election.challengeExcluded(epoch, ineligible, 0)).to.be.revertedWithCustomError(election, "ChallengeFailed");
       expect([...(await election.submittedList(epoch))]).to.deep.equal(list);
@@ -128,7 +135,9 @@ describe("bounds and guards", () => {
       await expect(vault.connect(keeper).requestWithdrawal(0n)).to.be.revertedWithCustomError(vault, "ZeroAmount");
       await expect(vault.connect(keeper).requestKeeperUnbond(0n)).to.be.revertedWithCustomError(vault, "ZeroAmount");
       for (const value of [3599n, 365n * 86_400n + 1n]) {
-        await expect(vault.connect(admin).setUnbondingPeriod(value)).to.be.revertedWithCustomError(vault, "UnbondingPeriodOutOfBounds").withArgs(value);
+        await expect(vault.connect(admin).setUnbondingPeriod(value))
+          .to.be.revertedWithCustomError(vault, "OutOfRange")
+          .withArgs("unbondingPeriod", value, 3600n, 365n * 86_400n);
       }
       // the floors: the ledger's evidence window plus a slot, and the election's challenge window
       const { ledger } = await loadFixture(deployed);
@@ -175,19 +184,26 @@ describe("bounds and guards", () => {
     it("refuses each penalty and reward field out of bounds", async () => {
       const f = await loadFixture(deployed);
       const ok = { slashFraction: WAD / 10n, creditPenalty: WAD, jailPeriod: 86_400n };
-      for (const bad of [{ slashFraction: WAD + 1n }, { creditPenalty: 10n * WAD + 1n }, { jailPeriod: 365n * 86_400n + 1n }]) {
-        await expect(f.ledger.connect(f.admin).setPenalty(0, { ...ok, ...bad })).to.be.revertedWithCustomError(f.ledger, "PenaltyOutOfBounds").withArgs(0);
+      const bounds: [keyof typeof ok, bigint][] = [
+        ["slashFraction", WAD],
+        ["creditPenalty", 10n * WAD],
+        ["jailPeriod", 365n * 86_400n],
+      ];
+      for (const [field, max] of bounds) {
+        await expect(f.ledger.connect(f.admin).setPenalty(0, { ...ok, [field]: max + 1n }))
+          .to.be.revertedWithCustomError(f.ledger, "OutOfRange")
+          .withArgs(field, max + 1n, 0n, max);
       }
       const rewards = { producerReward: WAD, attesterReward: 0n, reporterShare: WAD / 5n, evidenceWindow: 86_400n };
       await expect(f.ledger.connect(f.admin).setRewards({ ...rewards, reporterShare: WAD + 1n }))
-        .to.be.revertedWithCustomError(f.ledger, "RewardsOutOfBounds")
-        .withArgs("reporterShare", WAD + 1n);
-      const tooShort = (await f.election.slotDuration()) - 1n;
-      const tooLong = (await f.vault.unbondingPeriod()) + 1n;
-      for (const w of [tooShort, tooLong]) {
+        .to.be.revertedWithCustomError(f.ledger, "OutOfRange")
+        .withArgs("reporterShare", WAD + 1n, 0n, WAD);
+      const slot = await f.election.slotDuration();
+      const longest = (await f.vault.unbondingPeriod()) - slot - 1n; // its unbonding must fit the vault's
+      for (const w of [slot - 1n, longest + 1n]) {
         await expect(f.ledger.connect(f.admin).setRewards({ ...rewards, evidenceWindow: w }))
-          .to.be.revertedWithCustomError(f.ledger, "RewardsOutOfBounds")
-          .withArgs("evidenceWindow", w);
+          .to.be.revertedWithCustomError(f.ledger, "OutOfRange")
+          .withArgs("evidenceWindow", w, slot, longest);
       }
       expect((await f.ledger.rewards()).evidenceWindow).to.equal(f.system.options.evidenceWindow);
     });
@@ -204,25 +220,28 @@ describe("bounds and guards", () => {
         [now, 365n * 86_400n + 1n],
         [now + 366n * 86_400n, 3600n],
       ]) {
-        await expect(R.deploy(f.admin.address, vault, 0, defaultScoringParams(), genesis, duration))
-          .to.be.revertedWithCustomError(R, "InvalidEpochClock")
-          .withArgs(genesis, duration);
+        const deployment = R.deploy(f.admin.address, vault, 0, defaultScoringParams(), genesis, duration);
+        if (duration > 365n * 86_400n) {
+          await expect(deployment).to.be.revertedWithCustomError(R, "OutOfRange").withArgs("epochDuration", duration, 60n, 365n * 86_400n);
+        } else {
+          await expect(deployment).to.be.revertedWithCustomError(R, "OutOfRange").withArgs("genesis", genesis, 0n, anyValue); // a year from the block's time
+        }
       }
       const node = f.others[0];
       await f.registry.connect(node).register(NodeClass.MultiHouseholdCommunityPV, 1_000n, "http://a");
-      await expect(f.registry.connect(node).setEndpoint("x".repeat(257))).to.be.revertedWithCustomError(f.registry, "EndpointTooLong").withArgs(257n);
+      await expect(f.registry.connect(node).setEndpoint("x".repeat(257))).to.be.revertedWithCustomError(f.registry, "OutOfRange").withArgs("endpoint", 257n, 0n, 256n);
       expect(await f.registry.endpointOf(node.address)).to.equal("http://a");
 
       await f.registry.connect(f.admin).admit(node.address);
       await f.meters.connect(node).reportPlan(1, 1_000n);
       await time.increase(14n * 86_400n);
       await expect(f.meters.connect(f.admin).reportMeterReading(node.address, 1, 2n ** 96n))
-        .to.be.revertedWithCustomError(f.meters, "EnergyOutOfBounds")
-        .withArgs(2n ** 96n);
+        .to.be.revertedWithCustomError(f.meters, "OutOfRange")
+        .withArgs("meteredEnergy", 2n ** 96n, 0n, 2n ** 96n - 1n);
       expect((await f.meters.cycleOf(node.address, 1)).settled).to.equal(false);
 
       const page = Array.from({ length: 501 }, () => node.address);
-      await expect(f.lens.read(await f.election.getAddress(), page, now, 0)).to.be.revertedWithCustomError(f.lens, "PageTooLarge").withArgs(501n, 500n);
+      await expect(f.lens.read(await f.election.getAddress(), page, now, 0)).to.be.revertedWithCustomError(f.lens, "OutOfRange").withArgs("nodes", 501n, 0n, 500n);
     });
   });
 });

@@ -262,8 +262,8 @@ describe("StakeVault", () => {
     it("bounds the unbonding period and restricts setters to the parameter admin", async () => {
       const { vault, admin, outsider } = await loadFixture(fixture);
       await expect(vault.connect(admin).setUnbondingPeriod(59n * 60n))
-        .to.be.revertedWithCustomError(vault, "UnbondingPeriodOutOfBounds")
-        .withArgs(59n * 60n);
+        .to.be.revertedWithCustomError(vault, "OutOfRange")
+        .withArgs("unbondingPeriod", 59n * 60n, 3600n, 365n * 86_400n);
       await expect(vault.connect(admin).setUnbondingPeriod(8n * 86_400n)).to.emit(vault, "UnbondingPeriodSet").withArgs(8n * 86_400n);
       await expect(vault.connect(outsider).setUnbondingPeriod(2n * 86_400n)).to.be.revertedWithCustomError(
         vault,
