@@ -10,6 +10,7 @@ import type { DashboardStatus } from "./api";
 import { ADDRESS_DIR, attach, readDeployment, recordFile, type Contracts, type DeploymentRecord } from "../deployment/addressBook";
 import { rpcProvider, describeError, isTransient } from "../chain/tx";
 import { Clock } from "../chain/clock";
+import { sleep } from "../util/sleep";
 import { toScoringParams, type NodeSnapshot } from "../chain/snapshotReader";
 import { ScoringModel, type ScoringParams } from "../scoring/params";
 import { EventIndex } from "./indexer";
@@ -90,6 +91,8 @@ const LENS_PAGE = 250;
 const ADDRESS_PAGE = 1_000;
 /** Log pages read per poll: a long history is read over several polls, the page showing progress. */
 const INDEX_PAGES_PER_POLL = 25;
+/** How long a view waits on a delegate client's /health before showing its last answer. */
+const HEALTH_WAIT_MS = 300;
 /** Health answers larger than this are not read. */
 const MAX_HEALTH_BYTES = 64 * 1024;
 
@@ -577,6 +580,13 @@ export class DashboardData {
     };
   }
 
+  /** The reward pool and the rewards accrued but not claimed. */
+  async pool() {
+    const { sys } = await this.ready();
+    const [pool, totalRewards] = await Promise.all([this.atHead("pool", () => sys.c.vault.pool()), this.atHead("totalRewards", () => sys.c.vault.totalRewards())]);
+    return { pool: pool.toString(), totalRewards: totalRewards.toString() };
+  }
+
   async energy(): Promise<Table> {
     const { sys, epoch } = await this.ready();
     const first = sys.index.blocks.length > 0 ? sys.index.blocks.reduce((m, b) => (b.epoch < m ? b.epoch : m), epoch) : epoch;
@@ -730,7 +740,11 @@ export class DashboardData {
     if (hit && Date.now() - hit.at < 3_000) return hit.value;
     const value = fetchHealth(endpoint, this.options.healthTimeoutMs);
     this.health.set(endpoint, { at: Date.now(), value });
-    return value;
+    // a view never waits long on a client that does not answer: the last answer, or "no answer
+    // yet", and the next refresh shows what this request finds
+    const waiting: Health = { state: "offline", endpoint, error: "no answer yet" };
+    const previous = hit ? await hit.value : waiting;
+    return Promise.race([value, sleep(HEALTH_WAIT_MS).then(() => previous)]);
   }
 }
 

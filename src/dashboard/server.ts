@@ -110,13 +110,13 @@ export async function createDashboardServer(data: DashboardData, o: ServerOption
 
   app.get("/api/overview", async () => {
     const { epoch } = await data.ready();
-    const [current, next, election, slots, offences, rewards] = await Promise.all([
+    const [current, next, election, slots, offences, pool] = await Promise.all([
       epoch >= 1n ? data.members(epoch) : Promise.resolve(undefined),
       data.members(epoch + 1n),
       data.election(epoch + 1n),
       data.slots(1),
       data.offences(),
-      data.rewards(),
+      data.pool(),
     ]);
     return {
       status: data.status,
@@ -125,7 +125,7 @@ export async function createDashboardServer(data: DashboardData, o: ServerOption
       election: { ...election, table: undefined },
       slots: pageOf(slots, { offset: 0, limit: 200, order: "asc", filter: "" }),
       offences: pageOf(offences, { offset: 0, limit: 5, order: "asc", filter: "" }),
-      rewards: { pool: rewards.pool, totalRewards: rewards.totalRewards },
+      rewards: pool,
     };
   });
 

@@ -270,7 +270,15 @@ function slotStrip(page: TablePage, title: string): HTMLElement {
       const label = [`slot ${r.slot}`, String(r.status), r.owner ? `by ${shortAddress(String(r.owner))}` : "", r.takenOver ? "(standby)" : "", r.trades !== null ? `${r.trades} trades, ${formatDecimal(r.energy as string)} Wh` : ""].filter(Boolean).join(" ");
       const cellEl = h(
         "a",
-        { class: `slot s-${r.status}${r.takenOver ? " taken-over" : ""}`, href: r.owner ? `#/node/${r.owner}` : "#/slots", title: label, "data-status": String(r.status), "data-epoch": String(r.epoch), "data-slot": String(r.slot) },
+        {
+          class: `slot s-${r.status}${r.takenOver ? " taken-over" : ""}`,
+          href: r.owner ? `#/node/${r.owner}` : "#/slots",
+          title: label,
+          "data-status": String(r.status),
+          "data-epoch": String(r.epoch),
+          "data-slot": String(r.slot),
+          "data-owner": r.owner ? String(r.owner) : undefined,
+        },
         h("span", { class: "slot-n" }, String(r.slot)),
         h("span", { class: "slot-who" }, r.owner ? shortAddress(String(r.owner)) : "—"),
         h("span", { class: "slot-what" }, r.status === "committed" ? `${r.trades ?? "?"} trades` : String(r.status)),
