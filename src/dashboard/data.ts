@@ -184,22 +184,26 @@ export class DashboardData {
     return () => this.listeners.delete(listener);
   }
 
-  private changed(): void {
-    this.status.version += 1;
-    this.status.serverTime = Date.now();
-    for (const l of this.listeners) l(this.status);
+  /** The status without what changes on every poll: a different key means the views may differ. */
+  private contentKey(): string {
+    const s = this.status;
+    return JSON.stringify({ ...s, serverTime: 0, version: 0, chain: s.chain && { ...s.chain, seenAt: 0, rate: 0 } });
   }
 
   /** One round: reach the RPC, find the deployment, index new events, note the clock. */
   async poll(): Promise<void> {
-    const before = JSON.stringify({ ...this.status, serverTime: 0, version: 0 });
+    const before = this.contentKey();
     try {
       await this.pollOnce();
     } catch (e) {
       if (isTransient(e) || !this.provider) this.rpcDown(e);
       else this.status.error = describeError(e).slice(0, 300);
     }
-    if (JSON.stringify({ ...this.status, serverTime: 0, version: 0 }) !== before) this.changed();
+    // the version moves only when the views may have changed; the status goes out every poll,
+    // so the page's countdown stays in step and a silent stream means a lost server
+    if (this.contentKey() !== before) this.status.version += 1;
+    this.status.serverTime = Date.now();
+    for (const l of this.listeners) l(this.status);
     this.resolveFirst();
   }
 
