@@ -203,7 +203,13 @@ export class DashboardData {
     // so the page's countdown stays in step and a silent stream means a lost server
     if (this.contentKey() !== before) this.status.version += 1;
     this.status.serverTime = Date.now();
-    for (const l of this.listeners) l(this.status);
+    for (const l of this.listeners) {
+      try {
+        l(this.status);
+      } catch {
+        this.listeners.delete(l); // a page gone mid-write must not stop the loop
+      }
+    }
     this.resolveFirst();
   }
 
@@ -559,8 +565,9 @@ export class DashboardData {
   async rewards() {
     const { sys } = await this.ready();
     const accounts = [...new Map(sys.index.rewards.map((r) => [r.account.toLowerCase(), r.account])).values()];
-    const [pool, totalRewards, claimable] = await Promise.all([
+    const [pool, pools, totalRewards, claimable] = await Promise.all([
       this.atHead("pool", () => sys.c.vault.pool()),
+      this.atHead("rewardPools", () => sys.c.vault.rewardPools()),
       this.atHead("totalRewards", () => sys.c.vault.totalRewards()),
       this.atHead("claimable", async () => {
         const out = new Map<string, bigint>();
@@ -576,6 +583,7 @@ export class DashboardData {
     for (const o of sys.index.offences) if (!roles.has(o.reporter.toLowerCase())) roles.set(o.reporter.toLowerCase(), "reporter");
     return {
       pool: pool.toString(),
+      pools: { producers: pools.producers.toString(), attesters: pools.attesters.toString(), keepers: pools.keepers.toString() },
       totalRewards: totalRewards.toString(),
       fees: sys.index.pool.fees.toString(),
       funded: sys.index.pool.funded.toString(),

@@ -6,7 +6,7 @@
 // failing between two calls leaves the index as it was, to be read again on the next poll.
 import type { Interface, JsonRpcProvider, LogDescription } from "ethers";
 import type { Contracts } from "../deployment/addressBook";
-import type { BlockEvent, ElectionEvent, EventMeta, Evidence, OffenceEvent, RewardEvent } from "./shape";
+import { REWARD_ROLES, type BlockEvent, type ElectionEvent, type EventMeta, type Evidence, type OffenceEvent, type RewardEvent } from "./shape";
 
 interface RawLog {
   address: string;
@@ -170,7 +170,7 @@ export class EventIndex {
           page.offences.push({ ...meta, offender: a.offender, offence: Number(a.offence), evidenceKey: a.evidence, reporter: a.reporter, slashed: a.slashed, handedOver: a.handedOver });
           break;
         case "RewardAccrued":
-          page.rewards.push({ ...meta, account: a.account, kind: "accrued", amount: a.amount });
+          page.rewards.push({ ...meta, account: a.account, kind: "accrued", amount: a.amount, role: REWARD_ROLES[Number(a.role)] });
           break;
         case "RewardClaimed":
           page.rewards.push({ ...meta, account: a.account, kind: "claimed", amount: a.amount });

@@ -101,11 +101,16 @@ export async function createDashboardServer(data: DashboardData, o: ServerOption
     const unsubscribe = data.subscribe(send);
     // a comment now and then keeps proxies from closing a quiet stream, and shows a dead one
     const ping = setInterval(() => res.write(`: ping ${Date.now()}\n\n`), 10_000);
-    request.raw.on("close", () => {
+    let open = true;
+    const close = () => {
+      if (!open) return;
+      open = false;
       clearInterval(ping);
       unsubscribe();
       streams -= 1;
-    });
+    };
+    request.raw.on("close", close);
+    res.on("error", close);
   });
 
   app.get("/api/overview", async () => {

@@ -77,10 +77,14 @@ export interface OffenceEvent extends EventMeta {
   evidence?: Evidence;
 }
 
+export const REWARD_ROLES = ["producer", "attester", "keeper"] as const;
+
 export interface RewardEvent extends EventMeta {
   account: string;
   kind: "accrued" | "claimed";
   amount: bigint;
+  /** The pool an accrual came from (the vault's RewardRole). */
+  role?: (typeof REWARD_ROLES)[number];
 }
 
 const wad = (x: bigint) => formatUnits(x, 18);
@@ -388,14 +392,18 @@ export function offencesTable(offences: OffenceEvent[]): Table {
 
 // ---------------------------------------------------------------------------------- rewards
 
-/** Per account: rewards accrued and claimed (from the vault's events) and what is claimable now. */
+/**
+ * Per account: rewards accrued (and from which role's pool) and claimed, from the vault's events,
+ * and what is claimable now; `roles` names accounts that only claimed.
+ */
 export function rewardsTable(events: RewardEvent[], claimable: Map<string, bigint>, roles: Map<string, string>): Table {
-  const sums = new Map<string, { account: string; accrued: bigint; claimed: bigint; accruals: number }>();
+  const sums = new Map<string, { account: string; accrued: bigint; claimed: bigint; accruals: number; roles: Set<string> }>();
   for (const e of events) {
     const key = lower(e.account);
-    const s = sums.get(key) ?? { account: e.account, accrued: 0n, claimed: 0n, accruals: 0 };
+    const s = sums.get(key) ?? { account: e.account, accrued: 0n, claimed: 0n, accruals: 0, roles: new Set<string>() };
     if (e.kind === "accrued") [s.accrued, s.accruals] = [s.accrued + e.amount, s.accruals + 1];
     else s.claimed += e.amount;
+    if (e.role) s.roles.add(e.role);
     sums.set(key, s);
   }
   const columns: Column[] = [
@@ -410,7 +418,7 @@ export function rewardsTable(events: RewardEvent[], claimable: Map<string, bigin
     .sort((a, b) => (a.accrued === b.accrued ? 0 : a.accrued > b.accrued ? -1 : 1))
     .map((s) => ({
       account: s.account,
-      role: roles.get(lower(s.account)) ?? "",
+      role: s.roles.size > 0 ? REWARD_ROLES.filter((r) => s.roles.has(r)).join(", ") : (roles.get(lower(s.account)) ?? ""),
       accrued: wad(s.accrued),
       accruals: s.accruals,
       claimed: wad(s.claimed),

@@ -2,7 +2,7 @@
 // arithmetic and routes.
 import { expect } from "chai";
 import type { DashboardStatus } from "../../src/dashboard/api";
-import { bannerFor, chainClock, countdown, downloadUrl, duration, formatDecimal, pager, parseRoute, routeHash, shortAddress, type Route } from "../../src/dashboard/ui/format";
+import { bannerFor, chainClock, compactNumber, countdown, downloadUrl, duration, formatDecimal, pager, parseRoute, routeHash, shortAddress, type Route } from "../../src/dashboard/ui/format";
 
 const up = (over: Partial<DashboardStatus> = {}): DashboardStatus => ({
   version: 3,
@@ -27,6 +27,7 @@ describe("dashboard page logic", () => {
     expect(shortAddress("not an address")).to.equal("not an address");
     expect([duration(7), duration(67), duration(3_725), duration(-4)]).to.deep.equal(["7 s", "1 min 07 s", "1 h 2 min", "0 s"]);
     expect(chainClock(0)).to.equal("1970-01-01 00:00:00 UTC");
+    expect([92_523, 1_200_000, 250_000, 5_000, 0.25, -40_000, 3e12].map(compactNumber)).to.deep.equal(["92.5k", "1.2M", "250k", "5000", "0.25", "-40k", "3T"]);
   });
 
   it("counts down in chain time at the chain's rate, never past the slot's end", () => {

@@ -48,7 +48,6 @@ describe("dashboard server and data layer", function () {
   const json = async (route: string) => JSON.parse((await get(route)).text);
 
   before(async () => {
-    const t0 = performance.now();
     const fromBlock = (await ethers.provider.getBlockNumber()) + 1;
     f = await ledgerFixture();
     const { tx } = await commit(f, 0n, { tradeCount: 3n, energyTotal: 4_500n });
@@ -61,7 +60,6 @@ describe("dashboard server and data layer", function () {
     rpc = await rpcServer(0);
     rpcPort = (await rpc.listen()).port;
     dash = await startDashboard({ rpcUrl: `http://127.0.0.1:${rpcPort}`, addressDir: dir, port: 0, pollMs: 50, assetsDir: path.join(dir, "assets") });
-    console.log(`      set-up ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await until("the first indexed poll", () => dash.data.status.index?.block === dash.data.status.chain?.block && dash.data.status.chain !== undefined);
   });
 

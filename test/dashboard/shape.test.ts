@@ -94,8 +94,8 @@ describe("dashboard data shaping", () => {
   it("sums rewards per account beside what is claimable now", () => {
     const t = rewardsTable(
       [
-        { ...meta(1), account: A, kind: "accrued", amount: 5n * 10n ** 18n },
-        { ...meta(2), account: A.toLowerCase(), kind: "accrued", amount: 10n ** 18n },
+        { ...meta(1), account: A, kind: "accrued", amount: 5n * 10n ** 18n, role: "attester" },
+        { ...meta(2), account: A.toLowerCase(), kind: "accrued", amount: 10n ** 18n, role: "producer" },
         { ...meta(3), account: A, kind: "claimed", amount: 2n * 10n ** 18n },
         { ...meta(4), account: B, kind: "accrued", amount: 7n * 10n ** 18n },
       ],
@@ -104,7 +104,7 @@ describe("dashboard data shaping", () => {
     );
     expect(t.rows.map((r) => [r.account, r.role, r.accrued, r.accruals, r.claimed, r.claimable])).to.deep.equal([
       [B, "keeper", "7.0", 1, "0.0", null],
-      [A, "", "6.0", 2, "2.0", "4.0"],
+      [A, "producer, attester", "6.0", 2, "2.0", "4.0"],
     ]);
   });
 

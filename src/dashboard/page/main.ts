@@ -7,7 +7,7 @@ import "./style.css";
 import uPlot from "uplot";
 import type { DashboardStatus, ErrorBody, TablePage } from "../api";
 import type { Cell, Column, Row } from "../table";
-import { bannerFor, chainClock, countdown, downloadUrl, duration, formatDecimal, pager, parseRoute, routeHash, shortAddress, type Route } from "../ui/format";
+import { bannerFor, chainClock, compactNumber, countdown, downloadUrl, duration, formatDecimal, pager, parseRoute, routeHash, shortAddress, type Route } from "../ui/format";
 
 // ------------------------------------------------------------------ state
 
@@ -181,7 +181,7 @@ function chart(title: string, x: number[], series: { label: string; values: (num
         height: 260,
         scales: { x: { time: false } },
         // epochs are whole numbers: no tick between two of them
-        axes: [{ label: xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (_u, ticks) => ticks.map((t) => String(t)) }, {}],
+        axes: [{ label: xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (_u, ticks) => ticks.map((t) => String(t)) }, { size: 60, values: (_u, ticks) => ticks.map(compactNumber) }],
         series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: x.length < 60 } }))],
       },
       [x, ...series.map((s) => s.values)] as uPlot.AlignedData,
@@ -327,13 +327,18 @@ async function offencesView(): Promise<HTMLElement> {
 }
 
 async function rewardsView(): Promise<HTMLElement> {
-  const r = await api<{ pool: string; totalRewards: string; fees: string; funded: string; slashedToPool: string; table: TablePage }>("/api/rewards?limit=500");
+  const r = await api<{ pool: string; pools: { producers: string; attesters: string; keepers: string }; totalRewards: string; fees: string; funded: string; slashedToPool: string; table: TablePage }>(
+    "/api/rewards?limit=500",
+  );
   const root = h("div", {});
   root.append(
     h(
       "div",
       { class: "cards" },
       card("reward pool", formatDecimal(tokens(r.pool)), "not yet accrued to anyone", "pool"),
+      card("producers' pool", formatDecimal(tokens(r.pools.producers)), "for committed blocks"),
+      card("attesters' pool", formatDecimal(tokens(r.pools.attesters)), "for attestations"),
+      card("keepers' pool", formatDecimal(tokens(r.pools.keepers)), "for finalized elections"),
       card("accrued, unclaimed", formatDecimal(tokens(r.totalRewards)), "all accounts"),
       card("fees collected", formatDecimal(tokens(r.fees)), "participation fees"),
       card("slashes to the pool", formatDecimal(tokens(r.slashedToPool)), "after reporters' shares"),

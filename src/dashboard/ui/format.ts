@@ -14,6 +14,17 @@ export function formatDecimal(raw: string | number | null | undefined, digits = 
   return `${m[1]}${int}${frac ? `.${frac}` : ""}`;
 }
 
+/** A chart axis label: 92,523 → "92.5k", 1,200,000 → "1.2M", 0.25 → "0.25". */
+export function compactNumber(x: number): string {
+  const a = Math.abs(x);
+  const cut = (v: number, unit: string) => `${Number(v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0))}${unit}`;
+  if (a >= 1e12) return cut(x / 1e12, "T");
+  if (a >= 1e9) return cut(x / 1e9, "G");
+  if (a >= 1e6) return cut(x / 1e6, "M");
+  if (a >= 1e4) return cut(x / 1e3, "k");
+  return String(Number(x.toFixed(3)));
+}
+
 /** "0x1234…abcd". */
 export function shortAddress(a: string | null | undefined): string {
   if (!a) return "—";
