@@ -13,11 +13,11 @@ export function networkUrl(name: string): string {
   if (name === "localhost") return process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545";
   if (name === "testnet") {
     const url = process.env.TESTNET_RPC_URL;
-    if (!url) throw new ArgumentError("--network: testnet needs TESTNET_RPC_URL set to its JSON-RPC endpoint");
+    if (!url) throw new ArgumentError("--network", name, "testnet needs TESTNET_RPC_URL set to its JSON-RPC endpoint");
     return url;
   }
-  if (name === "hardhat") throw new ArgumentError("--network: the embedded hardhat network lives inside one process; start `npx hardhat node` and use --network localhost");
-  throw new ArgumentError(`--network: "${name}" is not a network of hardhat.config.ts (localhost, testnet), or give --rpc URL`);
+  if (name === "hardhat") throw new ArgumentError("--network", name, "the embedded hardhat network lives inside one process; start `npx hardhat node` and use --network localhost");
+  throw new ArgumentError("--network", name, `"${name}" is not a network of hardhat.config.ts (localhost, testnet), or give --rpc URL`);
 }
 
 function rpcUrl(raw: string): string {
@@ -25,9 +25,9 @@ function rpcUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ArgumentError(`--rpc: "${raw}" is not a URL (e.g. http://127.0.0.1:8545)`);
+    throw new ArgumentError("--rpc", raw, `"${raw}" is not a URL (e.g. http://127.0.0.1:8545)`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ArgumentError(`--rpc: "${raw}" is not an http(s) URL`);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ArgumentError("--rpc", raw, `"${raw}" is not an http(s) URL`);
   return raw;
 }
 
@@ -48,7 +48,7 @@ async function main() {
   let port: number;
   let pollMs: number;
   try {
-    if (o.network !== undefined && o.rpc !== undefined) throw new ArgumentError("--network and --rpc: give one of them, not both");
+    if (o.network !== undefined && o.rpc !== undefined) throw new ArgumentError("--network and --rpc", `${o.network} and ${o.rpc}`, "give one of them, not both");
     url = o.rpc !== undefined ? rpcUrl(o.rpc) : networkUrl(o.network ?? "localhost");
     port = Number(whole("--port", o.port, 0n, 65_535n));
     pollMs = Number(whole("--poll", o.poll, 100n, 60_000n));

@@ -11,6 +11,7 @@ import { ADDRESS_DIR, attach, readDeployment, recordFile, type Contracts, type D
 import { rpcProvider, describeError, isTransient } from "../chain/tx";
 import { Clock } from "../chain/clock";
 import { sleep } from "../util/sleep";
+import { InputError, StateError } from "../util/errors";
 import { toScoringParams, type NodeSnapshot } from "../chain/snapshotReader";
 import { ScoringModel, type ScoringParams } from "../scoring/params";
 import { EventIndex } from "./indexer";
@@ -56,33 +57,22 @@ export const DEFAULT_DASHBOARD_OPTIONS: DashboardOptions = {
   historyEpochs: 60,
 };
 
-/** A request for something the chain does not have (an unknown node, an epoch not yet reached): 404. */
-export class NotFound extends Error {
-  override readonly name = "NotFound";
-  constructor(
-    readonly field: string,
-    readonly value: string,
-    message: string,
-  ) {
-    super(message);
-  }
+/** A request for something the chain does not have (an unknown node): 404. */
+export class NotFound extends InputError {
+  override name = "NotFound";
 }
 
-/** A bad request parameter: 400. */
-export class BadRequest extends Error {
-  override readonly name = "BadRequest";
-  constructor(
-    readonly field: string,
-    readonly value: string,
-    message: string,
-  ) {
-    super(message);
-  }
+/** A bad request parameter (an epoch with no list, a malformed address): 400. */
+export class BadRequest extends InputError {
+  override name = "BadRequest";
 }
 
 /** No view can be built now: no deployment, or the RPC is down and nothing was read yet: 503. */
-export class Unavailable extends Error {
-  override readonly name = "Unavailable";
+export class Unavailable extends StateError {
+  override name = "Unavailable";
+  constructor(message: string) {
+    super("dashboard data", undefined, message);
+  }
 }
 
 /** Nodes per lens call (SnapshotLens.MAX_PAGE is 500; the keeper uses 250 too). */
@@ -453,7 +443,7 @@ export class DashboardData {
   async members(epochArg: bigint) {
     const { sys, epoch: current } = await this.ready();
     if (epochArg < 1n || epochArg > current + 1n) {
-      throw new BadRequest("epoch", epochArg.toString(), `epoch ${epochArg} has no list to show: epochs 1 to ${current + 1n} (the next) do`);
+      throw new BadRequest("epoch", epochArg.toString(), `${epochArg} has no list to show: epochs 1 to ${current + 1n} (the next) do`);
     }
     const epoch = epochArg;
     let list: string[] = [];
@@ -500,7 +490,7 @@ export class DashboardData {
   /** An election's steps with their gas. */
   async election(epochArg: bigint) {
     const { sys, epoch: current } = await this.ready();
-    if (epochArg < 1n || epochArg > current + 1n) throw new BadRequest("epoch", epochArg.toString(), `epoch ${epochArg} has no election yet: epochs 1 to ${current + 1n} do`);
+    if (epochArg < 1n || epochArg > current + 1n) throw new BadRequest("epoch", epochArg.toString(), `${epochArg} has no election yet: epochs 1 to ${current + 1n} do`);
     const { state, table } = electionTable(epochArg, sys.index.elections);
     const el = await this.atHead(`election:${epochArg}`, () => sys.c.election.elections(epochArg));
     return {

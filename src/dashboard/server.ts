@@ -73,8 +73,8 @@ export async function createDashboardServer(data: DashboardData, o: ServerOption
   });
   app.setErrorHandler((error, _request, reply) => {
     const body = (message: string, field?: string, value?: string): ErrorBody => ({ error: { message, field, value } });
-    if (error instanceof QueryError || error instanceof BadRequest) return reply.code(400).send(body(error.message, error.field, error.value));
-    if (error instanceof NotFound) return reply.code(404).send(body(error.message, error.field, error.value));
+    if (error instanceof NotFound) return reply.code(404).send(body(error.message, error.field, String(error.value)));
+    if (error instanceof QueryError || error instanceof BadRequest) return reply.code(400).send(body(error.message, error.field, String(error.value)));
     if (error instanceof Unavailable) return reply.code(503).send(body(error.message));
     if (isTransient(error)) return reply.code(503).send(body(`the chain's RPC at ${data.options.rpcUrl} does not answer: ${describeError(error).slice(0, 200)}`));
     const status = (error as { statusCode?: number }).statusCode;

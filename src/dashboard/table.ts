@@ -1,5 +1,6 @@
 // The dashboard's tables as plain data: columns and rows, paging with sort and filter, and the CSV
 // and JSON downloads. Pure (no I/O), shared by the server and unit-tested in `npm test`.
+import { InputError } from "../util/errors";
 
 /** What a cell holds: numbers that may exceed 2^53 (token units, gas, epochs) travel as decimal strings. */
 export type Cell = string | number | boolean | null;
@@ -22,15 +23,8 @@ export interface Table {
 }
 
 /** A query parameter that cannot be used: names the field and the value it got. */
-export class QueryError extends Error {
-  override readonly name = "QueryError";
-  constructor(
-    readonly field: string,
-    readonly value: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
+export class QueryError extends InputError {
+  override name = "QueryError";
 }
 
 export interface PageQuery {
