@@ -1,12 +1,15 @@
-// The terms of a node's score at an election's snapshot, for the dashboard: the same inputs and
-// the same mirror functions as the keeper's SnapshotReader (src/chain/snapshotReader.ts), stopped
-// before they are summed, so a reader sees why a delegate was chosen. Pure; test/dashboard holds
+// The terms of a node's score at an election's snapshot, for the dashboard: the same inputs (the
+// score-inputs mirror) and the same mirror functions as the keeper's SnapshotReader
+// (src/chain/snapshotReader.ts), stopped before they are summed, so a reader sees why a delegate
+// was chosen. Pure; test/dashboard holds
 // the total to the keeper's score and to the contract's scoreOf.
 import type { NodeSnapshot } from "../chain/snapshotReader";
 import type { Clock } from "../chain/clock";
 import { capacityValue, consensusValue, credit, creditGain, creditLoss, voteValue } from "../scoring/creditScore";
 import { behaviourFactor, decayedTrust, depositValue, historyTrust, participationFactor, trustValue } from "../scoring/dynamicTrustScore";
 import { MAX_ATTRIBUTE, NodeClass, ScoringModel, WAD, type ScoringParams } from "../scoring/params";
+import * as ScoreInputs from "../scoring/scoreInputs";
+import { EMPTY_TRUST_RECORD } from "../scoring/scoreInputs";
 
 /** Paper 1 eqs. (1)-(5): every value WAD. */
 export interface CreditTerms {
@@ -70,46 +73,69 @@ export const modelName = (model: ScoringModel): ScoreTerms["model"] =>
 /**
  * The score of one node in the election whose snapshot is `snapshot`, term by term, from `v` (the
  * lens's view at `snapshot − 1`, trust also at the window's start) and the parameters then in force.
- * An ineligible node scores 0 with its terms still shown.
+ * The inputs come from the score-inputs mirror (src/scoring/scoreInputs.ts), as the keeper's and the
+ * contract's do. An ineligible node scores 0 with its terms still shown.
  */
 export function scoreTerms(model: ScoringModel, p: ScoringParams, clock: Clock, snapshot: bigint, v: NodeSnapshot): ScoreBreakdown {
   const nodeClass = Number(v.node.nodeClass) as NodeClass;
-  const reason = !v.credit.admitted
-    ? "not admitted"
-    : v.credit.jailed
-      ? "jailed"
-      : nodeClass === NodeClass.Consumer
-        ? "consumer"
-        : v.deposit < p.minDeposit
-          ? "deposit below minimum"
-          : undefined;
-  const eligible = reason === undefined;
-  const V = voteValue(v.votes, v.totalVotes, p.voteScale);
+  const eligible = ScoreInputs.eligible(v.credit, nodeClass, v.deposit, p.minDeposit);
+  const reason = eligible
+    ? undefined
+    : !v.credit.admitted
+      ? "not admitted"
+      : v.credit.jailed
+        ? "jailed"
+        : nodeClass === NodeClass.Consumer
+          ? "consumer"
+          : "deposit below minimum";
   if (model === ScoringModel.Credit) {
-    const since = v.lastVote > v.node.admittedAt ? v.lastVote : v.node.admittedAt;
-    const loss0 = creditLoss(snapshot - since, v.node.tradingCycle, p.lossRate) + v.credit.offencePenalty;
+    const c = p.credit;
+    const n = ScoreInputs.credit(
+      nodeClass < p.frequencyValue.length ? p.frequencyValue[nodeClass] : 0n,
+      v.node.capacity,
+      v.node.tradingCycle,
+      v.node.admittedAt,
+      v.credit,
+      v.credit.clean, // creditRecordAt(snapshot − 1) says whether ΔC+ applies at the snapshot
+      snapshot,
+      v.votes,
+      v.totalVotes,
+      v.lastVote,
+    );
+    const loss = creditLoss(n.elapsedSinceVote, n.tradingCycle, c.lossRate) + n.offencePenalty;
     const terms: CreditTerms = {
       model: "credit",
-      F: nodeClass < p.frequencyValue.length ? p.frequencyValue[nodeClass] : 0n,
-      P: capacityValue(v.node.capacity, p.capacityRef),
-      D: v.credit.quality,
-      gain: creditGain(v.credit.clean, p.gainValue),
-      loss: loss0 > MAX_ATTRIBUTE ? MAX_ATTRIBUTE : loss0,
-      V,
+      F: n.frequencyValue,
+      P: capacityValue(n.capacity, c.capacityRef),
+      D: n.quality,
+      gain: creditGain(n.cleanRecord, c.gainValue),
+      loss: loss > MAX_ATTRIBUTE ? MAX_ATTRIBUTE : loss,
+      V: voteValue(n.votes, n.totalVotes, c.voteScale),
       credit: 0n,
     };
-    terms.credit = credit(p, terms.F, terms.P, terms.D, terms.gain, terms.loss);
-    return { eligible, reason, score: eligible ? consensusValue(p, terms.credit, V) : 0n, terms };
+    terms.credit = credit(c, terms.F, terms.P, terms.D, terms.gain, terms.loss);
+    return { eligible, reason, score: eligible ? consensusValue(c, terms.credit, terms.V) : 0n, terms };
   }
   if (model === ScoringModel.DynamicTrust) {
+    const t = p.trust;
     const rounds = clock.epochOf(snapshot) - clock.epochOf(v.node.admittedAt);
-    const last = v.trust.lastParticipation > v.node.admittedAt ? v.trust.lastParticipation : v.node.admittedAt;
-    const start = v.trustAtWindowStart;
-    const A = behaviourFactor(p, v.trust.correct - start.correct, v.trust.offences - start.offences);
-    const B = participationFactor(v.trust.participated - start.participated, rounds < p.window ? rounds : p.window);
-    const trust = decayedTrust(p, v.trust.trust, snapshot - last);
-    const terms: TrustTerms = { model: "dynamic-trust", H: historyTrust(p, A, B), A, B, V, M: depositValue(v.deposit, p.depositRef), D: trustValue(p, trust), trust };
-    const score = (p.trustAlpha * terms.H) / WAD + (p.trustBeta * V) / WAD + (p.trustDelta * terms.M) / WAD + (p.trustGamma * terms.D) / WAD;
+    const start = { ...EMPTY_TRUST_RECORD, ...v.trustAtWindowStart };
+    const n = ScoreInputs.trust(v.trust, start, rounds, t.window, v.node.admittedAt, snapshot, v.votes, v.totalVotes, v.deposit);
+    const A = behaviourFactor(t, n.correctActions, n.offences);
+    const B = participationFactor(n.participatedRounds, n.windowRounds);
+    const trust = decayedTrust(t.dynamics, n.trust, n.elapsedSinceParticipation);
+    const terms: TrustTerms = {
+      model: "dynamic-trust",
+      H: historyTrust(t, A, B),
+      A,
+      B,
+      V: voteValue(n.votes, n.totalVotes, t.voteScale),
+      M: depositValue(n.deposit, t.depositRef),
+      D: trustValue(t.dynamics, trust),
+      trust,
+    };
+    // paper 2 eq. (1), summed as dynamicTrustScore sums it
+    const score = (t.trustAlpha * terms.H) / WAD + (t.trustBeta * terms.V) / WAD + (t.trustDelta * terms.M) / WAD + (t.trustGamma * terms.D) / WAD;
     return { eligible, reason, score: eligible ? score : 0n, terms };
   }
   return { eligible, reason, score: eligible ? v.weightedVotes : 0n, terms: { model: "classic", votes: v.weightedVotes } };
@@ -117,6 +143,5 @@ export function scoreTerms(model: ScoringModel, p: ScoringParams, clock: Clock, 
 
 /** The `t` and window start the lens must be read at for the election whose snapshot is `snapshot`. */
 export function readPoints(model: ScoringModel, p: ScoringParams, clock: Clock, snapshot: bigint): { t: bigint; windowStart: bigint } {
-  const span = p.window * clock.epochDuration;
-  return { t: snapshot - 1n, windowStart: model === ScoringModel.DynamicTrust && snapshot > span + 1n ? snapshot - span - 1n : 0n };
+  return { t: snapshot - 1n, windowStart: model === ScoringModel.DynamicTrust ? ScoreInputs.windowStart(snapshot, p.trust.window, clock.epochDuration) : 0n };
 }

@@ -9,6 +9,7 @@ import hre, { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import fs from "node:fs";
 import os from "node:os";
+import net from "node:net";
 import path from "node:path";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { commit, ledgerFixture, type LedgerFixture } from "../ledger/helpers";
@@ -25,6 +26,34 @@ interface RpcServer {
 
 const rpcServer = (port: number): Promise<RpcServer> => hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port, provider: hre.network.provider });
 
+/** A TCP relay in front of the RPC: stopping it cuts every connection at once, as a node that died would. */
+function relay(target: number) {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target, "127.0.0.1");
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ]) {
+      sockets.add(a);
+      a.pipe(b);
+      a.on("error", () => b.destroy());
+      a.on("close", () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+    }
+  });
+  return {
+    listen: (port: number) => new Promise<number>((resolve) => server.listen(port, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port))),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 8_000) {
   const end = Date.now() + ms;
   while (!(await check())) {
@@ -38,6 +67,8 @@ describe("dashboard server and data layer", function () {
   let f: LedgerFixture;
   let rpc: RpcServer;
   let rpcPort: number;
+  let front: ReturnType<typeof relay>;
+  let frontPort: number;
   let dash: Dashboard;
   let missedOwner: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "energy-dpos-dashboard-"));
@@ -59,12 +90,15 @@ describe("dashboard server and data layer", function () {
     await recordDeployment(f.system, chainId, "hardhat", fromBlock, dir);
     rpc = await rpcServer(0);
     rpcPort = (await rpc.listen()).port;
-    dash = await startDashboard({ rpcUrl: `http://127.0.0.1:${rpcPort}`, addressDir: dir, port: 0, pollMs: 50, assetsDir: path.join(dir, "assets") });
+    front = relay(rpcPort);
+    frontPort = await front.listen(0);
+    dash = await startDashboard({ rpcUrl: `http://127.0.0.1:${frontPort}`, addressDir: dir, port: 0, pollMs: 50, assetsDir: path.join(dir, "assets") });
     await until("the first indexed poll", () => dash.data.status.index?.block === dash.data.status.chain?.block && dash.data.status.chain !== undefined);
   });
 
   after(async () => {
     await dash?.stop();
+    await front?.stop();
     await rpc?.close().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -216,15 +250,15 @@ describe("dashboard server and data layer", function () {
 
   it("marks the data stale while the RPC is down and reconnects when it is back", async () => {
     const before = dash.data.status.chain!.block;
-    await rpc.close();
+    await front.stop();
     await until("the RPC seen down", () => dash.data.status.rpc.state === "down");
     const s = dash.data.status;
     expect(s.rpc.error).to.be.a("string");
     expect(s.chain!.block, "the last block read is kept").to.be.greaterThanOrEqual(before);
     // views already read stay available; the page shows them under the stale banner
     expect((await get("/api/offences")).status).to.equal(200);
-    rpc = await rpcServer(rpcPort);
-    await rpc.listen();
+    front = relay(rpcPort);
+    await front.listen(frontPort);
     await until("the RPC seen up again", () => dash.data.status.rpc.state === "up", 15_000);
     expect(dash.data.status.deployment.state).to.equal("ok");
   });
