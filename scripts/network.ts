@@ -24,10 +24,12 @@ const program = new Command()
   .option("--epochs <n>", "stop when this epoch is over (0: run until Ctrl-C)", int("--epochs", 0, 10_000), 6)
   .option("--misbehave <how>", "how the first producer misbehaves: withhold, equivocate or none", "withhold")
   .option("--dir <path>", "address record and service logs", DEFAULT_NETWORK_OPTIONS.dir)
+  .option("--dashboard-port <n>", "port of the dashboard started with the network", int("--dashboard-port", 1, 65_535), 8090)
+  .option("--no-dashboard", "start no dashboard")
   .parse();
 
 async function main() {
-  const o = program.opts<{ port: number; producers: number; consumers: number; speed: number; epochs: number; misbehave: string; dir: string }>();
+  const o = program.opts<{ port: number; producers: number; consumers: number; speed: number; epochs: number; misbehave: string; dir: string; dashboard: boolean; dashboardPort: number }>();
   if (!["withhold", "equivocate", "none"].includes(o.misbehave)) program.error(`--misbehave must be withhold, equivocate or none, got "${o.misbehave}"`);
   const network = new Network({
     ...DEFAULT_NETWORK_OPTIONS,
@@ -37,6 +39,7 @@ async function main() {
     speed: o.speed,
     misbehave: o.misbehave === "none" ? undefined : (o.misbehave as "withhold" | "equivocate"),
     dir: path.resolve(o.dir),
+    dashboardPort: o.dashboard ? o.dashboardPort : undefined,
   });
   let stopping = false;
   const stop = async (code: number) => {
@@ -53,6 +56,7 @@ async function main() {
     const c = network.contracts;
     const clock = await Clock.read(c.election);
     console.log(`Producers (delegate clients): ${network.producers.join(", ")}${o.misbehave !== "none" ? ` — the first will ${o.misbehave}` : ""}`);
+    if (network.dashboardUrl) console.log(`Dashboard: ${network.dashboardUrl} (log in ${path.join(o.dir, "dashboard.log")})`);
     console.log(`Epochs of ${clock.epochDuration} s chain time at ${o.speed}x: one every ${(Number(clock.epochDuration) / o.speed).toFixed(0)} s. Ctrl-C stops.`);
     let reported = 0n;
     for (;;) {

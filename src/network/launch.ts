@@ -21,6 +21,7 @@ import { sendToDelegates, signedTrade } from "../delegate/prosumer";
 
 const ROOT = path.join(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
+const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
 
 export interface NetworkOptions {
   /** JSON-RPC port of the node. */
@@ -40,6 +41,8 @@ export interface NetworkOptions {
   tradeEveryMs: number;
   /** Progress lines. */
   say: (line: string) => void;
+  /** Port of the dashboard (`npm run dashboard`) started with the services; none when undefined. */
+  dashboardPort?: number;
 }
 
 export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = {
@@ -92,8 +95,16 @@ export class Network {
       const dataDir = path.join(o.dir, `delegate-${i + 1}-signed`);
       this.service(`delegate-${i + 1}`, ["delegate", "--from", String(2 + i), "--port", String(o.basePort + i), "--poll", "200", "--data-dir", dataDir, ...extra]);
     }
+    if (o.dashboardPort !== undefined) {
+      this.spawn("dashboard", ["--transpile-only", path.join(ROOT, "scripts", "dashboard.ts"), "--rpc", this.rpcUrl, "--addresses", this.addressDir(), "--port", String(o.dashboardPort)], TS_NODE);
+    }
     this.startClock();
     if (o.tradeEveryMs > 0) this.startTrading();
+  }
+
+  /** Where the dashboard started with the network serves, if one was. */
+  get dashboardUrl(): string | undefined {
+    return this.options.dashboardPort === undefined ? undefined : `http://127.0.0.1:${this.options.dashboardPort}`;
   }
 
   addressDir(): string {
@@ -105,9 +116,9 @@ export class Network {
     return this.spawn(name, [...args, "--network", "localhost"]);
   }
 
-  private spawn(name: string, args: string[]): ChildProcess {
+  private spawn(name: string, args: string[], command = HARDHAT): ChildProcess {
     const log = fs.openSync(path.join(this.options.dir, `${name}.log`), "a");
-    const child = spawn(HARDHAT, args, {
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, LOCALHOST_RPC_URL: this.rpcUrl, ENERGY_DPOS_ADDRESSES: this.addressDir(), TS_NODE_TRANSPILE_ONLY: "true" },
       stdio: ["ignore", log, log],
