@@ -71,7 +71,6 @@ const config: HardhatUserConfig = {
     noColors: true,
     forceTerminalOutput: false,
   },
-  paths: { ignition: "deploy" },
   // `npm test` runs the test files in parallel workers, each with its own network: one more than
   // the cores, because the end-to-end network test mostly waits on the chain's clock.
   mocha: { timeout: 600_000, jobs: Number(process.env.TEST_JOBS ?? os.availableParallelism() + 1) },
