@@ -204,6 +204,7 @@ export async function deployElectionAndLedger(
   options: SystemOptions,
   gas: Record<string, bigint> = {},
 ): Promise<{ election: DelegateElection; ledger: BlockLedger }> {
+  // genesis is unused here: the election takes the registry's
   return deployPair(core, admin, { ...options, genesis: options.genesis ?? 0n }, await AdminSequence.start(admin, gas));
 }
 

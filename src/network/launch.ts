@@ -71,6 +71,7 @@ export class Network {
   readonly processes = new Map<string, ChildProcess>();
   /** Where each process's run begins in its log. */
   private readonly logStart = new Map<string, number>();
+  private clockPaused = false;
   private timers: NodeJS.Timeout[] = [];
   provider!: JsonRpcProvider;
   contracts!: Contracts;
@@ -170,7 +171,7 @@ export class Network {
   }
 
   /** Wait until service `name` logs `line` (its start); fails when it exits first or after 5 minutes. */
-  private async waitForLog(name: string, line: string): Promise<void> {
+  async waitForLog(name: string, line: string): Promise<void> {
     const file = path.join(this.options.dir, `${name}.log`);
     for (const until = Date.now() + 300_000; Date.now() < until; ) {
       const child = this.processes.get(name);
@@ -224,10 +225,20 @@ export class Network {
     }
   }
 
+  /** Let the chain's time run at the wall's pace only (blocks still come), e.g. while a test restarts a service. */
+  pauseClock(): void {
+    this.clockPaused = true;
+  }
+
+  resumeClock(): void {
+    this.clockPaused = false;
+  }
+
   /** Move the chain's clock `speed` times as fast as the wall's, one block every half second. */
   private startClock(): void {
     const extra = Math.max(0, Math.round((this.options.speed - 1) / 2));
     this.every(500, async () => {
+      if (this.clockPaused) return;
       if (extra > 0) await this.provider.send("evm_increaseTime", [extra]);
       await this.provider.send("evm_mine", []);
     });
