@@ -61,27 +61,28 @@ task("record-deployment", "Write deploy/addresses/<chainId>.json from a finished
       const fs = await import("node:fs");
       const path = await import("node:path");
       const { status, listTransactions } = await import("@nomicfoundation/ignition-core");
+      const { InputError, StateError } = await import("../src/util/errors");
       const { MODULE_ID } = await import("../src/deployment/ignitionParameters");
       const { CONTRACT_NAMES } = await import("../src/deployment/wiring");
       const { connectContracts, writeRecord } = await import("../src/deployment/addressBook");
       const { expectedWiring, readSystemOptions, readWiring } = await import("../src/deployment/readBack");
-      if (hre.network.name === "hardhat" || !("url" in hre.network.config)) throw new Error(`network "${hre.network.name}": name the chain the deployment went to (--network localhost or testnet)`);
+      if (hre.network.name === "hardhat" || !("url" in hre.network.config)) throw new InputError("--network", hre.network.name, "name the chain the deployment went to (--network localhost or testnet)");
       const provider = rpcProvider(hre.network.config.url);
       const { chainId } = await provider.getNetwork();
       const id = args.deploymentId ?? `chain-${chainId}`;
-      if (!/^[a-zA-Z0-9_-]+$/.test(id)) throw new Error(`--deployment-id: "${id}" is not a deployment id (letters, digits, _ and -)`);
+      if (!/^[a-zA-Z0-9_-]+$/.test(id)) throw new InputError("--deployment-id", id, `"${id}" is not a deployment id (letters, digits, _ and -)`);
       const dir = path.join(hre.config.paths.ignition, "deployments", id);
-      if (!fs.existsSync(path.join(dir, "journal.jsonl"))) throw new Error(`--deployment-id: no Ignition deployment "${id}" (${dir}); run \`npx hardhat ignition deploy\` first`);
+      if (!fs.existsSync(path.join(dir, "journal.jsonl"))) throw new InputError("--deployment-id", id, `no Ignition deployment "${id}" (${dir}); run \`npx hardhat ignition deploy\` first`);
       const st = await status(dir);
-      if (BigInt(st.chainId) !== chainId) throw new Error(`--deployment-id: deployment "${id}" went to chain ${st.chainId}, --network ${hre.network.name} is chain ${chainId}`);
+      if (BigInt(st.chainId) !== chainId) throw new InputError("--deployment-id", id, `deployment "${id}" went to chain ${st.chainId}, --network ${hre.network.name} is chain ${chainId}`);
       const unfinished = { started: st.started, failed: st.failed.map((f) => f.futureId), held: st.held.map((f) => f.futureId), timedOut: st.timedOut.map((f) => f.futureId) };
       const open = Object.entries(unfinished).filter(([, ids]) => ids.length > 0);
       if (open.length > 0) {
-        throw new Error(`deployment "${id}" is not complete (${open.map(([k, ids]) => `${k}: ${ids.join(", ")}`).join("; ")}): run the same \`ignition deploy\` command again to resume it`);
+        throw new StateError("deployment", id, `deployment "${id}" is not complete (${open.map(([k, ids]) => `${k}: ${ids.join(", ")}`).join("; ")}): run the same \`ignition deploy\` command again to resume it`);
       }
       const address = (key: keyof typeof CONTRACT_NAMES) => {
         const c = st.contracts[`${MODULE_ID}#${key}`];
-        if (!c) throw new Error(`deployment "${id}" has no contract ${MODULE_ID}#${key}: not a deployment of ignition/modules/EnergyDpos*.ts`);
+        if (!c) throw new StateError("deployment", id, `deployment "${id}" has no contract ${MODULE_ID}#${key}: not a deployment of ignition/modules/EnergyDpos*.ts`);
         return c.address;
       };
       const addresses = Object.fromEntries(Object.keys(CONTRACT_NAMES).map((k) => [k, address(k as keyof typeof CONTRACT_NAMES)])) as Parameters<typeof connectContracts>[0];
@@ -89,7 +90,7 @@ task("record-deployment", "Write deploy/addresses/<chainId>.json from a finished
       // the deployment's first and last blocks bound the event search; the admin is its sender
       const txs = (await listTransactions(dir, { loadArtifact: (name: string) => hre.artifacts.readArtifact(name) })).filter((t) => t.status === "SUCCESS");
       const receipts = await Promise.all(txs.map((t) => provider.getTransactionReceipt(t.txHash)));
-      if (receipts.some((r) => r === null)) throw new Error(`deployment "${id}": a transaction of its journal is not on chain ${chainId} (was the node restarted? deploy again with --reset)`);
+      if (receipts.some((r) => r === null)) throw new StateError("deployment", id, `deployment "${id}": a transaction of its journal is not on chain ${chainId} (was the node restarted? deploy again with --reset)`);
       const blocks = receipts.map((r) => r!.blockNumber);
       const admin = txs[0].from;
       const wiring = await readWiring(contracts, admin, Math.min(...blocks), Math.max(...blocks));
@@ -97,7 +98,7 @@ task("record-deployment", "Write deploy/addresses/<chainId>.json from a finished
       const missing = expected.filter((l) => !wiring.includes(l));
       const extra = wiring.filter((l) => !expected.includes(l));
       if (missing.length + extra.length > 0) {
-        throw new Error(`deployment "${id}" is not wired as src/deployment/wiring.ts says (missing: ${missing.join("; ") || "none"}; unexpected: ${extra.join("; ") || "none"})`);
+        throw new StateError("deployment", id, `deployment "${id}" is not wired as src/deployment/wiring.ts says (missing: ${missing.join("; ") || "none"}; unexpected: ${extra.join("; ") || "none"})`);
       }
       const ledgerBlock = receipts.find((r) => r!.contractAddress?.toLowerCase() === addresses.ledger.toLowerCase())?.blockNumber ?? Math.min(...blocks);
       const options = await readSystemOptions(contracts);

@@ -16,6 +16,7 @@ import {
 } from "../../typechain-types";
 import type { System } from "./deploySystem";
 import { toJson } from "../util/json";
+import { InputError, StateError } from "../util/errors";
 
 /** The folder of address records; `ENERGY_DPOS_ADDRESSES` points elsewhere (tests use a temporary one). */
 export const ADDRESS_DIR = process.env.ENERGY_DPOS_ADDRESSES ?? path.join(__dirname, "..", "..", "deploy", "addresses");
@@ -90,7 +91,7 @@ export function readRecordFile(file: string): DeploymentRecord {
   try {
     json = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    throw new Error(`${file}: not a readable JSON address record (${(e as Error).message})`);
+    throw new InputError(file, undefined, `not a readable JSON address record (${(e as Error).message})`);
   }
   const parsed = Record.safeParse(json);
   if (!parsed.success) {
@@ -121,7 +122,7 @@ export async function attach(runner: Signer | Provider, dir = ADDRESS_DIR): Prom
 export async function attachRecord(record: DeploymentRecord, runner: Signer | Provider, file: string): Promise<Contracts> {
   const provider = "provider" in runner && runner.provider ? runner.provider : (runner as Provider);
   const { chainId } = await provider.getNetwork();
-  if (record.chainId !== chainId.toString()) throw new Error(`${file}: the record is of chain ${record.chainId}, the RPC endpoint serves chain ${chainId}`);
+  if (record.chainId !== chainId.toString()) throw new StateError(file, record.chainId, `${file}: the record is of chain ${record.chainId}, the RPC endpoint serves chain ${chainId}`);
   const a = record.contracts;
   if ((await provider.getCode(a.election)) === "0x") {
     throw new Error(

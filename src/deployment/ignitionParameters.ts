@@ -4,6 +4,7 @@
 // equal), so a testnet deployment and `deploySystem` start from the same numbers.
 import type { SystemOptions } from "./deploySystem";
 import type { DeployOption } from "./wiring";
+import { InputError } from "../util/errors";
 
 /** The module's id: its futures are "EnergyDpos#vault", "EnergyDpos#vault_OPERATOR_ROLE_meters", … */
 export const MODULE_ID = "EnergyDpos";
@@ -32,10 +33,10 @@ export function parametersJson(parameters: ModuleParameters): string {
 export function readParametersJson(text: string, file: string): Partial<SystemOptions> & { genesis?: bigint } {
   const parsed = JSON.parse(text, (_, v) => (typeof v === "string" && /^\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v)) as ModuleParameters;
   const own = parsed[MODULE_ID];
-  if (own === undefined) throw new Error(`${file}: no "${MODULE_ID}" section`);
+  if (own === undefined) throw new InputError(file, undefined, `no "${MODULE_ID}" section`);
   const known = [...DEPLOY_OPTIONS, "token"]; // token: EnergyDposExistingToken's
   for (const key of Object.keys(own)) {
-    if (!known.includes(key)) throw new Error(`${file}: "${MODULE_ID}.${key}" is not a parameter of the module (${known.join(", ")})`);
+    if (!known.includes(key)) throw new InputError(`${file}: "${MODULE_ID}.${key}"`, own[key], `is not a parameter of the module (${known.join(", ")})`);
   }
   return own as Partial<SystemOptions>;
 }

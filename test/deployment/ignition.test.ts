@@ -103,7 +103,7 @@ describe("deployment: the Ignition module and deploySystem", () => {
       expect(genesis, `${file}: genesis`).to.be.a("bigint");
       expect(text, file).to.equal(parametersJson(toIgnitionParameters({ ...presetOptions(preset), genesis: genesis! })));
     }
-    expect(() => readParametersJson('{"EnergyDpos": {"delegates": "3n"}}', "x.json")).to.throw(/x\.json: "EnergyDpos\.delegates" is not a parameter/);
+    expect(() => readParametersJson('{"EnergyDpos": {"delegates": "3n"}}', "x.json")).to.throw(/x\.json: "EnergyDpos\.delegates": is not a parameter/);
     expect(() => readParametersJson('{"Other": {}}', "x.json")).to.throw(/x\.json: no "EnergyDpos" section/);
   });
 });
