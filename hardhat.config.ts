@@ -1,7 +1,7 @@
 // Hardhat configuration: compiles with the `solc` npm package (no compiler download, ever),
 // TypeChain into typechain-types/, gas reporter on demand, and the three network kinds.
 import { subtask, vars, type HardhatUserConfig } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import os from "node:os";
 import path from "node:path";
@@ -37,6 +37,13 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   };
 });
 
+// test/nodes/ starts its own nodes and runs for minutes: `npm run test:nodes` names its files, and a
+// run that names none (`npm test`, coverage) leaves them out.
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const files = (await runSuper(args)) as string[];
+  return args.testFiles.length > 0 ? files : files.filter((f) => !f.split(path.sep).join("/").includes("/test/nodes/"));
+});
+
 const testnetUrl = process.env.TESTNET_RPC_URL ?? (vars.has("TESTNET_RPC_URL") ? vars.get("TESTNET_RPC_URL") : "");
 const testnetKey = process.env.TESTNET_PRIVATE_KEY ?? (vars.has("TESTNET_PRIVATE_KEY") ? vars.get("TESTNET_PRIVATE_KEY") : "");
 
@@ -63,6 +70,8 @@ const config: HardhatUserConfig = {
     },
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  // `npx hardhat ignition verify <deployment-id>` (README: a testnet deployment)
+  etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? (vars.has("ETHERSCAN_API_KEY") ? vars.get("ETHERSCAN_API_KEY") : "") },
   // `npm run gas:reporter`: gas of every call across the test suite, written to the report folder.
   gasReporter: {
     enabled: process.env.REPORT_GAS === "true",
@@ -71,7 +80,6 @@ const config: HardhatUserConfig = {
     noColors: true,
     forceTerminalOutput: false,
   },
-  paths: { ignition: "deploy" },
   // `npm test` runs the test files in parallel workers, each with its own network: one more than
   // the cores, because the end-to-end network test mostly waits on the chain's clock.
   mocha: { timeout: 600_000, jobs: Number(process.env.TEST_JOBS ?? os.availableParallelism() + 1) },

@@ -1,5 +1,5 @@
-// `npm run network [-- --speed 10 --epochs 6 --misbehave withhold]`: a Hardhat JSON-RPC node, the
-// keeper and one delegate client per producer, each in its own process (see src/network/launch.ts);
+// `npm run network [-- --node anvil --speed 10 --epochs 6 --misbehave withhold]`: a JSON-RPC node
+// (`hardhat node` or Anvil), the keeper and one delegate client per producer, each in its own process (see src/network/launch.ts);
 // prints each epoch's election, blocks and punishments as they happen; Ctrl-C stops everything.
 import { Command, InvalidArgumentError } from "commander";
 import path from "node:path";
@@ -7,6 +7,7 @@ import { DEFAULT_NETWORK_OPTIONS, Network } from "../src/network/launch";
 import { summarizeEpoch } from "../src/network/observe";
 import { describeError } from "../src/chain/tx";
 import { Clock } from "../src/chain/clock";
+import { NODE_KINDS, type NodeKind } from "../src/network/nodes";
 
 const int = (name: string, min: number, max: number) => (raw: string) => {
   const v = Number(raw);
@@ -16,7 +17,8 @@ const int = (name: string, min: number, max: number) => (raw: string) => {
 
 const program = new Command()
   .name("npm run network --")
-  .description("Run a local energy-DPoS network: a Hardhat node, the keeper and delegate clients, each in its own process")
+  .description("Run a local energy-DPoS network: a node (Hardhat's or Anvil), the keeper and delegate clients, each in its own process")
+  .option("--node <kind>", `the JSON-RPC node: ${NODE_KINDS.join(" or ")}`, DEFAULT_NETWORK_OPTIONS.node)
   .option("--port <n>", "JSON-RPC port of the node", int("--port", 1, 65_535), DEFAULT_NETWORK_OPTIONS.port)
   .option("--producers <n>", "producers, each with a delegate client (at least 3)", int("--producers", 3, 16), DEFAULT_NETWORK_OPTIONS.producers)
   .option("--consumers <n>", "consumers", int("--consumers", 1, 16), DEFAULT_NETWORK_OPTIONS.consumers)
@@ -29,10 +31,12 @@ const program = new Command()
   .parse();
 
 async function main() {
-  const o = program.opts<{ port: number; producers: number; consumers: number; speed: number; epochs: number; misbehave: string; dir: string; dashboard: boolean; dashboardPort: number }>();
+  const o = program.opts<{ node: string; port: number; producers: number; consumers: number; speed: number; epochs: number; misbehave: string; dir: string; dashboard: boolean; dashboardPort: number }>();
+  if (!(NODE_KINDS as readonly string[]).includes(o.node)) program.error(`--node must be ${NODE_KINDS.join(" or ")}, got "${o.node}"`);
   if (!["withhold", "equivocate", "none"].includes(o.misbehave)) program.error(`--misbehave must be withhold, equivocate or none, got "${o.misbehave}"`);
   const network = new Network({
     ...DEFAULT_NETWORK_OPTIONS,
+    node: o.node as NodeKind,
     port: o.port,
     producers: o.producers,
     consumers: o.consumers,

@@ -1,7 +1,8 @@
-// Registers, admits and bonds thousands of nodes on a Hardhat network fast: automining is paused,
-// each phase's transactions are sent at once with explicit nonces and gas (nodes impersonated),
-// then mined in as many blocks as they need at a zero base fee. Used by the gas audit and the
-// consensus-time experiment, where N reaches 10,000. Hardhat (in-process or `hardhat node`) only.
+// Registers, admits and bonds thousands of nodes on a local node fast: automining is paused, each
+// phase's transactions are sent at once with explicit nonces and gas (nodes impersonated), then
+// mined in as many blocks as they need at a zero base fee. Used by the gas audit and the
+// consensus-time experiment, where N reaches 10,000. Hardhat (in-process or `hardhat node`) or
+// Anvil, which takes the same hardhat_* and evm_* methods.
 import { Wallet, keccak256, toUtf8Bytes, type Provider, type Signer } from "ethers";
 
 /** An ethers provider that also takes raw JSON-RPC calls (Hardhat's, or a JsonRpcProvider). */
@@ -38,12 +39,21 @@ export function populationWallet(tag: string, i: number, provider: RpcProvider):
 }
 
 /**
+ * Make the next block's base fee zero, so that transactions priced at zero are valid. Hardhat queues
+ * a transaction priced below the base fee until a block can take it; Anvil refuses it when it is
+ * sent ("max fee per gas less than block base fee"), so this comes before sending, not only before mining.
+ */
+export async function zeroBaseFee(provider: { send(method: string, params: unknown[]): Promise<unknown> }): Promise<void> {
+  await provider.send("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
+}
+
+/**
  * Mine blocks until every transaction of `hashes` is in one; throws on a revert or a transaction left
  * out. Receipts are read as raw JSON-RPC (ethers' formatted receipt costs ~1.8 ms each here).
  */
 export async function mineAll(provider: { send(method: string, params: unknown[]): Promise<unknown> }, hashes: string[]): Promise<void> {
   for (let pending = hashes; pending.length > 0; ) {
-    await provider.send("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
+    await zeroBaseFee(provider);
     await provider.send("evm_mine", []);
     const receipts = (await Promise.all(pending.map((h) => provider.send("eth_getTransactionReceipt", [h])))) as ({ status: string } | null)[];
     receipts.forEach((r, i) => {
@@ -81,13 +91,15 @@ export async function populate(system: System, admin: Signer, provider: RpcProvi
       }
       let adminNonce = await provider.getTransactionCount(adminAddress, "pending");
       // Every transaction goes out as eth_sendTransaction with an explicit nonce and gas; the
-      // nodes are impersonated, since local signing would dominate the time at 10,000 nodes.
+      // nodes are impersonated, since local signing would dominate the time at 10,000 nodes. Each
+      // phase is sent at a zero base fee (zeroBaseFee) and priced at zero.
       const send = (from: string, nonce: number, to: string, data: string) =>
         provider.send("eth_sendTransaction", [
-          { from, to, data, nonce: `0x${nonce.toString(16)}`, gas: `0x${GAS.toString(16)}`, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x0" },
+          { from, to, data, nonce: `0x${nonce.toString(16)}`, gas: `0x${GAS.toString(16)}`, maxFeePerGas: "0x0", maxPriorityFeePerGas: "0x0" },
         ]) as Promise<string>;
       const adminSend = (to: string, data: string) => send(adminAddress, adminNonce++, to, data);
       // Phase 1: tokens, allowance and registration.
+      await zeroBaseFee(provider);
       const phase1: Promise<string>[] = [];
       for (const [j, w] of group.entries()) {
         const i = ids[j];
@@ -97,8 +109,10 @@ export async function populate(system: System, admin: Signer, provider: RpcProvi
       }
       await mineAll(provider, await Promise.all(phase1));
       // Phase 2: admission.
+      await zeroBaseFee(provider);
       await mineAll(provider, await Promise.all(group.map((w) => adminSend(registryAddress, registry.encodeFunctionData("admit", [w.address])))));
       // Phase 3: deposits.
+      await zeroBaseFee(provider);
       const phase3 = group.flatMap((w, j) =>
         deposit(ids[j]) > 0n ? [send(w.address, 2, vault, system.vault.interface.encodeFunctionData("deposit", [deposit(ids[j])]))] : [],
       );

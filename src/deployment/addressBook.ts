@@ -1,5 +1,6 @@
 // Where a deployment's addresses live: deploy/addresses/<chainId>.json, written by
-// `npx hardhat deploy-system` and read by every role task, the keeper and the delegate clients.
+// `npx hardhat deploy-system` (or `record-deployment` after an Ignition deployment) and read by
+// every role task, the keeper, the delegate clients and the ethers examples (scripts/examples/).
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -15,6 +16,7 @@ import {
 } from "../../typechain-types";
 import type { System } from "./deploySystem";
 import { toJson } from "../util/json";
+import { InputError, StateError } from "../util/errors";
 
 /** The folder of address records; `ENERGY_DPOS_ADDRESSES` points elsewhere (tests use a temporary one). */
 export const ADDRESS_DIR = process.env.ENERGY_DPOS_ADDRESSES ?? path.join(__dirname, "..", "..", "deploy", "addresses");
@@ -52,16 +54,24 @@ export async function recordDeployment(system: System, chainId: bigint, network:
     ledger: await system.ledger.getAddress(),
     lens: await system.lens.getAddress(),
   };
+  return writeRecord({ chainId, network, block, contracts, options: system.options }, dir);
+}
+
+/** Write the record of a deployment at `contracts`, made at `block` with `options`. */
+export function writeRecord(
+  d: { chainId: bigint; network: string; block: number; contracts: DeploymentRecord["contracts"]; options: object },
+  dir = ADDRESS_DIR,
+) {
   const record: DeploymentRecord = {
-    chainId: chainId.toString(),
-    network,
+    chainId: d.chainId.toString(),
+    network: d.network,
     deployedAt: new Date().toISOString(),
-    block,
-    contracts,
-    options: JSON.parse(toJson(system.options)),
+    block: d.block,
+    contracts: d.contracts,
+    options: JSON.parse(toJson(d.options)),
   };
   fs.mkdirSync(dir, { recursive: true });
-  const file = recordFile(chainId, dir);
+  const file = recordFile(d.chainId, dir);
   fs.writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
   return { file, record };
 }
@@ -72,7 +82,18 @@ export function readDeployment(chainId: bigint, dir = ADDRESS_DIR): DeploymentRe
   if (!fs.existsSync(file)) {
     throw new Error(`no deployment recorded for chain ${chainId} (${file}): run \`npx hardhat deploy-system --network <name>\` first`);
   }
-  const parsed = Record.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+  return readRecordFile(file);
+}
+
+/** The address record in `file` (any name: scripts take one by path); a clear error naming the file and field. */
+export function readRecordFile(file: string): DeploymentRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new InputError(file, undefined, `not a readable JSON address record (${(e as Error).message})`);
+  }
+  const parsed = Record.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${file}: field "${issue.path.join(".")}" ${issue.message}`);
@@ -90,14 +111,31 @@ export async function attach(runner: Signer | Provider, dir = ADDRESS_DIR): Prom
   const provider = "provider" in runner && runner.provider ? runner.provider : (runner as Provider);
   const { chainId } = await provider.getNetwork();
   const record = readDeployment(chainId, dir);
+  return { contracts: await attachRecord(record, runner, recordFile(chainId, dir)), record };
+}
+
+/**
+ * The contracts of `record` connected to `runner`, after checking that the record belongs to the
+ * runner's chain and that code is there: a restarted `npx hardhat node` keeps chain id 31337 but
+ * loses every contract. `file` names the record in errors.
+ */
+export async function attachRecord(record: DeploymentRecord, runner: Signer | Provider, file: string): Promise<Contracts> {
+  const provider = "provider" in runner && runner.provider ? runner.provider : (runner as Provider);
+  const { chainId } = await provider.getNetwork();
+  if (record.chainId !== chainId.toString()) throw new StateError(file, record.chainId, `${file}: the record is of chain ${record.chainId}, the RPC endpoint serves chain ${chainId}`);
   const a = record.contracts;
   if ((await provider.getCode(a.election)) === "0x") {
     throw new Error(
-      `chain ${chainId} has no contract at the recorded election ${a.election} (${recordFile(chainId, dir)}): ` +
+      `chain ${chainId} has no contract at the recorded election ${a.election} (${file}): ` +
         "the node was restarted or the file belongs to another chain; deploy again",
     );
   }
-  const contracts: Contracts = {
+  return connectContracts(a, runner);
+}
+
+/** TypeChain contracts at `a`, connected to `runner` (no check: see {@link attachRecord}). */
+export function connectContracts(a: DeploymentRecord["contracts"], runner: Signer | Provider): Contracts {
+  return {
     token: TestToken__factory.connect(a.token, runner),
     vault: StakeVault__factory.connect(a.vault, runner),
     registry: NodeRegistry__factory.connect(a.registry, runner),
@@ -106,5 +144,4 @@ export async function attach(runner: Signer | Provider, dir = ADDRESS_DIR): Prom
     ledger: BlockLedger__factory.connect(a.ledger, runner),
     lens: SnapshotLens__factory.connect(a.lens, runner),
   };
-  return { contracts, record };
 }

@@ -1,7 +1,8 @@
 // Deploys and wires the whole system with ethers: token (a local test token unless one is given),
 // vault, registry, meter book, election and block ledger, with every role granted to one admin account.
 // Used by every entry point: the demo, the tests, the experiments, `deploy-system` and `npm run network`.
-import type { Signer } from "ethers";
+// The wiring itself is data in ./wiring.ts, shared with the Ignition module of testnet deployments.
+import { id, type BaseContract, type ContractFactory, type ContractTransactionResponse, type Signer } from "ethers";
 import {
   BlockLedger__factory,
   DelegateElection__factory,
@@ -19,6 +20,7 @@ import {
   type TestToken,
 } from "../../typechain-types";
 import { ElectionRule } from "../scoring/electionKey";
+import { CORE_WIRING, PAIR_WIRING, constructorArgs, type ContractKey, type OptionValues, type WiringStep } from "./wiring";
 import { ScoringModel, WAD, defaultScoringParams, validateScoringParams, type ScoringParams } from "../scoring/params";
 
 export interface Penalty {
@@ -128,65 +130,66 @@ export interface System {
 export async function deploySystem(admin: Signer, overrides: Partial<SystemOptions> = {}): Promise<System> {
   const options = { ...defaultSystemOptions(), ...overrides };
   validateScoringParams(options.params);
-  const adminAddress = await admin.getAddress();
   const gas: Record<string, bigint> = {};
-  const track = tracker(gas);
-
+  const values = { ...options, genesis: options.genesis ?? BigInt((await admin.provider!.getBlock("latest"))!.timestamp) };
+  const send = await AdminSequence.start(admin, gas);
   const token = options.token
     ? TestToken__factory.connect(options.token, admin)
-    : await new TestToken__factory(admin).deploy();
-  const genesis = options.genesis ?? BigInt((await admin.provider!.getBlock("latest"))!.timestamp);
-
-  const vault = await new StakeVault__factory(admin).deploy(
-    await token.getAddress(),
-    adminAddress,
-    options.unbondingPeriod,
-    poolShares(options),
+    : await send.create("token", new TestToken__factory(admin), []);
+  const a = { admin: await admin.getAddress(), token: await token.getAddress() };
+  const vault = await send.create("vault", new StakeVault__factory(admin), constructorArgs.vault(values, a));
+  const registry = await send.create("registry", new NodeRegistry__factory(admin), constructorArgs.registry(values, { ...a, vault: await vault.getAddress() }));
+  const meters = await send.create(
+    "meters",
+    new MeterBook__factory(admin),
+    constructorArgs.meters(values, { ...a, vault: await vault.getAddress(), registry: await registry.getAddress() }),
   );
-  const registry = await new NodeRegistry__factory(admin).deploy(
-    adminAddress,
-    await vault.getAddress(),
-    options.model,
-    options.params,
-    genesis,
-    options.epochDuration,
-  );
-  const meters = await new MeterBook__factory(admin).deploy(
-    adminAddress,
-    await registry.getAddress(),
-    await vault.getAddress(),
-    options.participationFee,
-  );
-  const { election, ledger } = await deployElectionAndLedger({ registry, vault }, admin, options, gas);
-  for (const [name, c] of Object.entries({ vault, registry, meters })) {
-    const receipt = await c.deploymentTransaction()!.wait();
-    gas[`deploy ${name}`] = receipt!.gasUsed;
-  }
-
-  const metersAddress = await meters.getAddress();
-  await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), metersAddress));
-  await track("wire", await vault.setDepositObserver(await election.getAddress()));
-  await track("wire", await vault.setDepositRule(await registry.getAddress()));
-  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), metersAddress));
-  for (const role of ["PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
-    await track("wire", await vault.grantRole(await vault[role](), adminAddress));
-  }
-  for (const role of ["SUPERVISOR_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
-    await track("wire", await registry.grantRole(await registry[role](), adminAddress));
-  }
-  for (const role of ["SUPERVISOR_ROLE", "METER_ORACLE_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
-    await track("wire", await meters.grantRole(await meters[role](), adminAddress));
-  }
-  const lens = await new SnapshotLens__factory(admin).deploy();
-  gas["deploy lens"] = (await lens.deploymentTransaction()!.wait())!.gasUsed;
+  const { election, ledger } = await deployPair({ registry, vault }, admin, values, send);
+  const lens = await send.create("lens", new SnapshotLens__factory(admin), []);
+  const contracts = { token, vault, registry, meters, election, ledger, lens };
+  await send.wire(CORE_WIRING, contracts);
   return { token: token as TestToken, vault, registry, meters, election, ledger, lens, options, gas };
 }
 
-function tracker(gas: Record<string, bigint>) {
-  return async (name: string, tx: { wait(): Promise<{ gasUsed: bigint } | null> }) => {
-    const receipt = await tx.wait();
-    gas[name] = (gas[name] ?? 0n) + (receipt?.gasUsed ?? 0n);
-  };
+/**
+ * The admin's transactions, one at a time. Each waits for the previous one's receipt: geth and the
+ * hosted RPCs built on it estimate gas against the latest block, so the election's creation (its
+ * constructor reads the registry) must not be estimated while the registry's is still pending.
+ * Nonces are counted here from one read made when nothing of ours is pending: a load-balanced
+ * provider's pending count can lag behind a transaction it has just accepted.
+ */
+class AdminSequence {
+  private constructor(
+    private readonly admin: Signer,
+    private readonly gas: Record<string, bigint>,
+    private nonce: number,
+  ) {}
+
+  static async start(admin: Signer, gas: Record<string, bigint>): Promise<AdminSequence> {
+    return new AdminSequence(admin, gas, await admin.provider!.getTransactionCount(await admin.getAddress(), "pending"));
+  }
+
+  /** Deploy with `factory`, wait until mined; the contract is connected to the admin. */
+  async create<T>(name: string, factory: { deploy(...args: unknown[]): Promise<T> }, args: unknown[]): Promise<T> {
+    const contract = (await (factory as unknown as ContractFactory).deploy(...args, { nonce: this.nonce })) as BaseContract;
+    this.nonce++;
+    const receipt = await contract.deploymentTransaction()!.wait();
+    this.gas[`deploy ${name}`] = receipt!.gasUsed;
+    return contract as T;
+  }
+
+  /** Send every step of `steps` in order, each mined before the next. */
+  async wire(steps: readonly WiringStep[], contracts: Partial<Record<ContractKey, BaseContract>>): Promise<void> {
+    const adminAddress = await this.admin.getAddress();
+    for (const step of steps) {
+      const to = step.to === "admin" ? adminAddress : await contracts[step.to]!.getAddress();
+      const args = step.role ? [id(step.role), to] : [to];
+      const tx = (await contracts[step.on]!.connect(this.admin).getFunction(step.call)(...args, { nonce: this.nonce })) as ContractTransactionResponse;
+      this.nonce++;
+      const receipt = await tx.wait();
+      this.gas.wire = (this.gas.wire ?? 0n) + receipt!.gasUsed;
+    }
+  }
 }
 
 /**
@@ -201,53 +204,14 @@ export async function deployElectionAndLedger(
   options: SystemOptions,
   gas: Record<string, bigint> = {},
 ): Promise<{ election: DelegateElection; ledger: BlockLedger }> {
-  const track = tracker(gas);
-  const adminAddress = await admin.getAddress();
-  const election = await new DelegateElection__factory(admin).deploy(
-    adminAddress,
-    await core.registry.getAddress(),
-    await core.vault.getAddress(),
-    {
-      rule: options.rule,
-      delegateCount: options.delegateCount,
-      standbyCount: options.standbyCount,
-      slotsPerEpoch: options.slotsPerEpoch,
-      votesPerNode: options.votesPerNode,
-      challengePeriod: options.challengePeriod,
-      keeperMinBond: options.keeperMinBond,
-      challengeReward: options.challengeReward,
-      keeperReward: options.keeperReward,
-    },
-  );
-  const ledger = await new BlockLedger__factory(admin).deploy(
-    adminAddress,
-    await core.registry.getAddress(),
-    await core.vault.getAddress(),
-    await election.getAddress(),
-    options.penalties,
-    {
-      producerReward: options.producerReward,
-      attesterReward: options.attesterReward,
-      reporterShare: options.reporterShare,
-      evidenceWindow: options.evidenceWindow,
-    },
-  );
-  for (const [name, c] of Object.entries({ election, ledger })) {
-    gas[`deploy ${name}`] = (await c.deploymentTransaction()!.wait())!.gasUsed;
-  }
-  const [electionAddress, ledgerAddress] = [await election.getAddress(), await ledger.getAddress()];
-  const { registry, vault } = core;
-  await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), electionAddress));
-  await track("wire", await vault.grantRole(await vault.OPERATOR_ROLE(), ledgerAddress));
-  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), electionAddress));
-  await track("wire", await registry.grantRole(await registry.RECORDER_ROLE(), ledgerAddress));
-  await track("wire", await election.grantRole(await election.SCHEDULER_ROLE(), ledgerAddress));
-  // the unbonding period must outlast the challenge window and the evidence window, whichever moves
-  await track("wire", await vault.addUnbondingFloor(electionAddress));
-  await track("wire", await vault.addUnbondingFloor(ledgerAddress));
-  await track("wire", await ledger.grantRole(await ledger.PARAMETER_ADMIN_ROLE(), adminAddress));
-  for (const role of ["PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"] as const) {
-    await track("wire", await election.grantRole(await election[role](), adminAddress));
-  }
+  // genesis is unused here: the election takes the registry's
+  return deployPair(core, admin, { ...options, genesis: options.genesis ?? 0n }, await AdminSequence.start(admin, gas));
+}
+
+async function deployPair(core: { registry: NodeRegistry; vault: StakeVault }, admin: Signer, values: OptionValues & SystemOptions, send: AdminSequence) {
+  const a = { admin: await admin.getAddress(), registry: await core.registry.getAddress(), vault: await core.vault.getAddress() };
+  const election = await send.create("election", new DelegateElection__factory(admin), constructorArgs.election(values, a));
+  const ledger = await send.create("ledger", new BlockLedger__factory(admin), constructorArgs.ledger(values, { ...a, election: await election.getAddress() }));
+  await send.wire(PAIR_WIRING, { ...core, election, ledger });
   return { election, ledger };
 }

@@ -1,10 +1,12 @@
-// `npm run network`: the real components, each in its own process. Starts a `npx hardhat node`,
-// deploys the system with the `local` preset and records its addresses, registers, admits and bonds
+// `npm run network`: the real components, each in its own process. Starts a `npx hardhat node` or
+// an Anvil node (src/network/nodes.ts), deploys the system with the `local` preset and records its addresses, registers, admits and bonds
 // producers (each with a delegate client at its registered endpoint) and consumers, casts votes,
 // then starts the keeper and the delegate clients as `hardhat keeper` / `hardhat delegate`
 // processes, and keeps prosumers trading through the delegates' HTTP endpoints. The chain's clock
 // may run faster than the wall's (`speed`): the launcher moves it forward and mines a block every
-// half second, so services that read the chain's time see epochs pass in seconds.
+// half second, so services that read the chain's time see epochs pass in seconds. Only that clock
+// and the population use node-specific methods (evm_*); with `recordRpc`, the deployment, the
+// services and the tasks reach the node through a proxy that notes every method they send.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -18,14 +20,21 @@ import { SeededRandom } from "../util/random";
 import { ledgerDomain } from "../ledger/signing";
 import type { MisbehaviourName } from "../delegate/misbehaviour";
 import { sendToDelegates, signedTrade } from "../delegate/prosumer";
+import { nodeCommand, type NodeKind } from "./nodes";
+import { RpcRecorder } from "./rpcRecorder";
 
 const ROOT = path.join(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
+const NODE_NAMES: Record<NodeKind, string> = { hardhat: "Hardhat", anvil: "Anvil" };
 
 export interface NetworkOptions {
+  /** Which node runs the chain. */
+  node: NodeKind;
   /** JSON-RPC port of the node. */
   port: number;
+  /** Send the deployment, the services and the tasks through an {@link RpcRecorder}. */
+  recordRpc?: boolean;
   /** Producers, each with a delegate client (K = 3 and one standby come from the preset). */
   producers: number;
   consumers: number;
@@ -46,6 +55,7 @@ export interface NetworkOptions {
 }
 
 export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = {
+  node: "hardhat",
   port: 8545,
   producers: 4,
   consumers: 3,
@@ -62,12 +72,17 @@ export const account = (i: number, provider: JsonRpcProvider) =>
 
 export class Network {
   readonly processes = new Map<string, ChildProcess>();
+  /** Where each process's run begins in its log. */
+  private readonly logStart = new Map<string, number>();
+  private clockPaused = false;
   private timers: NodeJS.Timeout[] = [];
   provider!: JsonRpcProvider;
   contracts!: Contracts;
   producers: string[] = [];
   consumers: string[] = [];
   readonly rpcUrl: string;
+  /** The proxy noting every method the deployment, services and tasks send (with `recordRpc`). */
+  recorder?: RpcRecorder;
 
   constructor(readonly options: NetworkOptions) {
     this.rpcUrl = `http://127.0.0.1:${options.port}`;
@@ -77,14 +92,17 @@ export class Network {
   async start(): Promise<void> {
     const o = this.options;
     fs.mkdirSync(o.dir, { recursive: true });
-    o.say(`Starting a Hardhat JSON-RPC node on ${this.rpcUrl}...`);
-    this.spawn("node", ["node", "--port", String(o.port)]);
+    o.say(`Starting a ${NODE_NAMES[o.node]} JSON-RPC node on ${this.rpcUrl}...`);
+    const node = nodeCommand(o.node, o.port);
+    this.spawn("node", node.command, node.args);
     this.provider = rpcProvider(this.rpcUrl, 31337n);
     await this.waitForNode();
+    if (o.recordRpc) this.recorder = await RpcRecorder.start(this.rpcUrl);
     o.say("Deploying the system (local preset: 4-minute epochs, 4 slots, K = 3, 1 standby)...");
-    const admin = account(0, this.provider);
-    const system = await deploySystem(admin, presetOptions("local"));
-    await recordDeployment(system, 31337n, "localhost", await this.provider.getBlockNumber(), this.addressDir());
+    const deployer = rpcProvider(this.serviceUrl("deploy"), 31337n);
+    const system = await deploySystem(account(0, deployer), presetOptions("local"));
+    await recordDeployment(system, 31337n, "localhost", await deployer.getBlockNumber(), this.addressDir());
+    deployer.destroy();
     this.contracts = (await attach(this.provider, this.addressDir())).contracts;
     await this.populate();
     o.say("Starting the keeper and the delegate clients (logs in " + o.dir + ")...");
@@ -95,8 +113,11 @@ export class Network {
       const dataDir = path.join(o.dir, `delegate-${i + 1}-signed`);
       this.service(`delegate-${i + 1}`, ["delegate", "--from", String(2 + i), "--port", String(o.basePort + i), "--poll", "200", "--data-dir", dataDir, ...extra]);
     }
+    // the fast clock starts once every service is up: a slow start (a loaded machine) loses no epoch
+    await this.waitForLog("keeper", '"event":"started"');
+    for (let i = 0; i < o.producers; i++) await this.waitForLog(`delegate-${i + 1}`, '"event":"listening"');
     if (o.dashboardPort !== undefined) {
-      this.spawn("dashboard", ["--transpile-only", path.join(ROOT, "scripts", "dashboard.ts"), "--rpc", this.rpcUrl, "--addresses", this.addressDir(), "--port", String(o.dashboardPort)], TS_NODE);
+      this.spawn("dashboard", TS_NODE, ["--transpile-only", path.join(ROOT, "scripts", "dashboard.ts"), "--rpc", this.rpcUrl, "--addresses", this.addressDir(), "--port", String(o.dashboardPort)]);
     }
     this.startClock();
     if (o.tradeEveryMs > 0) this.startTrading();
@@ -111,16 +132,23 @@ export class Network {
     return path.join(this.options.dir, "addresses");
   }
 
-  /** Start a `hardhat <args>` service process on this network, logging to <dir>/<name>.log. */
-  service(name: string, args: string[]): ChildProcess {
-    return this.spawn(name, [...args, "--network", "localhost"]);
+  /** The JSON-RPC URL a deployment, service or task named `name` uses: the node's, or its own path on the recorder. */
+  serviceUrl(name: string): string {
+    return this.recorder ? this.recorder.url(name) : this.rpcUrl;
   }
 
-  private spawn(name: string, args: string[], command = HARDHAT): ChildProcess {
-    const log = fs.openSync(path.join(this.options.dir, `${name}.log`), "a");
+  /** Start a `hardhat <args>` service process on this network, logging to <dir>/<name>.log. */
+  service(name: string, args: string[]): ChildProcess {
+    return this.spawn(name, HARDHAT, [...args, "--network", "localhost"], this.serviceUrl(name));
+  }
+
+  private spawn(name: string, command: string, args: string[], rpcUrl = this.rpcUrl): ChildProcess {
+    const file = path.join(this.options.dir, `${name}.log`);
+    this.logStart.set(name, fs.existsSync(file) ? fs.statSync(file).size : 0); // logs are appended across runs
+    const log = fs.openSync(file, "a");
     const child = spawn(command, args, {
       cwd: ROOT,
-      env: { ...process.env, LOCALHOST_RPC_URL: this.rpcUrl, ENERGY_DPOS_ADDRESSES: this.addressDir(), TS_NODE_TRANSPILE_ONLY: "true" },
+      env: { ...process.env, LOCALHOST_RPC_URL: rpcUrl, ENERGY_DPOS_ADDRESSES: this.addressDir(), TS_NODE_TRANSPILE_ONLY: "true" },
       stdio: ["ignore", log, log],
     });
     fs.closeSync(log);
@@ -144,6 +172,7 @@ export class Network {
     const services = [...this.processes.keys()].filter((n) => n !== "node");
     await Promise.all(services.map((n) => this.kill(n)));
     await this.kill("node");
+    await this.recorder?.stop();
     this.provider?.destroy();
   }
 
@@ -152,10 +181,24 @@ export class Network {
     return chainTime(this.provider);
   }
 
+  /** Wait until service `name` logs `line` (its start); fails when it exits first or after 5 minutes. */
+  async waitForLog(name: string, line: string): Promise<void> {
+    const file = path.join(this.options.dir, `${name}.log`);
+    for (const until = Date.now() + 300_000; Date.now() < until; ) {
+      const child = this.processes.get(name);
+      if (!child || child.exitCode !== null) throw new Error(`${name} exited (code ${child?.exitCode}) before it started; see ${file}`);
+      if (fs.readFileSync(file).subarray(this.logStart.get(name) ?? 0).toString("utf8").includes(line)) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`${name} did not start within 5 minutes; see ${file}`);
+  }
+
   private async waitForNode(): Promise<void> {
     const node = this.processes.get("node")!;
     for (let i = 0; i < 240; i++) {
-      if (node.exitCode !== null) throw new Error(`the Hardhat node exited (code ${node.exitCode}); see ${path.join(this.options.dir, "node.log")}`);
+      if (node.exitCode !== null) {
+        throw new Error(`the ${NODE_NAMES[this.options.node]} node exited (code ${node.exitCode}); see ${path.join(this.options.dir, "node.log")}`);
+      }
       try {
         await this.provider.getBlockNumber();
         return;
@@ -193,10 +236,20 @@ export class Network {
     }
   }
 
+  /** Let the chain's time run at the wall's pace only (blocks still come), e.g. while a test restarts a service. */
+  pauseClock(): void {
+    this.clockPaused = true;
+  }
+
+  resumeClock(): void {
+    this.clockPaused = false;
+  }
+
   /** Move the chain's clock `speed` times as fast as the wall's, one block every half second. */
   private startClock(): void {
     const extra = Math.max(0, Math.round((this.options.speed - 1) / 2));
     this.every(500, async () => {
+      if (this.clockPaused) return;
       if (extra > 0) await this.provider.send("evm_increaseTime", [extra]);
       await this.provider.send("evm_mine", []);
     });

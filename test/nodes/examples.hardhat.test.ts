@@ -1,0 +1,4 @@
+// scripts/examples/ against `hardhat node` (`npm run test:nodes`).
+import { describeExamples } from "./examplesSuite";
+
+describeExamples("hardhat");
