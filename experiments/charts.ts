@@ -81,8 +81,19 @@ export async function lineChartSvg(title: string, xTitle: string, yTitle: string
     config: { legend: { labelLimit: 400 } },
     data: { values: data },
     layer: [
-      { mark: { type: "area", opacity: 0.2 }, encoding: { x, y: { field: "low", type: "quantitative", title: yTitle }, y2: { field: "high" }, color } },
-      { mark: { type: "line", point: true }, encoding: { x, y: { field: "value", type: "quantitative" }, color, tooltip: [{ field: "series" }, { field: "x" }, { field: "value" }, { field: "sd" }] } },
+      {
+        mark: { type: "area", opacity: 0.2 },
+        encoding: { x, y: { field: "low", type: "quantitative", title: yTitle }, y2: { field: "high" }, color },
+      },
+      {
+        mark: { type: "line", point: true },
+        encoding: {
+          x,
+          y: { field: "value", type: "quantitative" },
+          color,
+          tooltip: [{ field: "series" }, { field: "x" }, { field: "value" }, { field: "sd" }],
+        },
+      },
     ],
   };
   return render(spec);

@@ -64,18 +64,22 @@ export async function measureConsensusTime(nodes: number, seed: number, wave = V
   try {
     for (let from = 0; from < wallets.length; from += wave) {
       const hashes = await Promise.all(
-        wallets.slice(from, from + wave).map(async (w) =>
-          provider.send("eth_sendTransaction", [
-            {
-              from: w.address,
-              to: electionAddress,
-              data: election.interface.encodeFunctionData("vote", [[addresses[rng.below(addresses.length)]], [system.options.votesPerNode]]),
-              nonce: `0x${(await provider.getTransactionCount(w.address, "pending")).toString(16)}`,
-              gas: "0xf4240",
-              maxFeePerGas: "0x1",
-              maxPriorityFeePerGas: "0x0",
-            },
-          ]) as Promise<string>,
+        wallets.slice(from, from + wave).map(
+          async (w) =>
+            provider.send("eth_sendTransaction", [
+              {
+                from: w.address,
+                to: electionAddress,
+                data: election.interface.encodeFunctionData("vote", [
+                  [addresses[rng.below(addresses.length)]],
+                  [system.options.votesPerNode],
+                ]),
+                nonce: `0x${(await provider.getTransactionCount(w.address, "pending")).toString(16)}`,
+                gas: "0xf4240",
+                maxFeePerGas: "0x1",
+                maxPriorityFeePerGas: "0x0",
+              },
+            ]) as Promise<string>,
         ),
       );
       await mineAll(provider, hashes);
@@ -102,7 +106,8 @@ export async function measureConsensusTime(nodes: number, seed: number, wave = V
   await (await election.finalize(epoch)).wait();
   const finalize = seconds(t);
   const [members] = await election.delegatesOf(epoch);
-  if (members.length !== list.length) throw new StateError("members", members.length, `consensus time: finalized ${members.length} members, submitted ${list.length}`);
+  if (members.length !== list.length)
+    throw new StateError("members", members.length, `consensus time: finalized ${members.length} members, submitted ${list.length}`);
   return { nodes, votes, open, keeper: keeperSeconds, submit, finalize, round: votes + open + keeperSeconds + submit + finalize };
 }
 
@@ -133,7 +138,10 @@ export async function measureRounds(nodes: number, rounds: number, seed: number)
   const times: number[] = [];
   for (let r = 0; r < rounds; r++) {
     let t = performance.now();
-    const ballots = wallets.map((w) => ({ from: w, tx: election.vote.populateTransaction([addresses[rng.below(addresses.length)]], [system.options.votesPerNode]) }));
+    const ballots = wallets.map((w) => ({
+      from: w,
+      tx: election.vote.populateTransaction([addresses[rng.below(addresses.length)]], [system.options.votesPerNode]),
+    }));
     await sendTogether(ballots);
     let spent = seconds(t);
     const epoch = (await election.currentEpoch()) + 2n;
@@ -157,7 +165,10 @@ export async function writeConsensusTimes(folder: string, rows: ConsensusTime[],
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, "consensus-time.json"), JSON.stringify({ seconds, rows, fig3 }, null, 2) + "\n");
   const keys = ["nodes", "votes", "open", "keeper", "submit", "finalize", "round"] as const;
-  fs.writeFileSync(path.join(folder, "consensus-time.csv"), [keys.join(","), ...rows.map((r) => keys.map((k) => r[k]).join(","))].join("\n") + "\n");
+  fs.writeFileSync(
+    path.join(folder, "consensus-time.csv"),
+    [keys.join(","), ...rows.map((r) => keys.map((k) => r[k]).join(","))].join("\n") + "\n",
+  );
   const s = (x: number) => x.toFixed(3);
   const ten = rows.find((r) => r.nodes === 10);
   const md = [
@@ -169,7 +180,10 @@ export async function writeConsensusTimes(folder: string, rows: ConsensusTime[],
     "",
     "| N | votes (s) | open (s) | keeper computation (s) | submit (s) | finalize (s) | round (s) |",
     "|---:|---:|---:|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.nodes.toLocaleString("en-US")} | ${s(r.votes)} | ${s(r.open)} | ${s(r.keeper)} | ${s(r.submit)} | ${s(r.finalize)} | ${s(r.round)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.nodes.toLocaleString("en-US")} | ${s(r.votes)} | ${s(r.open)} | ${s(r.keeper)} | ${s(r.submit)} | ${s(r.finalize)} | ${s(r.round)} |`,
+    ),
     "",
     "![round time by phase](consensus-time.svg)",
     "",
@@ -194,7 +208,9 @@ export async function writeConsensusTimes(folder: string, rows: ConsensusTime[],
     path.join(folder, "consensus-time.svg"),
     "Seconds per election round, by phase",
     "seconds",
-    rows.flatMap((r) => (["votes", "keeper", "submit", "finalize"] as const).map((phase) => ({ node: r.nodes, series: phase, value: r[phase] }))),
+    rows.flatMap((r) =>
+      (["votes", "keeper", "submit", "finalize"] as const).map((phase) => ({ node: r.nodes, series: phase, value: r[phase] })),
+    ),
     "registered nodes N",
   );
   return md;

@@ -44,7 +44,11 @@ export interface CreditDynamicsRun {
 }
 
 /** One run of `stages` stages on a fresh Hardhat network. */
-export async function runCreditDynamics(seed: number, stages: number, onStage: (done: number) => void = () => undefined): Promise<CreditDynamicsRun> {
+export async function runCreditDynamics(
+  seed: number,
+  stages: number,
+  onStage: (done: number) => void = () => undefined,
+): Promise<CreditDynamicsRun> {
   if (!Number.isInteger(stages) || stages < 1) throw new RangeError(`stages must be a positive integer, got ${stages}`);
   const signers = await ethers.getSigners();
   const [admin, keeper] = signers;
@@ -53,7 +57,12 @@ export async function runCreditDynamics(seed: number, stages: number, onStage: (
   const rng = new SeededRandom(seed);
   const system = await freshNetwork(async () => {
     const system = await deploySystem(admin, { epochDuration: STAGE_SECONDS, slotsPerEpoch: 3n, standbyCount: 1n });
-    await setUpPaper1Nodes(system, admin, nodes, TABLE_2.map((r) => ({ ...r, loss: 0n, gain: 0n })));
+    await setUpPaper1Nodes(
+      system,
+      admin,
+      nodes,
+      TABLE_2.map((r) => ({ ...r, loss: 0n, gain: 0n })),
+    );
     await prepareKeeper(system, keeper);
     return system;
   });
@@ -73,7 +82,9 @@ export async function runCreditDynamics(seed: number, stages: number, onStage: (
 
   const vote = async (voters: number[]) => {
     const ballots = randomBallots(voters.length, Number(system.options.votesPerNode), addresses, rng);
-    await sendTogether(voters.map((i, j) => ({ from: nodes[i], tx: election.vote.populateTransaction(ballots[j].candidates, ballots[j].amounts) })));
+    await sendTogether(
+      voters.map((i, j) => ({ from: nodes[i], tx: election.vote.populateTransaction(ballots[j].candidates, ballots[j].amounts) })),
+    );
   };
   await vote(addresses.map((_, i) => i));
   let epoch = (await election.currentEpoch()) + 2n;
@@ -92,7 +103,11 @@ export async function runCreditDynamics(seed: number, stages: number, onStage: (
     const gain = new Array<number>(addresses.length).fill(0);
     const counterfactual = await Promise.all(
       addresses.map(async (a, i) => {
-        const [node, credit, votes] = await Promise.all([registry.nodeOf(a), registry.creditRecordAt(a, snapshot - 1n), election.votesAt(a, snapshot - 1n)]);
+        const [node, credit, votes] = await Promise.all([
+          registry.nodeOf(a),
+          registry.creditRecordAt(a, snapshot - 1n),
+          election.votesAt(a, snapshot - 1n),
+        ]);
         const sinceVote = snapshot - (votes.lastVote > node.admittedAt ? votes.lastVote : node.admittedAt);
         loss[i] = Number(creditLoss(sinceVote, node.tradingCycle, params.credit.lossRate)) / wad;
         gain[i] = credit.clean ? Number(params.credit.gainValue) / wad : 0;
@@ -115,7 +130,9 @@ export async function runCreditDynamics(seed: number, stages: number, onStage: (
         return { ...onChain[i], score, key: electionKey(ElectionRule.TopK, score, seedOf, a) };
       }),
     );
-    const byTerm = bestKeys(counterfactual, length).slice(0, k).map((x) => x.node);
+    const byTerm = bestKeys(counterfactual, length)
+      .slice(0, k)
+      .map((x) => x.node);
     run.byTerm.push(byTerm.map((a) => addresses.indexOf(a) + 1));
     run.loss.push(loss);
     run.gain.push(gain);
@@ -132,8 +149,23 @@ export async function runCreditDynamics(seed: number, stages: number, onStage: (
       const owner = await election.slotOwner(epoch, slot);
       const [start] = await election.slotWindow(epoch, slot);
       if (BigInt(await time.latest()) < start) await time.increaseTo(start);
-      const h: BlockHeader = { epoch, slot, parentHash: await ledger.head(), tradeRoot: ethers.ZeroHash, payloadHash: EMPTY_PAYLOAD_HASH, tradeCount: 0n, energyTotal: 0n };
-      await sendNow({ address: owner }, ledger.commitBlock.populateTransaction(h, headerSigners.sign(domain, h, [owner, ...list.slice(0, k).filter((m) => m !== owner)]), "0x"));
+      const h: BlockHeader = {
+        epoch,
+        slot,
+        parentHash: await ledger.head(),
+        tradeRoot: ethers.ZeroHash,
+        payloadHash: EMPTY_PAYLOAD_HASH,
+        tradeCount: 0n,
+        energyTotal: 0n,
+      };
+      await sendNow(
+        { address: owner },
+        ledger.commitBlock.populateTransaction(
+          h,
+          headerSigners.sign(domain, h, [owner, ...list.slice(0, k).filter((m) => m !== owner)]),
+          "0x",
+        ),
+      );
     }
     onStage(s + 1);
   }

@@ -12,7 +12,15 @@ const elected = (sets: number[][], n: number, from: number, to: number) => sets.
 export async function writeCreditDynamics(folder: string, runs: CreditDynamicsRun[], seconds: number): Promise<string> {
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, "paper1-credit-dynamics.json"), JSON.stringify({ seconds, runs }, null, 2) + "\n");
-  const csv = ["seed,stage,reading,delegates", ...runs.flatMap((r) => r.byVote.flatMap((set, s) => [`${r.seed},${s + 1},since-vote,${set.join(" ")}`, `${r.seed},${s + 1},since-term,${r.byTerm[s].join(" ")}`]))];
+  const csv = [
+    "seed,stage,reading,delegates",
+    ...runs.flatMap((r) =>
+      r.byVote.flatMap((set, s) => [
+        `${r.seed},${s + 1},since-vote,${set.join(" ")}`,
+        `${r.seed},${s + 1},since-term,${r.byTerm[s].join(" ")}`,
+      ]),
+    ),
+  ];
   fs.writeFileSync(path.join(folder, "paper1-credit-dynamics.csv"), csv.join("\n") + "\n");
   const stages = runs[0]?.stages ?? 0;
   const half = Math.floor(stages / 2);
@@ -29,9 +37,9 @@ export async function writeCreditDynamics(folder: string, runs: CreditDynamicsRu
     "twice a stage; nodes 1-4 vote once, in the first stage. Nothing is written in by hand: ΔC+ comes from the ledger's clean",
     "terms (it counts in the next stage's election only, the one whose snapshot follows the term), ΔC− from eq. (4).",
     "",
-    "ΔC− has two readings. **Since the last vote** (the code): eq. (4) defines t as \"the interval between two votes\" (某节点两次投票的",
+    'ΔC− has two readings. **Since the last vote** (the code): eq. (4) defines t as "the interval between two votes" (某节点两次投票的',
     "间隔时间), and only a ballot is an act the chain sees at every node, delegate or not. **Since the last term** (the prose: credit",
-    "falls when a node \"has long not been a delegate\", 长时间都没有成为代理节点) is computed beside it from the same snapshots with",
+    'falls when a node "has long not been a delegate", 长时间都没有成为代理节点) is computed beside it from the same snapshots with',
     "the TypeScript mirror, its own elections feeding its own losses and gains (t from the end of the node's last term, or from",
     "the first election for a node never elected).",
     "",

@@ -34,7 +34,11 @@ export async function sendTogether(calls: { from: { address: string }; tx: Promi
     const hashes: string[] = [];
     for (const { from, to, data } of prepared) {
       // Explicit gas and fees: without them the node prices each call against the pending block.
-      hashes.push(await provider.send("eth_sendTransaction", [{ from, to, data, gas: TOGETHER_GAS, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x0" }]));
+      hashes.push(
+        await provider.send("eth_sendTransaction", [
+          { from, to, data, gas: TOGETHER_GAS, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x0" },
+        ]),
+      );
     }
     await mineAll(provider, hashes);
   } finally {

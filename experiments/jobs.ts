@@ -66,7 +66,8 @@ export function planJobs(p: Plan): Job[] {
       }
     }
   }
-  for (const variant of p.paper2) for (let s = 0; s < p.seeds; s++) jobs.push({ kind: "paper2", variant, seed: p.seed + s, blocks: p.blocks });
+  for (const variant of p.paper2)
+    for (let s = 0; s < p.seeds; s++) jobs.push({ kind: "paper2", variant, seed: p.seed + s, blocks: p.blocks });
   if (p.models) {
     for (const model of [ScoringModel.Classic, ScoringModel.Credit, ScoringModel.DynamicTrust]) {
       for (let s = 0; s < p.seeds; s++) jobs.push({ kind: "models", model, seed: p.seed + s, epochs: p.epochs });
@@ -78,7 +79,8 @@ export function planJobs(p: Plan): Job[] {
   const t = p.throughput;
   if (t && t.seeds > 0) {
     for (const model of [ScoringModel.Classic, ScoringModel.DynamicTrust, ScoringModel.Credit]) {
-      for (let s = 0; s < t.seeds; s++) jobs.push({ kind: "throughput", model, seed: p.seed + s, epochs: t.epochs, maliciousShare: t.maliciousShare });
+      for (let s = 0; s < t.seeds; s++)
+        jobs.push({ kind: "throughput", model, seed: p.seed + s, epochs: t.epochs, maliciousShare: t.maliciousShare });
     }
   }
   return jobs;
@@ -113,12 +115,20 @@ export function longestFirst(jobs: Job[]): Job[] {
 /** Runs one job; `onUnit` is told of each unit done. */
 export async function runJob(job: Job, onUnit: (done: number) => void): Promise<JobResult> {
   if (job.kind === "paper1") {
-    return { kind: job.kind, job, result: await runPaper1Experiment(job.experiment, job.runs, job.seed, onUnit, job.firstRun, job.reading) };
+    return {
+      kind: job.kind,
+      job,
+      result: await runPaper1Experiment(job.experiment, job.runs, job.seed, onUnit, job.firstRun, job.reading),
+    };
   }
   if (job.kind === "paper2") return { kind: job.kind, job, result: await runPaper2(job.variant, job.seed, job.blocks, onUnit) };
   if (job.kind === "models") return { kind: job.kind, job, result: await runModelComparison(job.model, job.seed, job.epochs, onUnit) };
   if (job.kind === "throughput") {
-    return { kind: job.kind, job, result: await runThroughput(job.model, job.seed, { epochs: job.epochs, maliciousShare: job.maliciousShare }, onUnit) };
+    return {
+      kind: job.kind,
+      job,
+      result: await runThroughput(job.model, job.seed, { epochs: job.epochs, maliciousShare: job.maliciousShare }, onUnit),
+    };
   }
   if (job.kind === "credit") return { kind: job.kind, job, result: await runCreditDynamics(job.seed, job.stages, onUnit) };
   if (job.kind === "rounds") {
@@ -138,7 +148,13 @@ export function mergePaper1(results: JobResult[], runs: number, seed: number): P
     if (r.kind !== "paper1") continue;
     const { experiment, reading } = r.result;
     const key = `${reading}:${experiment}`;
-    const m = merged.get(key) ?? { experiment, reading, runs: countRuns(reading, runs), seed, counts: new Array<number>(r.result.counts.length).fill(0) };
+    const m = merged.get(key) ?? {
+      experiment,
+      reading,
+      runs: countRuns(reading, runs),
+      seed,
+      counts: new Array<number>(r.result.counts.length).fill(0),
+    };
     r.result.counts.forEach((n, i) => (m.counts[i] += n));
     merged.set(key, m);
   }

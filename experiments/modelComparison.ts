@@ -86,7 +86,15 @@ export async function runModelComparison(
   const jail = new JailBook(system, signerOf);
   const reader = SnapshotReader.of(system);
   const headerSigners = new HeaderSigners(signers.length);
-  const run: ComparisonRun = { model, seed, epochs, offenderElected: [], slotsLost: 0, offences: 0, counts: new Array(COMPARISON_NODES).fill(0) };
+  const run: ComparisonRun = {
+    model,
+    seed,
+    epochs,
+    offenderElected: [],
+    slotsLost: 0,
+    offences: 0,
+    counts: new Array(COMPARISON_NODES).fill(0),
+  };
 
   let epoch = (await election.currentEpoch()) + 2n;
   await time.increaseTo(await election.snapshotOf(epoch));
@@ -104,11 +112,22 @@ export async function runModelComparison(
       if (owner === ethers.ZeroAddress) continue;
       const [start] = await election.slotWindow(epoch, s);
       if (BigInt(await time.latest()) < start) await time.increaseTo(start);
-      let h: BlockHeader = { epoch, slot: s, parentHash: await ledger.head(), tradeRoot: ethers.ZeroHash, payloadHash: EMPTY_PAYLOAD_HASH, tradeCount: 0n, energyTotal: 0n };
+      let h: BlockHeader = {
+        epoch,
+        slot: s,
+        parentHash: await ledger.head(),
+        tradeRoot: ethers.ZeroHash,
+        payloadHash: EMPTY_PAYLOAD_HASH,
+        tradeCount: 0n,
+        energyTotal: 0n,
+      };
       const forged = owner === offender ? await forgedBlock(domain, nodes[0], addresses[1], admin, epoch * 10n + s) : undefined;
       if (forged) h = { ...h, tradeRoot: forged.root, tradeCount: 1n, energyTotal: 100n };
       const attesters = [...list].filter((m) => m !== owner && !jail.isJailed(m));
-      await sendNow(signerOf.get(owner)!, ledger.commitBlock.populateTransaction(h, headerSigners.sign(domain, h, [owner, ...attesters]), "0x"));
+      await sendNow(
+        signerOf.get(owner)!,
+        ledger.commitBlock.populateTransaction(h, headerSigners.sign(domain, h, [owner, ...attesters]), "0x"),
+      );
       if (forged) {
         const t = forged.trade;
         await sendNow(keeper, ledger.reportInvalidTrade.populateTransaction(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof));

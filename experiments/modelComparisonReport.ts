@@ -30,8 +30,11 @@ export async function writeModelComparison(folder: string, runs: ComparisonRun[]
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, "models-malicious.json"), JSON.stringify({ seconds, runs }, null, 2) + "\n");
   const csv = [
-    "model,seed,epochs,offender_elected_epochs,slots_lost,offences," + Array.from({ length: COMPARISON_NODES }, (_, i) => `node${i + 1}`).join(","),
-    ...runs.map((r) => [MODEL_NAMES[r.model], r.seed, r.epochs, r.offenderElected.join(" "), r.slotsLost, r.offences, ...r.counts].join(",")),
+    "model,seed,epochs,offender_elected_epochs,slots_lost,offences," +
+      Array.from({ length: COMPARISON_NODES }, (_, i) => `node${i + 1}`).join(","),
+    ...runs.map((r) =>
+      [MODEL_NAMES[r.model], r.seed, r.epochs, r.offenderElected.join(" "), r.slotsLost, r.offences, ...r.counts].join(","),
+    ),
   ];
   fs.writeFileSync(path.join(folder, "models-malicious.csv"), csv.join("\n") + "\n");
   const summary = modelSummary(runs);
@@ -46,7 +49,9 @@ export async function writeModelComparison(folder: string, runs: ComparisonRun[]
     "",
     "| model | elections of node 1 after its first offence | slots lost (forged blocks) | last epoch node 1 was elected | runs still electing it in the last third |",
     "|---|---:|---:|---:|---:|",
-    ...summary.map((s) => `| ${s.name} | ${stat(s.electedAfter)} | ${stat(s.slotsLost)} | ${stat(s.lastElected)} | ${s.stillElectedLate} of ${s.runs} |`),
+    ...summary.map(
+      (s) => `| ${s.name} | ${stat(s.electedAfter)} | ${stat(s.slotsLost)} | ${stat(s.lastElected)} | ${s.stillElectedLate} of ${s.runs} |`,
+    ),
     "",
     "![times each node was elected, per model](models-malicious.svg)",
     "",

@@ -69,7 +69,10 @@ export async function runPaper1Experiment(
   const nodes = signers.slice(2, 12);
   const addresses = nodes.map((n) => n.address);
   const system = await freshNetwork(async () => {
-    const system = await deploySystem(admin, reading === "count" ? { params: withParams(defaultScoringParams(), { credit: { voteScale: 100n * WAD } }) } : {});
+    const system = await deploySystem(
+      admin,
+      reading === "count" ? { params: withParams(defaultScoringParams(), { credit: { voteScale: 100n * WAD } }) } : {},
+    );
     const { token, vault, registry } = system;
     const rows = experimentRows(experiment);
     await setUpPaper1Nodes(system, admin, nodes, rows);
@@ -99,7 +102,8 @@ export async function runPaper1Experiment(
     const ballots = randomBallots(nodes.length, votesPerNode, addresses, SeededRandom.forRun(seed, firstRun + run));
     // Experiment 3's gain is a clean term "in the last stage": recorded in the epoch before the
     // snapshot's, where ΔC+ counts in this run's election only (paper 1 eq. 5, CreditScore.gainApplies)
-    const gains = experiment === 3 ? gainers.map((a) => ({ from: admin, tx: system.registry.setCleanRecord.populateTransaction(a, true) })) : [];
+    const gains =
+      experiment === 3 ? gainers.map((a) => ({ from: admin, tx: system.registry.setCleanRecord.populateTransaction(a, true) })) : [];
     await sendTogether([
       ...gains,
       ...nodes.map((node, i) => ({ from: node, tx: election.vote.populateTransaction(ballots[i].candidates, ballots[i].amounts) })),
@@ -108,7 +112,9 @@ export async function runPaper1Experiment(
     await time.increaseTo(await election.snapshotOf(epoch));
     await sendNow(keeper, election.openElection.populateTransaction(epoch));
     // the seed (it breaks ties between equal scores) comes from the run, so any split of runs replays
-    await network.provider.send("hardhat_setPrevRandao", [keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [seed, firstRun + run]))]);
+    await network.provider.send("hardhat_setPrevRandao", [
+      keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [seed, firstRun + run])),
+    ]);
     await sendNow(keeper, election.fixSeed.populateTransaction(epoch));
     const list = bestKeys(await reader.scoreAll(epoch, addresses), length).map((s) => s.node);
     await sendNow(keeper, election.submit.populateTransaction(epoch, list));

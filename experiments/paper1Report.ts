@@ -20,8 +20,14 @@ export function paper1Claims(byExperiment: Map<number, Paper1Result>): Claim[] {
   if (one) {
     const c = one.counts;
     claims.push({ text: "Experiment 1: nodes 8, 9, 10 are chosen most", holds: Math.min(c[7], c[8], c[9]) > Math.max(...c.slice(0, 7)) });
-    claims.push({ text: "Experiment 1: nodes 5, 6, 7 next (each above every one of nodes 1-4)", holds: Math.min(c[4], c[5], c[6]) > Math.max(...c.slice(0, 4)) });
-    claims.push({ text: "Experiment 1: nodes 1-4 almost never (each under 1 % of runs)", holds: c.slice(0, 4).every((n) => n / one.runs < 0.01) });
+    claims.push({
+      text: "Experiment 1: nodes 5, 6, 7 next (each above every one of nodes 1-4)",
+      holds: Math.min(c[4], c[5], c[6]) > Math.max(...c.slice(0, 4)),
+    });
+    claims.push({
+      text: "Experiment 1: nodes 1-4 almost never (each under 1 % of runs)",
+      holds: c.slice(0, 4).every((n) => n / one.runs < 0.01),
+    });
   }
   const two = byExperiment.get(2);
   if (one && two) {
@@ -34,7 +40,9 @@ export function paper1Claims(byExperiment: Map<number, Paper1Result>): Claim[] {
   if (one && three) {
     claims.push({
       text: "Experiment 3: nodes 6, 8, 9 chosen more and node 10 less than in experiment 1",
-      holds: [5, 7, 8].every((i) => three.counts[i] / three.runs > one.counts[i] / one.runs) && three.counts[9] / three.runs < one.counts[9] / one.runs,
+      holds:
+        [5, 7, 8].every((i) => three.counts[i] / three.runs > one.counts[i] / one.runs) &&
+        three.counts[9] / three.runs < one.counts[9] / one.runs,
     });
   }
   return claims;
@@ -43,27 +51,36 @@ export function paper1Claims(byExperiment: Map<number, Paper1Result>): Claim[] {
 export async function writePaper1Results(folder: string, results: Paper1Result[], seconds: number): Promise<string> {
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, "paper1-fig2.json"), JSON.stringify({ seconds, results }, null, 2) + "\n");
-  const csv = ["experiment,reading,runs,seed,node,count", ...results.flatMap((r) => r.counts.map((n, i) => `${r.experiment},${r.reading},${r.runs},${r.seed},${i + 1},${n}`))];
+  const csv = [
+    "experiment,reading,runs,seed,node,count",
+    ...results.flatMap((r) => r.counts.map((n, i) => `${r.experiment},${r.reading},${r.runs},${r.seed},${i + 1},${n}`)),
+  ];
   fs.writeFileSync(path.join(folder, "paper1-fig2.csv"), csv.join("\n") + "\n");
   const readings = [...new Set(results.map((r) => r.reading))];
   const label = (r: Paper1Result) => `exp. ${r.experiment}, V ${r.reading === "share" ? "as share" : "as count"} (${r.runs} runs)`;
   const claimRows = readings.flatMap((reading) => {
     const byExperiment = new Map(results.filter((r) => r.reading === reading).map((r) => [r.experiment, r]));
-    return paper1Claims(byExperiment).map((c) => `| ${c.text} | V ${reading === "share" ? "as share (the deployment)" : "as literal count"} | ${c.holds ? "yes" : "**no** (not reproduced)"} |`);
+    return paper1Claims(byExperiment).map(
+      (c) =>
+        `| ${c.text} | V ${reading === "share" ? "as share (the deployment)" : "as literal count"} | ${c.holds ? "yes" : "**no** (not reproduced)"} |`,
+    );
   });
   const md = [
     "# Paper 1, Fig. 2: times each node is elected among 3 delegates",
     "",
     `Seed ${results[0]?.seed}, on the contracts through the keeper code; ${seconds.toFixed(0)} s in all.`,
     "",
-    "V, \"the number of votes the node receives\" (eq. 1), is read two ways. **As share** (the deployment, voteScale 10):",
+    'V, "the number of votes the node receives" (eq. 1), is read two ways. **As share** (the deployment, voteScale 10):',
     "V = 10 · votes / all votes, so V stays in [0, 10] like the five credit attributes whatever the number of voters.",
     "**As literal count** (voteScale 100 with the 100 votes always cast): V = min(10, votes). The literal count gets half",
     "the runs (it is shown beside the deployment's reading, not instead of it).",
     "",
     `| node | ${results.map(label).join(" | ")} |`,
     `|---:|${results.map(() => "---:").join("|")}|`,
-    ...Array.from({ length: 10 }, (_, i) => `| ${i + 1} | ${results.map((r) => `${r.counts[i]} (${((100 * r.counts[i]) / r.runs).toFixed(1)} %)`).join(" | ")} |`),
+    ...Array.from(
+      { length: 10 },
+      (_, i) => `| ${i + 1} | ${results.map((r) => `${r.counts[i]} (${((100 * r.counts[i]) / r.runs).toFixed(1)} %)`).join(" | ")} |`,
+    ),
     "",
     "![counts per node](paper1-fig2.svg)",
     "",

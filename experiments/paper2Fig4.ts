@@ -85,9 +85,7 @@ export async function registerNodes(system: System, admin: Signer, nodes: Signer
   const vaultAddress = await vault.getAddress();
   const addresses = await Promise.all(nodes.map((n) => n.getAddress()));
   for (const [i, node] of nodes.entries()) {
-    await (
-      await registry.connect(node).register(NodeClass.MultiHouseholdCommunityPV, 50_000n, `http://127.0.0.1:${port + i}`)
-    ).wait();
+    await (await registry.connect(node).register(NodeClass.MultiHouseholdCommunityPV, 50_000n, `http://127.0.0.1:${port + i}`)).wait();
     await (await registry.connect(admin).admit(addresses[i])).wait();
     await (await token.mint(addresses[i], 10_000n * WAD)).wait();
     await (await token.connect(node).approve(vaultAddress, 2n ** 255n)).wait();
@@ -110,7 +108,6 @@ export async function castVotesAmongOthers(system: System, nodes: HardhatEthersS
   }
 }
 
-
 /** Open, compute (keeper code), submit and finalize the election of `epoch`; returns the list. */
 export async function electWithKeeper(
   system: System,
@@ -123,9 +120,7 @@ export async function electWithKeeper(
   const { election } = system;
   await sendNow(keeper, election.openElection.populateTransaction(epoch));
   // the seed is the prevrandao of the block after the opening, where fixSeed runs
-  await network.provider.send("hardhat_setPrevRandao", [
-    keccak256(coder.encode(["uint256", "uint256"], [seed, epoch])),
-  ]);
+  await network.provider.send("hardhat_setPrevRandao", [keccak256(coder.encode(["uint256", "uint256"], [seed, epoch]))]);
   await sendNow(keeper, election.fixSeed.populateTransaction(epoch));
   const scored = await reader.scoreAll(epoch, candidates);
   const list = bestKeys(scored, Number(system.options.delegateCount + system.options.standbyCount)).map((s) => s.node);
@@ -246,9 +241,7 @@ export async function runPaper2(
         forged = await forgedBlock(domain, nodes[p], addresses[(p + 1) % PAPER2_NODES], admin, BigInt(b));
         h = { ...h, tradeRoot: forged.root, tradeCount: 1n, energyTotal: 100n };
       }
-      const attesters = members
-        .slice(0, Number(k))
-        .filter((m) => m !== producer && online[addresses.indexOf(m)] && !jail.isJailed(m));
+      const attesters = members.slice(0, Number(k)).filter((m) => m !== producer && online[addresses.indexOf(m)] && !jail.isJailed(m));
       if (attesters.length + 1 <= Number(k) / 2) {
         missed = epoch; // too few validators online: the slot goes unfilled
         continue;

@@ -98,7 +98,9 @@ export async function runPool<J, R>(
           if (m.ready || m.result) next(retire);
         });
         child.on("error", reject);
-        child.on("exit", (code) => (code === 0 ? resolve() : reject(new EnvironmentError(`worker ${w}`, `experiment worker ${w} exited with ${code}`))));
+        child.on("exit", (code) =>
+          code === 0 ? resolve() : reject(new EnvironmentError(`worker ${w}`, `experiment worker ${w} exited with ${code}`)),
+        );
       });
     }
   };

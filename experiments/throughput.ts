@@ -55,7 +55,17 @@ export const SLOT_SECONDS = 60n;
 /** Votes of each producer's 10 that go to a malicious producer. */
 export const MALICIOUS_VOTES = 3;
 /** The keeper's actions that make up a consensus round (an election). */
-const ROUND_ACTIONS = new Set(["openElection", "fixSeed", "submit", "finalize", "carryOver", "challenge-order", "challenge-excluded", "challenge-ineligible", "challenge-duplicate"]);
+const ROUND_ACTIONS = new Set([
+  "openElection",
+  "fixSeed",
+  "submit",
+  "finalize",
+  "carryOver",
+  "challenge-order",
+  "challenge-excluded",
+  "challenge-ineligible",
+  "challenge-duplicate",
+]);
 
 export interface ThroughputOptions {
   /** Share of the producers that misbehave, in [0, 1). */
@@ -111,7 +121,12 @@ interface LogEvent {
 }
 
 /** One run of `epochs` elected epochs under `model` on a fresh Hardhat network. */
-export async function runThroughput(model: ScoringModel, seed: number, o: ThroughputOptions, onEpoch: (done: number) => void = () => undefined): Promise<ThroughputRun> {
+export async function runThroughput(
+  model: ScoringModel,
+  seed: number,
+  o: ThroughputOptions,
+  onEpoch: (done: number) => void = () => undefined,
+): Promise<ThroughputRun> {
   if (!Object.values(ScoringModel).includes(model)) throw new RangeError(`unknown scoring model ${model}`);
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${o.epochs}`);
   if (!(o.maliciousShare >= 0 && o.maliciousShare < 1)) throw new RangeError(`maliciousShare must be in [0, 1), got ${o.maliciousShare}`);
@@ -144,7 +159,12 @@ export async function runThroughput(model: ScoringModel, seed: number, o: Throug
     deposit: () => 500n * WAD,
     endpoint: (i) => `http://127.0.0.1:${ports[i]}`,
   });
-  const traders = await populate(system, admin, provider, { count: THROUGHPUT_TRADERS, tag: "throughput-traders", nodeClass: () => NodeClass.Consumer, deposit: () => 0n });
+  const traders = await populate(system, admin, provider, {
+    count: THROUGHPUT_TRADERS,
+    tag: "throughput-traders",
+    nodeClass: () => NodeClass.Consumer,
+    deposit: () => 0n,
+  });
   const addresses = producers.map((w) => w.address);
   // the malicious producers, drawn from the seed; even ones forge, odd ones withhold (their clients' `withhold`)
   const order = [...addresses.keys()];
@@ -189,7 +209,15 @@ export async function runThroughput(model: ScoringModel, seed: number, o: Throug
   );
   const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await ledger.getAddress());
   const digestOf = orderDigester(domain);
-  const run: ThroughputRun = { model, seed, maliciousShare: o.maliciousShare, malicious: malicious.size, rows: [], forgedRefusals: 0, reported: 0 };
+  const run: ThroughputRun = {
+    model,
+    seed,
+    maliciousShare: o.maliciousShare,
+    malicious: malicious.size,
+    rows: [],
+    forgedRefusals: 0,
+    reported: 0,
+  };
   const coder = AbiCoder.defaultAbiCoder();
   let nonce = 0n;
 
@@ -204,7 +232,9 @@ export async function runThroughput(model: ScoringModel, seed: number, o: Throug
     await keeper.tick();
     const ms = performance.now() - started;
     const mine = events.slice(from);
-    const roundEvents = mine.filter((e) => e.event !== undefined && (ROUND_ACTIONS.has(e.event) || e.event === "scored") && e.epoch !== undefined);
+    const roundEvents = mine.filter(
+      (e) => e.event !== undefined && (ROUND_ACTIONS.has(e.event) || e.event === "scored") && e.epoch !== undefined,
+    );
     if (roundEvents.length > 0) {
       const r = rounds.get(roundEvents[0].epoch!) ?? { ms: 0, gas: 0 };
       r.ms += ms;
@@ -220,9 +250,15 @@ export async function runThroughput(model: ScoringModel, seed: number, o: Throug
     const header = blockHeader(epoch, slot, await ledger.head(), f.trades, digestOf);
     const body = toJson({ header, producerSignature: await signHeader(forger, domain, header), trades: f.trades });
     const [list, , k] = await election.delegatesOf(epoch);
-    const serving = [...new Set(list.slice(0, Number(k + (await election.standbysUsed(epoch)))).map((a) => getAddress(a)))].filter((a) => a !== forger.address);
+    const serving = [...new Set(list.slice(0, Number(k + (await election.standbysUsed(epoch)))).map((a) => getAddress(a)))].filter(
+      (a) => a !== forger.address,
+    );
     for (const a of serving) {
-      const res = await fetch(`${await registry.endpointOf(a)}/attest`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const res = await fetch(`${await registry.endpointOf(a)}/attest`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       if (!res.ok) run.forgedRefusals += 1;
     }
   };
@@ -257,7 +293,13 @@ export async function runThroughput(model: ScoringModel, seed: number, o: Throug
         for (let t = 0; t < TRADES_PER_SLOT; t++) {
           const i = rng.below(THROUGHPUT_TRADERS);
           const j = (i + 1 + rng.below(THROUGHPUT_TRADERS - 1)) % THROUGHPUT_TRADERS;
-          const order = { seller: traders[i].address, buyer: traders[j].address, energy: BigInt(100 + rng.below(900)), price: WAD, nonce: nonce++ };
+          const order = {
+            seller: traders[i].address,
+            buyer: traders[j].address,
+            energy: BigInt(100 + rng.below(900)),
+            price: WAD,
+            nonce: nonce++,
+          };
           await sendToDelegates(system, await signedTrade(domain, order, traders[i], traders[j]));
         }
         await keeperTick();
@@ -271,7 +313,8 @@ export async function runThroughput(model: ScoringModel, seed: number, o: Throug
       await keeperTick();
       const toBlock = await ethers.provider.getBlockNumber();
       let gas = 0;
-      for (let b = fromBlock; b <= toBlock; b++) gas += Number(((await provider.send("eth_getBlockByNumber", [`0x${b.toString(16)}`, false])) as { gasUsed: string }).gasUsed);
+      for (let b = fromBlock; b <= toBlock; b++)
+        gas += Number(((await provider.send("eth_getBlockByNumber", [`0x${b.toString(16)}`, false])) as { gasUsed: string }).gasUsed);
       let validTrades = 0;
       let slotsLost = 0;
       let slotsLostToMalicious = 0;

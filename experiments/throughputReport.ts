@@ -67,23 +67,48 @@ export function throughputClaims(runs: ThroughputRun[]): ThroughputClaim[] {
       holds: last.mean > first.mean,
     });
   }
-  claims.push({ text: "Figs. 5–6: PoW takes longest and has the lowest throughput; PoS", measured: "not run: PoW and PoS cannot run on these contracts (no mining, no stake lottery here); no curve is drawn for them", holds: "out of reach" });
+  claims.push({
+    text: "Figs. 5–6: PoW takes longest and has the lowest throughput; PoS",
+    measured: "not run: PoW and PoS cannot run on these contracts (no mining, no stake lottery here); no curve is drawn for them",
+    holds: "out of reach",
+  });
   return claims;
 }
 
 export async function writeThroughput(folder: string, runs: ThroughputRun[], seconds: number): Promise<string> {
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, "throughput.json"), JSON.stringify({ seconds, runs }, null, 2) + "\n");
-  const keys: (keyof EpochRow)[] = ["epoch", "validTrades", "tradesPerHour", "tradesPerMillionGas", "gas", "slotsLost", "slotsLostToMalicious", "maliciousDelegates", "roundMs", "roundGas"];
+  const keys: (keyof EpochRow)[] = [
+    "epoch",
+    "validTrades",
+    "tradesPerHour",
+    "tradesPerMillionGas",
+    "gas",
+    "slotsLost",
+    "slotsLostToMalicious",
+    "maliciousDelegates",
+    "roundMs",
+    "roundGas",
+  ];
   fs.writeFileSync(
     path.join(folder, "throughput.csv"),
-    [["model", "seed", "malicious", ...keys].join(","), ...runs.flatMap((r) => r.rows.map((row) => [MODEL_NAMES[r.model], r.seed, r.malicious, ...keys.map((k) => row[k])].join(",")))].join("\n") + "\n",
+    [
+      ["model", "seed", "malicious", ...keys].join(","),
+      ...runs.flatMap((r) => r.rows.map((row) => [MODEL_NAMES[r.model], r.seed, r.malicious, ...keys.map((k) => row[k])].join(","))),
+    ].join("\n") + "\n",
   );
   const models = [ScoringModel.Classic, ScoringModel.DynamicTrust, ScoringModel.Credit].filter((m) => runs.some((r) => r.model === m));
   const seeds = runs.filter((r) => r.model === models[0]).length;
   const epochs = runs[0]?.rows.length ?? 0;
   const line = (metric: Metric): Point[] =>
-    models.flatMap((m) => Array.from({ length: epochs }, (_, e) => ({ x: e + 1, series: PAPER_NAME[m], value: at(runs, m, e, metric).mean, sd: at(runs, m, e, metric).sd })));
+    models.flatMap((m) =>
+      Array.from({ length: epochs }, (_, e) => ({
+        x: e + 1,
+        series: PAPER_NAME[m],
+        value: at(runs, m, e, metric).mean,
+        sd: at(runs, m, e, metric).sd,
+      })),
+    );
   const charts: [string, string, Metric][] = [
     ["throughput-per-hour.svg", "valid trades per hour of chain time", "tradesPerHour"],
     ["throughput-per-gas.svg", "valid trades per million gas", "tradesPerMillionGas"],
@@ -96,7 +121,13 @@ export async function writeThroughput(folder: string, runs: ThroughputRun[], sec
   const table = (metric: Metric, digits: number) => [
     `| model | ${Array.from({ length: epochs }, (_, e) => `epoch ${e + 1}`).join(" | ")} | all epochs |`,
     `|---|${Array.from({ length: epochs + 1 }, () => "---:").join("|")}|`,
-    ...models.map((m) => `| ${PAPER_NAME[m]} | ${Array.from({ length: epochs }, (_, e) => { const v = at(runs, m, e, metric); return `${v.mean.toFixed(digits)} ± ${v.sd.toFixed(digits)}`; }).join(" | ")} | ${fmt(perRun(runs, m, metric), digits)} |`),
+    ...models.map(
+      (m) =>
+        `| ${PAPER_NAME[m]} | ${Array.from({ length: epochs }, (_, e) => {
+          const v = at(runs, m, e, metric);
+          return `${v.mean.toFixed(digits)} ± ${v.sd.toFixed(digits)}`;
+        }).join(" | ")} | ${fmt(perRun(runs, m, metric), digits)} |`,
+    ),
   ];
   const share = runs[0]?.maliciousShare ?? 0;
   const md = [
@@ -135,7 +166,9 @@ export async function writeThroughput(folder: string, runs: ThroughputRun[], sec
     "",
     "| the paper's claim | measured | holds here |",
     "|---|---|---|",
-    ...throughputClaims(runs).map((c) => `| ${c.text} | ${c.measured} | ${c.holds === "out of reach" ? "out of reach" : c.holds ? "yes" : "**no**"} |`),
+    ...throughputClaims(runs).map(
+      (c) => `| ${c.text} | ${c.measured} | ${c.holds === "out of reach" ? "out of reach" : c.holds ? "yes" : "**no**"} |`,
+    ),
     "",
     "The paper measures on its own Python simulation; the round times here are of the keeper code against an in-process EVM",
     "on a shared 2-core machine, so only the comparison between the models means anything.",

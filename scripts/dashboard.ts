@@ -16,7 +16,12 @@ export function networkUrl(name: string): string {
     if (!url) throw new ArgumentError("--network", name, "testnet needs TESTNET_RPC_URL set to its JSON-RPC endpoint");
     return url;
   }
-  if (name === "hardhat") throw new ArgumentError("--network", name, "the embedded hardhat network lives inside one process; start `npx hardhat node` and use --network localhost");
+  if (name === "hardhat")
+    throw new ArgumentError(
+      "--network",
+      name,
+      "the embedded hardhat network lives inside one process; start `npx hardhat node` and use --network localhost",
+    );
   throw new ArgumentError("--network", name, `"${name}" is not a network of hardhat.config.ts (localhost, testnet), or give --rpc URL`);
 }
 
@@ -48,16 +53,21 @@ async function main() {
   let port: number;
   let pollMs: number;
   try {
-    if (o.network !== undefined && o.rpc !== undefined) throw new ArgumentError("--network and --rpc", `${o.network} and ${o.rpc}`, "give one of them, not both");
+    if (o.network !== undefined && o.rpc !== undefined)
+      throw new ArgumentError("--network and --rpc", `${o.network} and ${o.rpc}`, "give one of them, not both");
     url = o.rpc !== undefined ? rpcUrl(o.rpc) : networkUrl(o.network ?? "localhost");
     port = Number(whole("--port", o.port, 0n, 65_535n));
     pollMs = Number(whole("--poll", o.poll, 100n, 60_000n));
   } catch (e) {
     program.error((e as Error).message);
   }
-  const dashboard = await startDashboard({ rpcUrl: url, port, host: o.host, addressDir: path.resolve(o.addresses), pollMs }).catch((e: Error & { code?: string }) => {
-    program.error(e.code === "EADDRINUSE" ? `--port: ${port} is already in use on ${o.host}` : `the dashboard could not start: ${e.message}`);
-  });
+  const dashboard = await startDashboard({ rpcUrl: url, port, host: o.host, addressDir: path.resolve(o.addresses), pollMs }).catch(
+    (e: Error & { code?: string }) => {
+      program.error(
+        e.code === "EADDRINUSE" ? `--port: ${port} is already in use on ${o.host}` : `the dashboard could not start: ${e.message}`,
+      );
+    },
+  );
   console.log(`Dashboard on ${dashboard.url} (chain RPC ${url}, address records in ${path.resolve(o.addresses)}). Ctrl-C stops.`);
   const stop = () => void dashboard.stop().then(() => process.exit(0));
   process.once("SIGINT", stop);

@@ -127,7 +127,9 @@ async function main() {
 
   console.log("Rewards and deposits after the run:");
   for (const a of [...new Set([...elected, cheat])]) {
-    console.log(`  ${name(a).padEnd(8)} bonded ${fmt(await vault.bonded(a), 1)}, rewards ${fmt(await vault.rewards(a), 1)} tokens, jailed ${await system.registry.isJailed(a)}`);
+    console.log(
+      `  ${name(a).padEnd(8)} bonded ${fmt(await vault.bonded(a), 1)}, rewards ${fmt(await vault.rewards(a), 1)} tokens, jailed ${await system.registry.isJailed(a)}`,
+    );
   }
   console.log("\nGas used:");
   console.table({
@@ -139,8 +141,14 @@ async function main() {
     vote: voteGas,
     ...Object.fromEntries(Object.entries(gas).map(([k, v]) => [GAS_LABELS[k] ?? k, v])),
   });
-  console.log(`Keeper sent: ${Object.entries(keeper.sent).map(([k, v]) => `${k} ×${v}`).join(", ")}`);
-  console.log(`Vault balance ${fmt(await token.balanceOf(await vault.getAddress()), 0)} = accounted ${fmt(await vault.accountedBalance(), 0)} tokens`);
+  console.log(
+    `Keeper sent: ${Object.entries(keeper.sent)
+      .map(([k, v]) => `${k} ×${v}`)
+      .join(", ")}`,
+  );
+  console.log(
+    `Vault balance ${fmt(await token.balanceOf(await vault.getAddress()), 0)} = accounted ${fmt(await vault.accountedBalance(), 0)} tokens`,
+  );
 }
 
 /** The scores behind the election: the keeper's TypeScript scores equal the contract's scoreOf. */
@@ -153,7 +161,8 @@ async function scoreTable(system: Awaited<ReturnType<typeof deploySystem>>, epoc
   const rows = [];
   for (const [i, s] of scored.entries()) {
     const [, chainScore] = await election.scoreOf(epoch, s.node);
-    if (chainScore !== s.score) throw new StateError(`node ${i + 1}`, chainScore, `node ${i + 1}: TypeScript ${s.score} != Solidity ${chainScore}`);
+    if (chainScore !== s.score)
+      throw new StateError(`node ${i + 1}`, chainScore, `node ${i + 1}: TypeScript ${s.score} != Solidity ${chainScore}`);
     const r = list.indexOf(s.node);
     rows.push({
       node: i + 1,

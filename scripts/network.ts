@@ -11,7 +11,8 @@ import { NODE_KINDS, type NodeKind } from "../src/network/nodes";
 
 const int = (name: string, min: number, max: number) => (raw: string) => {
   const v = Number(raw);
-  if (!/^\d+$/.test(raw) || v < min || v > max) throw new InvalidArgumentError(`${name} must be a whole number in [${min}, ${max}], got "${raw}"`);
+  if (!/^\d+$/.test(raw) || v < min || v > max)
+    throw new InvalidArgumentError(`${name} must be a whole number in [${min}, ${max}], got "${raw}"`);
   return v;
 };
 
@@ -20,7 +21,12 @@ const program = new Command()
   .description("Run a local energy-DPoS network: a node (Hardhat's or Anvil), the keeper and delegate clients, each in its own process")
   .option("--node <kind>", `the JSON-RPC node: ${NODE_KINDS.join(" or ")}`, DEFAULT_NETWORK_OPTIONS.node)
   .option("--port <n>", "JSON-RPC port of the node", int("--port", 1, 65_535), DEFAULT_NETWORK_OPTIONS.port)
-  .option("--producers <n>", "producers, each with a delegate client (at least 3)", int("--producers", 3, 16), DEFAULT_NETWORK_OPTIONS.producers)
+  .option(
+    "--producers <n>",
+    "producers, each with a delegate client (at least 3)",
+    int("--producers", 3, 16),
+    DEFAULT_NETWORK_OPTIONS.producers,
+  )
   .option("--consumers <n>", "consumers", int("--consumers", 1, 16), DEFAULT_NETWORK_OPTIONS.consumers)
   .option("--speed <n>", "chain seconds per wall second (1: real time)", int("--speed", 1, 60), DEFAULT_NETWORK_OPTIONS.speed)
   .option("--epochs <n>", "stop when this epoch is over (0: run until Ctrl-C)", int("--epochs", 0, 10_000), 6)
@@ -31,9 +37,21 @@ const program = new Command()
   .parse();
 
 async function main() {
-  const o = program.opts<{ node: string; port: number; producers: number; consumers: number; speed: number; epochs: number; misbehave: string; dir: string; dashboard: boolean; dashboardPort: number }>();
+  const o = program.opts<{
+    node: string;
+    port: number;
+    producers: number;
+    consumers: number;
+    speed: number;
+    epochs: number;
+    misbehave: string;
+    dir: string;
+    dashboard: boolean;
+    dashboardPort: number;
+  }>();
   if (!(NODE_KINDS as readonly string[]).includes(o.node)) program.error(`--node must be ${NODE_KINDS.join(" or ")}, got "${o.node}"`);
-  if (!["withhold", "equivocate", "none"].includes(o.misbehave)) program.error(`--misbehave must be withhold, equivocate or none, got "${o.misbehave}"`);
+  if (!["withhold", "equivocate", "none"].includes(o.misbehave))
+    program.error(`--misbehave must be withhold, equivocate or none, got "${o.misbehave}"`);
   const network = new Network({
     ...DEFAULT_NETWORK_OPTIONS,
     node: o.node as NodeKind,
@@ -59,9 +77,13 @@ async function main() {
     await network.start();
     const c = network.contracts;
     const clock = await Clock.read(c.election);
-    console.log(`Producers (delegate clients): ${network.producers.join(", ")}${o.misbehave !== "none" ? ` — the first will ${o.misbehave}` : ""}`);
+    console.log(
+      `Producers (delegate clients): ${network.producers.join(", ")}${o.misbehave !== "none" ? ` — the first will ${o.misbehave}` : ""}`,
+    );
     if (network.dashboardUrl) console.log(`Dashboard: ${network.dashboardUrl} (log in ${path.join(o.dir, "dashboard.log")})`);
-    console.log(`Epochs of ${clock.epochDuration} s chain time at ${o.speed}x: one every ${(Number(clock.epochDuration) / o.speed).toFixed(0)} s. Ctrl-C stops.`);
+    console.log(
+      `Epochs of ${clock.epochDuration} s chain time at ${o.speed}x: one every ${(Number(clock.epochDuration) / o.speed).toFixed(0)} s. Ctrl-C stops.`,
+    );
     let reported = 0n;
     for (;;) {
       await new Promise((r) => setTimeout(r, 1_000));

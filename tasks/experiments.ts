@@ -27,7 +27,12 @@ interface Args {
 }
 
 task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed contracts, compare the models, time the consensus")
-  .addOptionalParam("experiment", `which: ${CHOICES.join(", ")} (1-3: paper 1 Fig. 2; credit: paper 1's loss and gain over 20 stages; 2a, 2b: paper 2 Fig. 4; models: the three-model comparison; time: consensus time and Fig. 3's 50 rounds; throughput: paper 2 Figs. 5-6, not in all)`, "all", types.string)
+  .addOptionalParam(
+    "experiment",
+    `which: ${CHOICES.join(", ")} (1-3: paper 1 Fig. 2; credit: paper 1's loss and gain over 20 stages; 2a, 2b: paper 2 Fig. 4; models: the three-model comparison; time: consensus time and Fig. 3's 50 rounds; throughput: paper 2 Figs. 5-6, not in all)`,
+    "all",
+    types.string,
+  )
   .addOptionalParam("runs", "paper 1: runs per experiment (the paper: 1000)", 1000, types.int)
   .addOptionalParam("seeds", "paper 2 and models: seeds per variant or model (at least 20 for the claims)", 20, types.int)
   .addOptionalParam("blocks", "paper 2: blocks per run (the paper: 250)", 250, types.int)
@@ -41,7 +46,8 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
   .addOptionalParam("out", "folder for the results", "results/experiments", types.string)
   .addFlag("worker", "internal: take jobs from the parent process over IPC")
   .setAction(async (args: Args, hre) => {
-    if (hre.network.name !== "hardhat") throw new ArgumentError("--network", hre.network.name, `experiments run on the embedded hardhat network, not "${hre.network.name}"`);
+    if (hre.network.name !== "hardhat")
+      throw new ArgumentError("--network", hre.network.name, `experiments run on the embedded hardhat network, not "${hre.network.name}"`);
     await (await import("./lib/compiled")).ensureCompiled(hre);
     const jobsModule = await import("../experiments/jobs");
     if (args.worker) return (await import("../experiments/pool")).serveJobs(jobsModule.runJob);
@@ -59,20 +65,24 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
     whole("workers", args.workers, 64);
     whole("tp-seeds", args.tpSeeds, 10_000);
     whole("tp-epochs", args.tpEpochs, 1_000);
-    if (!(args.malicious >= 0 && args.malicious < 1)) throw new ArgumentError("--malicious", args.malicious, `must be a share in [0, 1), got ${args.malicious}`);
+    if (!(args.malicious >= 0 && args.malicious < 1))
+      throw new ArgumentError("--malicious", args.malicious, `must be a share in [0, 1), got ${args.malicious}`);
     if (!Number.isInteger(args.seed) || args.seed < 0 || args.seed + args.seeds > 0xffffffff) {
       throw new ArgumentError("--seed", args.seed, `must be an integer in [0, 2^32 - 1 - seeds], got ${args.seed}`);
     }
     const sizes = args.nodes.split(",").map((x) => Number(x.trim()));
     for (const n of sizes) {
-      if (!Number.isInteger(n) || n < 4 || n > 20_000) throw new ArgumentError("--nodes", args.nodes, `must list integers in [4, 20000], got "${args.nodes}"`);
+      if (!Number.isInteger(n) || n < 4 || n > 20_000)
+        throw new ArgumentError("--nodes", args.nodes, `must list integers in [4, 20000], got "${args.nodes}"`);
     }
     const e = args.experiment;
     const plan = {
       paper1: (e === "all" || e === "paper1" ? [1, 2, 3] : ["1", "2", "3"].includes(e) ? [Number(e)] : []) as (1 | 2 | 3)[],
       runs: args.runs,
       // 2a: graded activity with and without the trust reward; 2b: the paper's levers and with the jail
-      paper2: (e === "all" || e === "paper2" ? ["a", "a0", "b", "bj"] : e === "2a" ? ["a", "a0"] : e === "2b" ? ["b", "bj"] : []) as ("a" | "a0" | "b" | "bj")[],
+      paper2: (e === "all" || e === "paper2" ? ["a", "a0", "b", "bj"] : e === "2a" ? ["a", "a0"] : e === "2b" ? ["b", "bj"] : []) as (
+        "a" | "a0" | "b" | "bj"
+      )[],
       seeds: args.seeds,
       blocks: args.blocks,
       models: e === "all" || e === "models",
@@ -86,13 +96,24 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
     await hre.run("compile", { quiet: true });
     const jobs = jobsModule.planJobs(plan);
     const { SingleBar, Presets } = await import("cli-progress");
-    const bar = new SingleBar({ format: "experiments [{bar}] {percentage}% | {value}/{total} runs, blocks, epochs and sizes | {eta_formatted} left" }, Presets.shades_classic);
-    bar.start(jobs.reduce((s, j) => s + jobsModule.unitsOf(j), 0), 0);
+    const bar = new SingleBar(
+      { format: "experiments [{bar}] {percentage}% | {value}/{total} runs, blocks, epochs and sizes | {eta_formatted} left" },
+      Presets.shades_classic,
+    );
+    bar.start(
+      jobs.reduce((s, j) => s + jobsModule.unitsOf(j), 0),
+      0,
+    );
     const started = performance.now();
     const { runPool } = await import("../experiments/pool");
     const workers = Math.min(args.workers, jobs.length);
     const command = [process.execPath, require.resolve("hardhat/internal/cli/cli.js"), "experiments", "--worker"];
-    const { results, busy, replaced, pinned: isPinned } = await runPool<import("../experiments/jobs").Job, import("../experiments/jobs").JobResult>(
+    const {
+      results,
+      busy,
+      replaced,
+      pinned: isPinned,
+    } = await runPool<import("../experiments/jobs").Job, import("../experiments/jobs").JobResult>(
       jobsModule.longestFirst(jobs),
       workers,
       command,
@@ -102,7 +123,9 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
     bar.stop();
     const seconds = (performance.now() - started) / 1000;
     const pinned = isPinned ? "pinned to cores" : "not pinned (no taskset)";
-    console.log(`${jobs.length} jobs on ${workers} worker(s), ${pinned}, ${replaced} replaced for memory, in ${seconds.toFixed(0)} s; worker time by kind of job:`);
+    console.log(
+      `${jobs.length} jobs on ${workers} worker(s), ${pinned}, ${replaced} replaced for memory, in ${seconds.toFixed(0)} s; worker time by kind of job:`,
+    );
     for (const [kind, b] of busy) console.log(`  ${kind}: ${b.jobs} jobs, ${b.seconds.toFixed(0)} s`);
 
     if (plan.paper1.length > 0) {
@@ -115,7 +138,9 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
       const byVariant = plan.paper2.map((variant) => ({
         variant,
         blocks: args.blocks,
-        runs: sorted(results.flatMap((r) => (r.kind === "paper2" && r.job.kind === "paper2" && r.job.variant === variant ? [r.result] : []))),
+        runs: sorted(
+          results.flatMap((r) => (r.kind === "paper2" && r.job.kind === "paper2" && r.job.variant === variant ? [r.result] : [])),
+        ),
       }));
       console.log(await writePaper2Results(args.out, byVariant, seconds));
     }
@@ -123,7 +148,9 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
       const { writeModelComparison } = await import("../experiments/modelComparisonReport");
       const { ScoringModel } = await import("../src/scoring/params");
       const order = [ScoringModel.Classic, ScoringModel.Credit, ScoringModel.DynamicTrust];
-      const runs = results.flatMap((r) => (r.kind === "models" ? [r.result] : [])).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model) || a.seed - b.seed);
+      const runs = results
+        .flatMap((r) => (r.kind === "models" ? [r.result] : []))
+        .sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model) || a.seed - b.seed);
       console.log(await writeModelComparison(args.out, runs, seconds));
     }
     if (plan.timeNodes.length > 0) {
@@ -141,7 +168,9 @@ task("experiments", "Reproduce paper 1 Fig. 2 and paper 2 Fig. 4 on the deployed
       const { writeThroughput } = await import("../experiments/throughputReport");
       const { ScoringModel } = await import("../src/scoring/params");
       const order = [ScoringModel.Classic, ScoringModel.DynamicTrust, ScoringModel.Credit];
-      const runs = results.flatMap((r) => (r.kind === "throughput" ? [r.result] : [])).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model) || a.seed - b.seed);
+      const runs = results
+        .flatMap((r) => (r.kind === "throughput" ? [r.result] : []))
+        .sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model) || a.seed - b.seed);
       console.log(await writeThroughput(args.out, runs, seconds));
     }
     console.log(`experiments finished in ${seconds.toFixed(0)} s`);

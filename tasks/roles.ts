@@ -66,9 +66,15 @@ roleTask("register", "Prosumer: register a node (class, capacity, delegate-clien
   if (endpoint !== "" && !/^https?:\/\/\S+$/.test(endpoint)) throw new Error(`--endpoint: "${endpoint}" is not an http(s) URL`);
   const r = await send("register", ctx.contracts.registry.connect(need(ctx.signer)).register, cls, capacity, endpoint);
   const node = await need(ctx.signer).getAddress();
-  return { text: `registered ${node} (class ${cls}, ${capacity} W, endpoint "${endpoint}"): pending admission (tx ${r.hash})`, json: { node, nodeClass: cls, capacity, endpoint, tx: r.hash } };
+  return {
+    text: `registered ${node} (class ${cls}, ${capacity} W, endpoint "${endpoint}"): pending admission (tx ${r.hash})`,
+    json: { node, nodeClass: cls, capacity, endpoint, tx: r.hash },
+  };
 })
-  .addParam("class", "node class: HouseholdRooftopPV, SingleHouseholdClusterPV, MultiHouseholdCommunityPV, Wind, Hydro, IntegratedEnergy, Consumer (or 0-6)")
+  .addParam(
+    "class",
+    "node class: HouseholdRooftopPV, SingleHouseholdClusterPV, MultiHouseholdCommunityPV, Wind, Hydro, IntegratedEnergy, Consumer (or 0-6)",
+  )
   .addParam("capacity", "installed capacity in watts (0 for consumers)")
   .addOptionalParam("endpoint", "URL of the node's delegate client, e.g. http://127.0.0.1:7001", "", types.string);
 
@@ -95,7 +101,10 @@ roleTask("request-withdrawal", "Node: start unbonding part or all of its deposit
   const signer = need(ctx.signer);
   const r = await send("requestWithdrawal", ctx.contracts.vault.connect(signer).requestWithdrawal, amount);
   const u = await ctx.contracts.vault.unbonding(await signer.getAddress());
-  return { text: `unbonding ${fmt(u.amount)}, withdrawable from ${new Date(Number(u.releaseAt) * 1000).toISOString()} (tx ${r.hash})`, json: { unbonding: u.amount, releaseAt: u.releaseAt, tx: r.hash } };
+  return {
+    text: `unbonding ${fmt(u.amount)}, withdrawable from ${new Date(Number(u.releaseAt) * 1000).toISOString()} (tx ${r.hash})`,
+    json: { unbonding: u.amount, releaseAt: u.releaseAt, tx: r.hash },
+  };
 }).addParam("amount", "tokens to unbond");
 
 roleTask("withdraw", "Node: withdraw its unbonded deposit once the unbonding period is over", async (_a, ctx) => {
@@ -104,16 +113,23 @@ roleTask("withdraw", "Node: withdraw its unbonded deposit once the unbonding per
   return { text: `withdrawn (tx ${r.hash})`, json: { tx: r.hash } };
 });
 
-roleTask("report-plan", "Producer: report the planned energy of the next trading cycle, before it begins (pays the participation fee)", async (a, ctx) => {
-  const { need } = await import("./lib/context");
-  const signer = need(ctx.signer);
-  const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
-  const cycle = a.cycle === undefined ? (await ctx.contracts.meters.currentCycle(await signer.getAddress())) + 1n : p.whole("--cycle", a.cycle as string);
-  const fee = await ctx.contracts.meters.participationFee();
-  if (fee > 0n) await ensureAllowance(ctx, fee);
-  const r = await send("reportPlan", ctx.contracts.meters.connect(signer).reportPlan, cycle, energy);
-  return { text: `planned ${energy} Wh for cycle ${cycle}; fee ${fmt(fee)} (tx ${r.hash})`, json: { cycle, energy, fee, tx: r.hash } };
-})
+roleTask(
+  "report-plan",
+  "Producer: report the planned energy of the next trading cycle, before it begins (pays the participation fee)",
+  async (a, ctx) => {
+    const { need } = await import("./lib/context");
+    const signer = need(ctx.signer);
+    const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
+    const cycle =
+      a.cycle === undefined
+        ? (await ctx.contracts.meters.currentCycle(await signer.getAddress())) + 1n
+        : p.whole("--cycle", a.cycle as string);
+    const fee = await ctx.contracts.meters.participationFee();
+    if (fee > 0n) await ensureAllowance(ctx, fee);
+    const r = await send("reportPlan", ctx.contracts.meters.connect(signer).reportPlan, cycle, energy);
+    return { text: `planned ${energy} Wh for cycle ${cycle}; fee ${fmt(fee)} (tx ${r.hash})`, json: { cycle, energy, fee, tx: r.hash } };
+  },
+)
   .addParam("energy", "planned energy in Wh")
   .addOptionalParam("cycle", "trading cycle (default and only one taken: the next one)", undefined, types.string);
 
@@ -124,7 +140,10 @@ roleTask("report-meter", "Meter oracle: report a node's metered energy for a clo
   const energy = p.whole("--energy", a.energy as string, 0n, 2n ** 96n - 1n);
   const r = await send("reportMeterReading", ctx.contracts.meters.connect(need(ctx.signer)).reportMeterReading, node, cycle, energy);
   const record = await ctx.contracts.registry.creditRecordAt(node, await chainTime(ctx.provider));
-  return { text: `metered ${energy} Wh for ${node} cycle ${cycle}; quality D now ${(Number(record.quality) / 1e18).toFixed(3)} (tx ${r.hash})`, json: { node, cycle, energy, quality: record.quality, tx: r.hash } };
+  return {
+    text: `metered ${energy} Wh for ${node} cycle ${cycle}; quality D now ${(Number(record.quality) / 1e18).toFixed(3)} (tx ${r.hash})`,
+    json: { node, cycle, energy, quality: record.quality, tx: r.hash },
+  };
 })
   .addParam("node", "the node's address")
   .addParam("cycle", "the closed trading cycle")
@@ -134,7 +153,10 @@ roleTask("vote", "Node: replace its votes (address:count pairs; empty withdraws 
   const { need } = await import("./lib/context");
   const { candidates, amounts } = p.votes("--votes", a.votes as string);
   const r = await send("vote", ctx.contracts.election.connect(need(ctx.signer)).vote, candidates, amounts);
-  return { text: `voted ${candidates.map((c, i) => `${amounts[i]} for ${c}`).join(", ") || "nothing (votes withdrawn)"} (tx ${r.hash})`, json: { candidates, amounts, tx: r.hash } };
+  return {
+    text: `voted ${candidates.map((c, i) => `${amounts[i]} for ${c}`).join(", ") || "nothing (votes withdrawn)"} (tx ${r.hash})`,
+    json: { candidates, amounts, tx: r.hash },
+  };
 }).addOptionalParam("votes", "e.g. 0xabc…:6,0xdef…:4", "", types.string);
 
 roleTask("claim", "Anyone: claim accrued rewards", async (_a, ctx) => {
@@ -145,15 +167,19 @@ roleTask("claim", "Anyone: claim accrued rewards", async (_a, ctx) => {
   return { text: `claimed ${fmt(amount)} (tx ${r.hash})`, json: { amount, tx: r.hash } };
 });
 
-roleTask("fund-rewards", "Benefactor: add tokens to the reward pool, shared among block producers, attesters and keepers by the deployment's shares (approves the vault when needed)", async (a, ctx) => {
-  const { need } = await import("./lib/context");
-  const { fundRewards } = await import("../src/rewards/fund");
-  const amount = p.tokens("--amount", a.amount as string);
-  const f = await fundRewards(ctx.contracts.vault, ctx.contracts.token, need(ctx.signer), amount, "--amount");
-  const parts = (x: { producers: bigint; attesters: bigint; keepers: bigint }) =>
-    `producers ${fmt(x.producers)}, attesters ${fmt(x.attesters)}, keepers ${fmt(x.keepers)}`;
-  return { text: `funded ${fmt(amount)}: ${parts(f.shared)}; role pools now ${parts(f.pools)} (tx ${f.tx})`, json: f };
-}).addParam("amount", "tokens, e.g. 100");
+roleTask(
+  "fund-rewards",
+  "Benefactor: add tokens to the reward pool, shared among block producers, attesters and keepers by the deployment's shares (approves the vault when needed)",
+  async (a, ctx) => {
+    const { need } = await import("./lib/context");
+    const { fundRewards } = await import("../src/rewards/fund");
+    const amount = p.tokens("--amount", a.amount as string);
+    const f = await fundRewards(ctx.contracts.vault, ctx.contracts.token, need(ctx.signer), amount, "--amount");
+    const parts = (x: { producers: bigint; attesters: bigint; keepers: bigint }) =>
+      `producers ${fmt(x.producers)}, attesters ${fmt(x.attesters)}, keepers ${fmt(x.keepers)}`;
+    return { text: `funded ${fmt(amount)}: ${parts(f.shared)}; role pools now ${parts(f.pools)} (tx ${f.tx})`, json: f };
+  },
+).addParam("amount", "tokens, e.g. 100");
 
 roleTask("unjail", "Delegate: leave jail once its jail period is over, if its deposit is still at least the minimum", async (_a, ctx) => {
   const { need } = await import("./lib/context");
@@ -161,16 +187,24 @@ roleTask("unjail", "Delegate: leave jail once its jail period is over, if its de
   const signer = need(ctx.signer);
   const node = await signer.getAddress();
   const now = await chainTime(ctx.provider);
-  const [record, deposit, minimum] = await Promise.all([ctx.contracts.registry.creditRecordAt(node, now), ctx.contracts.vault.bonded(node), ctx.contracts.registry.minDeposit()]);
+  const [record, deposit, minimum] = await Promise.all([
+    ctx.contracts.registry.creditRecordAt(node, now),
+    ctx.contracts.vault.bonded(node),
+    ctx.contracts.registry.minDeposit(),
+  ]);
   // the contract's own rule first, to say in words what its error would only encode
   const d = unjailDecision({ jailed: record.jailed, jailedUntil: record.jailedUntil, now, deposit, minimum });
   if (!d.due) {
     if (d.reason === "not-jailed") throw new Error(`--from: ${node} is not jailed (NotJailed)`);
     if (d.reason === "jail-not-over") {
       const at = new Date(Number(d.jailedUntil) * 1000).toISOString();
-      throw new Error(`--from: ${node} is jailed until ${at} (chain time ${d.jailedUntil}), ${d.jailedUntil - now} s after the latest block (JailNotOver)`);
+      throw new Error(
+        `--from: ${node} is jailed until ${at} (chain time ${d.jailedUntil}), ${d.jailedUntil - now} s after the latest block (JailNotOver)`,
+      );
     }
-    throw new Error(`--from: ${node}'s deposit of ${fmt(d.deposit)} is below the minimum of ${fmt(d.minimum)}; deposit ${fmt(d.minimum - d.deposit)} more first (DepositBelowMinimum)`);
+    throw new Error(
+      `--from: ${node}'s deposit of ${fmt(d.deposit)} is below the minimum of ${fmt(d.minimum)}; deposit ${fmt(d.minimum - d.deposit)} more first (DepositBelowMinimum)`,
+    );
   }
   const r = await send("unjail", ctx.contracts.registry.connect(signer).unjail);
   return { text: `unjailed ${node} (tx ${r.hash})`, json: { node, unjailed: true, tx: r.hash } };
@@ -192,7 +226,8 @@ roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it
   const answers = await sendToDelegates(ctx.contracts, await signedTrade(domain, order, seller, buyer));
   if (answers.length === 0) throw new Error(`epoch ${await ctx.contracts.election.currentEpoch()} has no delegates to take trades yet`);
   const ok = answers.filter((x) => x.status === 200).length;
-  if (ok === 0) throw new Error(`no delegate accepted the trade: ${answers.map((x) => `${x.url}: ${JSON.stringify(x.answer)}`).join("; ")}`);
+  if (ok === 0)
+    throw new Error(`no delegate accepted the trade: ${answers.map((x) => `${x.url}: ${JSON.stringify(x.answer)}`).join("; ")}`);
   return { text: `trade sent to ${answers.length} delegates, accepted by ${ok}`, json: { order, answers } };
 })
   .addParam("seller", "the seller's account (index, env:NAME or file:PATH)")
@@ -250,9 +285,31 @@ roleTask("show-epoch", "Show an epoch: timing, election state, blocks", async (a
     ctx.contracts.ledger.blocksInEpoch(epoch),
     e.submitterOf(epoch),
   ]);
-  const state = el.finalized ? "finalized" : el.carriedOver ? "carried over" : el.submission !== ZeroAddress ? "submitted" : el.seed !== ZeroHash ? "open" : el.seedBlock !== 0n ? "opened, seed not fixed" : "not opened";
-  const json = { epoch, current: await e.currentEpoch(), start, snapshot, submissionDeadline: deadline, election: state, submitter, members: el.members, blocks };
-  const text = Object.entries(json).map(([k, v]) => `${k.padEnd(19)} ${String(v)}`).join("\n");
+  const state = el.finalized
+    ? "finalized"
+    : el.carriedOver
+      ? "carried over"
+      : el.submission !== ZeroAddress
+        ? "submitted"
+        : el.seed !== ZeroHash
+          ? "open"
+          : el.seedBlock !== 0n
+            ? "opened, seed not fixed"
+            : "not opened";
+  const json = {
+    epoch,
+    current: await e.currentEpoch(),
+    start,
+    snapshot,
+    submissionDeadline: deadline,
+    election: state,
+    submitter,
+    members: el.members,
+    blocks,
+  };
+  const text = Object.entries(json)
+    .map(([k, v]) => `${k.padEnd(19)} ${String(v)}`)
+    .join("\n");
   return { text, json };
 }).addOptionalParam("epoch", "epoch number (default: the current one)", undefined, types.string);
 

@@ -22,7 +22,16 @@ const WAIT = 240_000;
 describe("dashboard in Chromium against a running network", function () {
   this.timeout(900_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "energy-dpos-dashboard-e2e-"));
-  const network = new Network({ ...DEFAULT_NETWORK_OPTIONS, port: 8581, basePort: 7181, speed: 12, misbehave: "withhold", dir, dashboardPort: 8582, say: () => undefined });
+  const network = new Network({
+    ...DEFAULT_NETWORK_OPTIONS,
+    port: 8581,
+    basePort: 7181,
+    speed: 12,
+    misbehave: "withhold",
+    dir,
+    dashboardPort: 8582,
+    say: () => undefined,
+  });
   let browser: Browser;
   let page: Page;
   let withholder: string;
@@ -60,7 +69,10 @@ describe("dashboard in Chromium against a running network", function () {
     withholder = network.producers[0];
     const url = network.dashboardUrl!;
     for (let i = 0; ; i++) {
-      const ok = await fetch(`${url}/api/status`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/api/status`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (i > 240) throw new Error(`the dashboard never answered at ${url}; see ${path.join(dir, "dashboard.log")}`);
       await sleep(250);
@@ -94,7 +106,9 @@ describe("dashboard in Chromium against a running network", function () {
     await go(`#/slots?epochs=50`);
     await waitFor("a missed slot of the withholder", page.locator(`a.slot[data-status="missed"][data-owner="${withholder}"]`));
     await go("#/offences");
-    const row = page.locator('section[data-table="offences"] tbody tr', { has: page.locator(`a[title="${withholder}"]`) }).filter({ has: page.locator('[data-offence="missed slot"]') });
+    const row = page
+      .locator('section[data-table="offences"] tbody tr', { has: page.locator(`a[title="${withholder}"]`) })
+      .filter({ has: page.locator('[data-offence="missed slot"]') });
     await waitFor("the slash in the offences view", row);
     expect(await row.first().locator("td").nth(5).textContent()).to.match(/^no block in slot \d of epoch \d+$/);
 
@@ -102,16 +116,21 @@ describe("dashboard in Chromium against a running network", function () {
     await page.locator('section[data-table="offences"] a[data-download="csv"]').click();
     const file = await (await download).path();
     const csv = fs.readFileSync(file, "utf8").trimEnd().split("\r\n");
-    expect(csv[0]).to.equal("time,epoch,slot,offence,offender,evidence,slashed,reporterShare,jailedUntil,creditPenalty,handedOver,reporter,tx");
+    expect(csv[0]).to.equal(
+      "time,epoch,slot,offence,offender,evidence,slashed,reporterShare,jailedUntil,creditPenalty,handedOver,reporter,tx",
+    );
     expect(csv.slice(1).some((l) => l.includes("missed slot") && l.includes(withholder))).to.equal(true);
     await shot("offences");
 
     await go(`#/node/${withholder}`);
-    await waitFor("the node's page with its offence", page.locator(`.node[data-node="${withholder}"] section[data-table="offences"] td[data-offence="missed slot"]`));
+    await waitFor(
+      "the node's page with its offence",
+      page.locator(`.node[data-node="${withholder}"] section[data-table="offences"] td[data-offence="missed slot"]`),
+    );
     // its client unjails it after the jail: the offence row keeps the jail it got
     const own = page.locator(`.node[data-node="${withholder}"] section[data-table="offences"] tbody tr`).first();
     expect(await own.locator("td").nth(8).textContent()).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
-    expect(await page.locator('section[data-chart] canvas').count(), "the history chart").to.be.greaterThan(0);
+    expect(await page.locator("section[data-chart] canvas").count(), "the history chart").to.be.greaterThan(0);
   });
 
   it("pages the node list and says which nodes do not exist", async () => {
@@ -119,7 +138,10 @@ describe("dashboard in Chromium against a running network", function () {
     await waitFor("the node table", page.locator('section[data-table^="nodes-epoch-"] tbody tr').nth(6));
     expect(await page.locator('section[data-table^="nodes-epoch-"] tbody tr').count(), "4 producers and 3 consumers").to.equal(7);
     await go("#/node/0x0000000000000000000000000000000000000001");
-    await waitFor("the unknown-node message", page.locator('[data-error="not-found"]', { hasText: "0x0000000000000000000000000000000000000001 is not a registered node" }));
+    await waitFor(
+      "the unknown-node message",
+      page.locator('[data-error="not-found"]', { hasText: "0x0000000000000000000000000000000000000001 is not a registered node" }),
+    );
     await go("#/node/nope");
     await waitFor("the bad-address message", page.locator('[data-error="bad-request"]', { hasText: '"nope" is not an address' }));
   });
@@ -131,7 +153,9 @@ describe("dashboard in Chromium against a running network", function () {
       other = await startDashboard({ rpcUrl: network.rpcUrl, addressDir: empty, port: 0, assetsDir: path.join(empty, "assets") });
       const p = await browser.newPage();
       await p.goto(other.url);
-      await p.locator('[data-error="no-deployment"]', { hasText: "No deployment is recorded for chain 31337" }).waitFor({ timeout: 60_000 });
+      await p
+        .locator('[data-error="no-deployment"]', { hasText: "No deployment is recorded for chain 31337" })
+        .waitFor({ timeout: 60_000 });
       expect(await p.locator("#banner").getAttribute("data-state")).to.equal("no-deployment");
       await p.close();
     } finally {
@@ -141,23 +165,24 @@ describe("dashboard in Chromium against a running network", function () {
   });
 
   // only under `npm run dashboard:screenshots`: the same run, photographed
-  if (SHOTS) it("takes the screenshots of the main views", async () => {
-    // let a few more epochs of blocks and trades accumulate for the charts
-    await waitFor("epoch 5", page.locator("#clock", { hasText: /epoch ([5-9]|\d\d)/ }));
-    for (const [name, hash] of [
-      ["overview", "#/"],
-      ["slots", "#/slots"],
-      ["node", `#/node/${withholder}`],
-      ["nodes", "#/nodes"],
-      ["rewards", "#/rewards"],
-      ["energy", "#/energy"],
-    ]) {
-      await go(hash);
-      await waitFor(`the ${name} view`, page.locator(`main[data-view="${name}"]`));
-      await sleep(1_200);
-      await shot(name);
-    }
-  });
+  if (SHOTS)
+    it("takes the screenshots of the main views", async () => {
+      // let a few more epochs of blocks and trades accumulate for the charts
+      await waitFor("epoch 5", page.locator("#clock", { hasText: /epoch ([5-9]|\d\d)/ }));
+      for (const [name, hash] of [
+        ["overview", "#/"],
+        ["slots", "#/slots"],
+        ["node", `#/node/${withholder}`],
+        ["nodes", "#/nodes"],
+        ["rewards", "#/rewards"],
+        ["energy", "#/energy"],
+      ]) {
+        await go(hash);
+        await waitFor(`the ${name} view`, page.locator(`main[data-view="${name}"]`));
+        await sleep(1_200);
+        await shot(name);
+      }
+    });
 
   it("marks the data stale when the node stops, without reloading the page", async () => {
     await go("#/");
@@ -165,7 +190,10 @@ describe("dashboard in Chromium against a running network", function () {
     await network.kill("node");
     await waitFor("the stale banner", page.locator('#banner[data-state="stale"]'), 60_000);
     const text = (await page.locator("#banner").textContent()) ?? "";
-    expect(text).to.include(`The chain's RPC endpoint ${network.rpcUrl} does not answer`).and.include("Stale data: showing block").and.include("Reconnecting");
+    expect(text)
+      .to.include(`The chain's RPC endpoint ${network.rpcUrl} does not answer`)
+      .and.include("Stale data: showing block")
+      .and.include("Reconnecting");
     expect(await page.evaluate("window.loadedOnce"), "the same page all along").to.equal(true);
     await shot("stale");
   });

@@ -15,11 +15,12 @@ export async function rpcBridge(port: number): Promise<{ server: http.Server; ur
         res.end(JSON.stringify({ jsonrpc: "2.0", id, result: await network.provider.request({ method, params }) }));
       } catch (e) {
         const err = e as { code?: number; message?: string; data?: unknown };
-        res.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: err.code ?? -32603, message: err.message ?? String(e), data: err.data } }));
+        res.end(
+          JSON.stringify({ jsonrpc: "2.0", id, error: { code: err.code ?? -32603, message: err.message ?? String(e), data: err.data } }),
+        );
       }
     });
   });
   await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
   return { server, url: `http://127.0.0.1:${port}` };
 }
-

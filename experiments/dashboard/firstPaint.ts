@@ -55,7 +55,10 @@ async function main() {
   const epoch = (await election.currentEpoch()) + 2n;
   await time.increaseTo(await election.snapshotOf(epoch));
   await openElection(election, epoch);
-  const scores = await SnapshotReader.of(system).scoreAll(epoch, wallets.map((w) => w.address));
+  const scores = await SnapshotReader.of(system).scoreAll(
+    epoch,
+    wallets.map((w) => w.address),
+  );
   const list = bestKeys(scores, Number(await election.listLength())).map((s) => s.node);
   // the embedded network's clock follows the wall's: scoring 10,000 nodes can outlast the
   // submission window of 4-minute epochs, so the submission lands a second after the opening
@@ -79,10 +82,14 @@ async function main() {
   const { port } = await server.listen();
   const rpcUrl = `http://127.0.0.1:${port}`;
   console.log(`Embedded network on ${rpcUrl}; starting a dashboard process...`);
-  const child = spawn(path.join(ROOT, "node_modules", ".bin", "ts-node"), ["--transpile-only", path.join(ROOT, "scripts", "dashboard.ts"), "--rpc", rpcUrl, "--addresses", dir, "--port", "0"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    path.join(ROOT, "node_modules", ".bin", "ts-node"),
+    ["--transpile-only", path.join(ROOT, "scripts", "dashboard.ts"), "--rpc", rpcUrl, "--addresses", dir, "--port", "0"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
@@ -149,7 +156,7 @@ async function main() {
       "",
       `${NODES.toLocaleString("en-US")} admitted nodes on the embedded Hardhat network, served over HTTP; one election finalized by the`,
       "keeper's code, a missed slot punished. A dashboard process against it; Debian's Chromium loads the page in a fresh",
-      "browser context each time. \"Painted\" is the page's mark once the overview (epoch, slot, countdown, the delegates and",
+      'browser context each time. "Painted" is the page\'s mark once the overview (epoch, slot, countdown, the delegates and',
       "standbys of this and the next epoch with their score terms, the election, this epoch's slots, the latest offences) is",
       "on screen, counted from the start of navigation.",
       "",

@@ -65,9 +65,12 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
   const base = defaultSystemOptions();
   // the bond must pay every challenge a wrong list of the largest K can need (3L − 1)
   const longest = BigInt(Math.max(...ks)) + base.standbyCount;
-  const keeperMinBond = base.keeperMinBond > (3n * longest - 1n) * base.challengeReward ? base.keeperMinBond : (3n * longest - 1n) * base.challengeReward;
+  const keeperMinBond =
+    base.keeperMinBond > (3n * longest - 1n) * base.challengeReward ? base.keeperMinBond : (3n * longest - 1n) * base.challengeReward;
   const system = await deploySystem(admin, { delegateCount: BigInt(ks[0]), slotsPerEpoch: slots, keeperMinBond });
-  const pairs: { k: number; election: DelegateElection; ledger: BlockLedger }[] = [{ k: ks[0], election: system.election, ledger: system.ledger }];
+  const pairs: { k: number; election: DelegateElection; ledger: BlockLedger }[] = [
+    { k: ks[0], election: system.election, ledger: system.ledger },
+  ];
   for (const k of ks.slice(1)) {
     const options = { ...system.options, delegateCount: BigInt(k) };
     pairs.push({ k, ...(await deployElectionAndLedger(system, admin, options)) });
@@ -109,7 +112,10 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
     ops.fixSeed = await sent("fixSeed", election.fixSeed(epoch));
     const started = performance.now();
     const everyone = [...wallets.map((w) => w.address), consumer.address, fresh.address];
-    const ranked = bestKeys(await new SnapshotReader(registry, vault, election, system.lens).scoreAll(epoch, everyone), Number(await election.listLength()) + 1);
+    const ranked = bestKeys(
+      await new SnapshotReader(registry, vault, election, system.lens).scoreAll(epoch, everyone),
+      Number(await election.listLength()) + 1,
+    );
     const keeperSeconds = (performance.now() - started) / 1000;
     const length = Math.min(ranked.length, Number(await election.listLength()));
     const right = ranked.slice(0, length).map((s) => s.node);
@@ -128,9 +134,13 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
       ops.referenceElection = await isolated(() => sent("referenceElection", election.electReference(epoch, { gasLimit: HIGH_GAS }), L));
     }
     const withConsumer = [...right.slice(0, L - 1), consumer.address];
-    ops.challengeIneligible = await wrongThenChallenge("challengeIneligible", withConsumer, () => challenger.challengeIneligible(epoch, L - 1));
+    ops.challengeIneligible = await wrongThenChallenge("challengeIneligible", withConsumer, () =>
+      challenger.challengeIneligible(epoch, L - 1),
+    );
     const withDuplicate = [...right.slice(0, L - 1), right[0]];
-    ops.challengeDuplicate = await wrongThenChallenge("challengeDuplicate", withDuplicate, () => challenger.challengeDuplicate(epoch, 0, L - 1));
+    ops.challengeDuplicate = await wrongThenChallenge("challengeDuplicate", withDuplicate, () =>
+      challenger.challengeDuplicate(epoch, 0, L - 1),
+    );
     const swapped = [right[1], right[0], ...right.slice(2)];
     ops.challengeOrder = await wrongThenChallenge("challengeOrder", swapped, () => challenger.challengeOrder(epoch, 1, 0));
     // The last listed node left out: replaced by the next best (full list) or simply missing.
@@ -156,7 +166,9 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
 
   // Blocks and evidence, in the elected epoch of each pair.
   const domainOf = async (ledger: BlockLedger) => ledgerDomain((await ethers.provider.getNetwork()).chainId, await ledger.getAddress());
-  const ledgerState = await Promise.all(pairs.map(async ({ election, ledger }) => ({ members: [...(await election.delegatesOf(epoch))[0]], domain: await domainOf(ledger) })));
+  const ledgerState = await Promise.all(
+    pairs.map(async ({ election, ledger }) => ({ members: [...(await election.delegatesOf(epoch))[0]], domain: await domainOf(ledger) })),
+  );
   await time.increaseTo((await system.election.slotWindow(epoch, 0n))[0]);
   const headers: BlockHeader[] = [];
   const forgedTrades: Awaited<ReturnType<typeof forgedBlock>>[] = [];
@@ -165,7 +177,15 @@ async function measure(n: number, ks: number[], withLedger: boolean): Promise<Me
     const signer = (a: string) => byAddress.get(a)!;
     // Two trades whose buyer signatures the reporter forged: the block is committed, then proven invalid.
     const forged = await forgedBlock(domain, signer(members[1]), members[2], reporter, 1n, 1);
-    const h: BlockHeader = { epoch, slot: 0n, parentHash: ethers.ZeroHash, tradeRoot: forged.root, payloadHash: EMPTY_PAYLOAD_HASH, tradeCount: 2n, energyTotal: 200n };
+    const h: BlockHeader = {
+      epoch,
+      slot: 0n,
+      parentHash: ethers.ZeroHash,
+      tradeRoot: forged.root,
+      payloadHash: EMPTY_PAYLOAD_HASH,
+      tradeCount: 2n,
+      energyTotal: 200n,
+    };
     const majority = Math.floor(k / 2) + 1;
     const signatures = await Promise.all(members.slice(0, majority).map((m) => signHeader(signer(m), domain, h)));
     rows[i].ops.commit = await sent("commit", ledger.connect(signer(members[0])).commitBlock(h, signatures, "0x"), majority);
@@ -217,7 +237,9 @@ function report(rows: Measurement[], celo: Measurement[], sizes: number[], ks: n
     for (const op of Object.keys(FLOORS) as Operation[]) {
       if (!mine.some((r) => r.ops[op])) continue;
       const last = mine.filter((r) => r.ops[op]).at(-1)?.ops[op];
-      out.push(`| ${op} | ${mine.map((r) => (r.ops[op] ? fmt(r.ops[op]!.gas) : "n/a")).join(" | ")} | ${last ? fmt(last.floor) : "n/a"} | ${last ? ratio(last.gas, last.floor) : "n/a"} |`);
+      out.push(
+        `| ${op} | ${mine.map((r) => (r.ops[op] ? fmt(r.ops[op]!.gas) : "n/a")).join(" | ")} | ${last ? fmt(last.floor) : "n/a"} | ${last ? ratio(last.gas, last.floor) : "n/a"} |`,
+      );
     }
     out.push(`| list length | ${mine.map((r) => r.listLength).join(" | ")} | | |`);
     out.push(`| keeper computation (s) | ${mine.map((r) => r.keeperSeconds.toFixed(2)).join(" | ")} | | |`, "");
@@ -268,7 +290,8 @@ function report(rows: Measurement[], celo: Measurement[], sizes: number[], ks: n
     const big = mine.at(-1)!;
     const fullRows = mine.filter((r) => r.listLength === k + 2);
     const s = big.ops.submit!;
-    const spread = fullRows.length > 1 ? Math.abs(fullRows.at(-1)!.ops.submit!.gas - fullRows[0].ops.submit!.gas) / fullRows[0].ops.submit!.gas : 0;
+    const spread =
+      fullRows.length > 1 ? Math.abs(fullRows.at(-1)!.ops.submit!.gas - fullRows[0].ops.submit!.gas) / fullRows[0].ops.submit!.gas : 0;
     out.push(
       `- Submission at K = ${k}: ${fmt(small.ops.submit!.gas)} gas at N = ${fmt(small.nodes)} (list of ${small.listLength}), ` +
         `${fmt(s.gas)} at N = ${fmt(big.nodes)} (list of ${big.listLength}); with a full list its gas varies ${(spread * 100).toFixed(2)} % ` +

@@ -33,8 +33,14 @@ export const FLOORS = {
     storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW,
   },
   challengeDuplicate: { why: "as challengeIneligible", storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW },
-  challengeOrder: { why: "as challengeIneligible, the list keeps its length", storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW },
-  challengeExcluded: { why: "as challengeIneligible, the list keeps at least its length", storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW },
+  challengeOrder: {
+    why: "as challengeIneligible, the list keeps its length",
+    storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW,
+  },
+  challengeExcluded: {
+    why: "as challengeIneligible, the list keeps at least its length",
+    storage: (l: number) => code(20 * (l + 1)) + 2 * UPDATE + NEW,
+  },
   finalize: { why: "the final mark, the keeper's reward (the list is already stored)", storage: () => UPDATE + NEW },
   referenceElection: { why: "the election record, the caller and the list as code", storage: (l: number) => NEW + code(20 * (l + 1)) },
   commit: {

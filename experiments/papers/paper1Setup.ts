@@ -29,12 +29,7 @@ export interface SetupGas {
 }
 
 /** Registers and admits `rows` as `nodes[i]`, bonds, plans and settles cycle 1 with the table's D. */
-export async function setUpPaper1Nodes(
-  system: System,
-  admin: Signer,
-  nodes: Signer[],
-  rows: readonly Paper1Node[],
-): Promise<SetupGas> {
+export async function setUpPaper1Nodes(system: System, admin: Signer, nodes: Signer[], rows: readonly Paper1Node[]): Promise<SetupGas> {
   const { token, vault, registry, meters } = system;
   const gas: SetupGas = { register: 0n, admit: 0n, deposit: 0n, reportPlan: 0n, reportMeterReading: 0n, vote: 0n };
   const used = async (p: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => (await (await p).wait())!.gasUsed;
@@ -63,7 +58,12 @@ export async function setUpPaper1Nodes(
 }
 
 /** The ballots of `voters` voters: each casts `votesPerNode` votes, one at a time at random among the candidates (paper 1 section 3). */
-export function randomBallots(voters: number, votesPerNode: number, candidates: string[], rng: SeededRandom): { candidates: string[]; amounts: bigint[] }[] {
+export function randomBallots(
+  voters: number,
+  votesPerNode: number,
+  candidates: string[],
+  rng: SeededRandom,
+): { candidates: string[]; amounts: bigint[] }[] {
   return Array.from({ length: voters }, () => {
     const tally = new Map<string, bigint>();
     for (let v = 0; v < votesPerNode; v++) {

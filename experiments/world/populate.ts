@@ -52,15 +52,18 @@ export async function zeroBaseFee(provider: { send(method: string, params: unkno
  * out. Receipts are read as raw JSON-RPC (ethers' formatted receipt costs ~1.8 ms each here).
  */
 export async function mineAll(provider: { send(method: string, params: unknown[]): Promise<unknown> }, hashes: string[]): Promise<void> {
-  for (let pending = hashes; pending.length > 0; ) {
+  for (let pending = hashes; pending.length > 0;) {
     await zeroBaseFee(provider);
     await provider.send("evm_mine", []);
-    const receipts = (await Promise.all(pending.map((h) => provider.send("eth_getTransactionReceipt", [h])))) as ({ status: string } | null)[];
+    const receipts = (await Promise.all(pending.map((h) => provider.send("eth_getTransactionReceipt", [h])))) as ({
+      status: string;
+    } | null)[];
     receipts.forEach((r, i) => {
       if (r && r.status !== "0x1") throw new StateError("transaction", pending[i], `mineAll: transaction ${pending[i]} reverted`);
     });
     const left = pending.filter((_, i) => receipts[i] === null);
-    if (left.length === pending.length) throw new StateError("transactions", left.length, `mineAll: ${left.length} transactions were not mined`);
+    if (left.length === pending.length)
+      throw new StateError("transactions", left.length, `mineAll: ${left.length} transactions were not mined`);
     pending = left;
   }
 }
@@ -95,7 +98,15 @@ export async function populate(system: System, admin: Signer, provider: RpcProvi
       // phase is sent at a zero base fee (zeroBaseFee) and priced at zero.
       const send = (from: string, nonce: number, to: string, data: string) =>
         provider.send("eth_sendTransaction", [
-          { from, to, data, nonce: `0x${nonce.toString(16)}`, gas: `0x${GAS.toString(16)}`, maxFeePerGas: "0x0", maxPriorityFeePerGas: "0x0" },
+          {
+            from,
+            to,
+            data,
+            nonce: `0x${nonce.toString(16)}`,
+            gas: `0x${GAS.toString(16)}`,
+            maxFeePerGas: "0x0",
+            maxPriorityFeePerGas: "0x0",
+          },
         ]) as Promise<string>;
       const adminSend = (to: string, data: string) => send(adminAddress, adminNonce++, to, data);
       // Phase 1: tokens, allowance and registration.
@@ -110,7 +121,10 @@ export async function populate(system: System, admin: Signer, provider: RpcProvi
       await mineAll(provider, await Promise.all(phase1));
       // Phase 2: admission.
       await zeroBaseFee(provider);
-      await mineAll(provider, await Promise.all(group.map((w) => adminSend(registryAddress, registry.encodeFunctionData("admit", [w.address])))));
+      await mineAll(
+        provider,
+        await Promise.all(group.map((w) => adminSend(registryAddress, registry.encodeFunctionData("admit", [w.address])))),
+      );
       // Phase 3: deposits.
       await zeroBaseFee(provider);
       const phase3 = group.flatMap((w, j) =>

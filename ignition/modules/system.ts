@@ -17,13 +17,19 @@ type Parameter = Parameters<IgnitionModuleBuilder["getParameter"]>[1];
  */
 export function buildSystem(m: IgnitionModuleBuilder, token: CallableContractFuture<string>) {
   const defaults = defaultSystemOptions() as unknown as Record<string, Parameter>;
-  const o = Object.fromEntries(DEPLOY_OPTIONS.map((k) => [k, k === "genesis" ? m.getParameter<bigint>(k) : m.getParameter(k, defaults[k])])) as OptionValues;
+  const o = Object.fromEntries(
+    DEPLOY_OPTIONS.map((k) => [k, k === "genesis" ? m.getParameter<bigint>(k) : m.getParameter(k, defaults[k])]),
+  ) as OptionValues;
   const admin = m.getAccount(0);
   const vault = m.contract("StakeVault", constructorArgs.vault(o, { admin, token }) as ArgumentType[], { id: "vault" });
   const registry = m.contract("NodeRegistry", constructorArgs.registry(o, { admin, vault }) as ArgumentType[], { id: "registry" });
   const meters = m.contract("MeterBook", constructorArgs.meters(o, { admin, registry, vault }) as ArgumentType[], { id: "meters" });
-  const election = m.contract("DelegateElection", constructorArgs.election(o, { admin, registry, vault }) as ArgumentType[], { id: "election" });
-  const ledger = m.contract("BlockLedger", constructorArgs.ledger(o, { admin, registry, vault, election }) as ArgumentType[], { id: "ledger" });
+  const election = m.contract("DelegateElection", constructorArgs.election(o, { admin, registry, vault }) as ArgumentType[], {
+    id: "election",
+  });
+  const ledger = m.contract("BlockLedger", constructorArgs.ledger(o, { admin, registry, vault, election }) as ArgumentType[], {
+    id: "ledger",
+  });
   const lens = m.contract("SnapshotLens", [], { id: "lens" });
   const contracts: Record<ContractKey, CallableContractFuture<string>> = { token, vault, registry, meters, election, ledger, lens };
   for (const step of [...PAIR_WIRING, ...CORE_WIRING]) {

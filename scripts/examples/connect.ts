@@ -25,7 +25,8 @@ export function example(name: string, description: string): Command {
 
 /** The chain and the recorded contracts the options name, checked: the record must be of this chain, with code at its addresses. */
 export async function connect(opts: { rpc?: string; addresses?: string }): Promise<Chain> {
-  if (!opts.rpc || !/^https?:\/\/\S+$/.test(opts.rpc)) throw new ArgumentError("--rpc", opts.rpc, `"${opts.rpc ?? ""}" is not an http(s) URL (or set RPC_URL)`);
+  if (!opts.rpc || !/^https?:\/\/\S+$/.test(opts.rpc))
+    throw new ArgumentError("--rpc", opts.rpc, `"${opts.rpc ?? ""}" is not an http(s) URL (or set RPC_URL)`);
   if (!opts.addresses) throw new ArgumentError("--addresses", undefined, "name the deployment's address record (or set ADDRESSES)");
   const record = readRecordFile(opts.addresses);
   const provider = rpcProvider(opts.rpc);
@@ -34,7 +35,12 @@ export async function connect(opts: { rpc?: string; addresses?: string }): Promi
 
 /** The key `spec` names (--key), connected to the chain. */
 export async function keyOf(chain: Chain, spec: string | undefined): Promise<Signer> {
-  if (spec === undefined) throw new ArgumentError("--key", undefined, "this example sends a transaction; name the key (env:NAME, file:PATH, or an index on a local chain)");
+  if (spec === undefined)
+    throw new ArgumentError(
+      "--key",
+      undefined,
+      "this example sends a transaction; name the key (env:NAME, file:PATH, or an index on a local chain)",
+    );
   return signerFrom(spec, chain.provider, "--key");
 }
 

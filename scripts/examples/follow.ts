@@ -22,7 +22,11 @@ run(async () => {
   const print = (ev: EventLog | Log) => {
     if (!("eventName" in ev)) return;
     const args = Object.fromEntries(ev.fragment.inputs.map((input, i) => [input.name, ev.args[i]]));
-    console.log(JSON.stringify({ block: ev.blockNumber, tx: ev.transactionHash, event: ev.eventName, ...args }, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+    console.log(
+      JSON.stringify({ block: ev.blockNumber, tx: ev.transactionHash, event: ev.eventName, ...args }, (_, v) =>
+        typeof v === "bigint" ? v.toString() : v,
+      ),
+    );
   };
   for (;;) {
     const head = await chain.provider.getBlockNumber();

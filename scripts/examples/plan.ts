@@ -21,5 +21,7 @@ run(async () => {
   const vaultAddress = await vault.getAddress();
   if ((await token.allowance(node, vaultAddress)) < fee) await sendChecked("approve", token.connect(key).approve, vaultAddress, fee);
   const r = await sendChecked("reportPlan", meters.connect(key).reportPlan, cycle, energy);
-  console.log(JSON.stringify({ event: "planned", node, cycle: cycle.toString(), energy: energy.toString(), fee: fee.toString(), tx: r.hash }));
+  console.log(
+    JSON.stringify({ event: "planned", node, cycle: cycle.toString(), energy: energy.toString(), fee: fee.toString(), tx: r.hash }),
+  );
 });

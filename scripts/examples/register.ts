@@ -14,7 +14,9 @@ const program = example("register", "Register a node (class, capacity, delegate-
   .option("--deposit <tokens>", "tokens to bond (e.g. 500); none when absent");
 
 run(async () => {
-  const o = program.parse().opts<{ rpc?: string; addresses?: string; key?: string; class: string; capacity: string; endpoint: string; deposit?: string }>();
+  const o = program
+    .parse()
+    .opts<{ rpc?: string; addresses?: string; key?: string; class: string; capacity: string; endpoint: string; deposit?: string }>();
   const nodeClass = p.nodeClass("--class", o.class);
   const capacity = p.whole("--capacity", o.capacity, 0n, 10n ** 10n);
   const deposit = o.deposit === undefined ? 0n : p.tokens("--deposit", o.deposit);
@@ -27,10 +29,15 @@ run(async () => {
     if (balance < deposit) throw new WouldRevert("deposit", `${node} holds ${balance} token units, less than --deposit ${deposit}`);
   }
   const registered = await sendChecked("register", registry.connect(key).register, nodeClass, capacity, o.endpoint);
-  console.log(JSON.stringify({ event: "registered", node, nodeClass, capacity: capacity.toString(), endpoint: o.endpoint, tx: registered.hash }));
+  console.log(
+    JSON.stringify({ event: "registered", node, nodeClass, capacity: capacity.toString(), endpoint: o.endpoint, tx: registered.hash }),
+  );
   if (deposit === 0n) return;
   const vaultAddress = await vault.getAddress();
-  if ((await token.allowance(node, vaultAddress)) < deposit) await sendChecked("approve", token.connect(key).approve, vaultAddress, deposit);
+  if ((await token.allowance(node, vaultAddress)) < deposit)
+    await sendChecked("approve", token.connect(key).approve, vaultAddress, deposit);
   const bonded = await sendChecked("deposit", vault.connect(key).deposit, deposit);
-  console.log(JSON.stringify({ event: "bonded", node, amount: deposit.toString(), bonded: (await vault.bonded(node)).toString(), tx: bonded.hash }));
+  console.log(
+    JSON.stringify({ event: "bonded", node, amount: deposit.toString(), bonded: (await vault.bonded(node)).toString(), tx: bonded.hash }),
+  );
 });

@@ -40,7 +40,10 @@ export async function signerFrom(spec: string, provider: JsonRpcProvider, what =
     if (index > 999) throw new AccountArgumentError(what, `account index ${spec} is out of range [0, 999]`);
     const { chainId } = await provider.getNetwork();
     if (!LOCAL_CHAIN_IDS.has(chainId)) {
-      throw new AccountArgumentError(what, `account index ${spec} means Hardhat's public test mnemonic, refused on chain ${chainId}; use env:NAME or file:PATH`);
+      throw new AccountArgumentError(
+        what,
+        `account index ${spec} means Hardhat's public test mnemonic, refused on chain ${chainId}; use env:NAME or file:PATH`,
+      );
     }
     return HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`).connect(provider);
   }
@@ -53,7 +56,10 @@ export async function signerFrom(spec: string, provider: JsonRpcProvider, what =
     key = readKeyFile(spec.slice(5), what);
   } else {
     // never echo the argument: it may be a key
-    throw new AccountArgumentError(what, "is neither an account index, env:NAME nor file:PATH (a private key is never taken on the command line)");
+    throw new AccountArgumentError(
+      what,
+      "is neither an account index, env:NAME nor file:PATH (a private key is never taken on the command line)",
+    );
   }
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) throw new AccountArgumentError(what, `${spec} does not hold a 32-byte hex private key`);
   return new Wallet(key.startsWith("0x") ? key : `0x${key}`, provider);
@@ -93,8 +99,10 @@ export function isTransient(e: unknown): boolean {
   const r = e as RevertLike & { cause?: { code?: string } };
   if (r?.code === "CALL_EXCEPTION" || r?.revert) return false;
   const code = r?.code ?? r?.cause?.code ?? "";
-  return ["NETWORK_ERROR", "SERVER_ERROR", "TIMEOUT", "ECONNREFUSED", "ECONNRESET", "UNKNOWN_ERROR", "ETIMEDOUT"].includes(code) ||
-    /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|timeout/i.test(r?.message ?? "");
+  return (
+    ["NETWORK_ERROR", "SERVER_ERROR", "TIMEOUT", "ECONNREFUSED", "ECONNRESET", "UNKNOWN_ERROR", "ETIMEDOUT"].includes(code) ||
+    /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|timeout/i.test(r?.message ?? "")
+  );
 }
 
 /** The chain's time: the latest block's timestamp (what services act on, never the wall clock). */

@@ -146,7 +146,12 @@ export class DashboardData {
   private resolveFirst!: () => void;
 
   constructor(readonly options: DashboardOptions) {
-    this.status = { version: 0, serverTime: Date.now(), rpc: { url: options.rpcUrl, state: "connecting" }, deployment: { state: "unknown" } };
+    this.status = {
+      version: 0,
+      serverTime: Date.now(),
+      rpc: { url: options.rpcUrl, state: "connecting" },
+      deployment: { state: "unknown" },
+    };
     this.firstPoll = new Promise((r) => (this.resolveFirst = r));
   }
 
@@ -156,7 +161,8 @@ export class DashboardData {
       if (this.stopped) return;
       this.polling = this.poll();
       await this.polling;
-      if (!this.stopped) this.timer = setTimeout(loop, this.status.rpc.state === "down" ? Math.min(5_000, this.options.pollMs * 2) : this.options.pollMs);
+      if (!this.stopped)
+        this.timer = setTimeout(loop, this.status.rpc.state === "down" ? Math.min(5_000, this.options.pollMs * 2) : this.options.pollMs);
     };
     void loop();
   }
@@ -310,7 +316,14 @@ export class DashboardData {
     ]);
     const a = record.contracts;
     const addresses = { election: a.election, ledger: a.ledger, vault: a.vault, registry: a.registry, lens: a.lens };
-    this.status.deployment = { state: "ok", chainId: record.chainId, network: record.network, deployedAt: record.deployedAt, file, contracts: { ...a } };
+    this.status.deployment = {
+      state: "ok",
+      chainId: record.chainId,
+      network: record.network,
+      deployedAt: record.deployedAt,
+      file,
+      contracts: { ...a },
+    };
     this.status.system = {
       model: modelName(Number(model) as ScoringModel),
       rule: Number(rule) === 0 ? "top-k" : "weighted",
@@ -382,7 +395,10 @@ export class DashboardData {
     const sys = this.sys;
     if (!sys || !this.head) {
       const d = this.status.deployment;
-      if (this.status.rpc.state !== "up") throw new Unavailable(`the chain's RPC at ${this.options.rpcUrl} does not answer${this.status.rpc.error ? ` (${this.status.rpc.error})` : ""}`);
+      if (this.status.rpc.state !== "up")
+        throw new Unavailable(
+          `the chain's RPC at ${this.options.rpcUrl} does not answer${this.status.rpc.error ? ` (${this.status.rpc.error})` : ""}`,
+        );
       throw new Unavailable(d.message ?? "the deployment is not attached yet");
     }
     const now = BigInt(this.head.time);
@@ -396,7 +412,11 @@ export class DashboardData {
   }
 
   /** The lens's views of `nodes` at the snapshot of `epoch`'s election (in the past: cached for good). */
-  private async viewsAt(sys: Attached, epoch: bigint, nodes: string[]): Promise<{ views: NodeSnapshot[]; params: ScoringParams; snapshot: bigint }> {
+  private async viewsAt(
+    sys: Attached,
+    epoch: bigint,
+    nodes: string[],
+  ): Promise<{ views: NodeSnapshot[]; params: ScoringParams; snapshot: bigint }> {
     const snapshot = sys.clock.snapshotOf(epoch);
     const params = await this.paramsAt(sys, snapshot);
     const { t, windowStart } = readPoints(sys.model, params, sys.clock, snapshot);
@@ -409,7 +429,12 @@ export class DashboardData {
     }
     for (let from = 0; from < missing.length; from += LENS_PAGE) {
       const page = missing.slice(from, from + LENS_PAGE);
-      const read = (await sys.c.lens.read(sys.addresses.election, page.map((i) => nodes[i]), t, windowStart)) as unknown as NodeSnapshot[];
+      const read = (await sys.c.lens.read(
+        sys.addresses.election,
+        page.map((i) => nodes[i]),
+        t,
+        windowStart,
+      )) as unknown as NodeSnapshot[];
       page.forEach((i, j) => {
         views[i] = plainView(read[j]);
         sys.forever.set(`view:${epoch}:${nodes[i].toLowerCase()}`, views[i] as unknown as Promise<unknown>);
@@ -461,7 +486,9 @@ export class DashboardData {
       state = "submitted";
     } else state = epoch > current ? "not submitted" : "none";
     const servingStandbys = new Set(
-      sys.index.elections.filter((e) => e.kind === "handed-over" && e.epoch === epoch).map((e) => (e.kind === "handed-over" ? e.to.toLowerCase() : "")),
+      sys.index.elections
+        .filter((e) => e.kind === "handed-over" && e.epoch === epoch)
+        .map((e) => (e.kind === "handed-over" ? e.to.toLowerCase() : "")),
     );
     const members = membersOf(list, k, servingStandbys);
     const jailed = this.jailedNow(sys);
@@ -490,7 +517,8 @@ export class DashboardData {
   /** An election's steps with their gas. */
   async election(epochArg: bigint) {
     const { sys, epoch: current } = await this.ready();
-    if (epochArg < 1n || epochArg > current + 1n) throw new BadRequest("epoch", epochArg.toString(), `${epochArg} has no election yet: epochs 1 to ${current + 1n} do`);
+    if (epochArg < 1n || epochArg > current + 1n)
+      throw new BadRequest("epoch", epochArg.toString(), `${epochArg} has no election yet: epochs 1 to ${current + 1n} do`);
     const { state, table } = electionTable(epochArg, sys.index.elections);
     const el = await this.atHead(`election:${epochArg}`, () => sys.c.election.elections(epochArg));
     return {
@@ -526,7 +554,10 @@ export class DashboardData {
             const w = sys.clock.slotWindow(epoch, slot);
             const read = () => sys.c.election.slotOwner(epoch, slot);
             // the owner of a slot never changes once it has begun (hand-overs take effect later)
-            const owner = served.k === 0 ? ZeroAddress : await (w.start <= now ? this.forever(sys, `owner:${epoch}:${s}`, read) : this.atHead(`owner:${epoch}:${s}`, read));
+            const owner =
+              served.k === 0
+                ? ZeroAddress
+                : await (w.start <= now ? this.forever(sys, `owner:${epoch}:${s}`, read) : this.atHead(`owner:${epoch}:${s}`, read));
             return {
               epoch,
               slot,
@@ -562,7 +593,8 @@ export class DashboardData {
       this.atHead("claimable", async () => {
         const out = new Map<string, bigint>();
         const amounts: bigint[] = [];
-        for (let i = 0; i < accounts.length; i += 50) amounts.push(...(await Promise.all(accounts.slice(i, i + 50).map((a) => sys.c.vault.rewards(a)))));
+        for (let i = 0; i < accounts.length; i += 50)
+          amounts.push(...(await Promise.all(accounts.slice(i, i + 50).map((a) => sys.c.vault.rewards(a)))));
         accounts.forEach((a, i) => out.set(a.toLowerCase(), amounts[i]));
         return out;
       }),
@@ -585,7 +617,10 @@ export class DashboardData {
   /** The reward pool and the rewards accrued but not claimed. */
   async pool() {
     const { sys } = await this.ready();
-    const [pool, totalRewards] = await Promise.all([this.atHead("pool", () => sys.c.vault.pool()), this.atHead("totalRewards", () => sys.c.vault.totalRewards())]);
+    const [pool, totalRewards] = await Promise.all([
+      this.atHead("pool", () => sys.c.vault.pool()),
+      this.atHead("totalRewards", () => sys.c.vault.totalRewards()),
+    ]);
     return { pool: pool.toString(), totalRewards: totalRewards.toString() };
   }
 
@@ -653,7 +688,8 @@ export class DashboardData {
     for (let i = 0; i < nodes.length; i += LENS_PAGE) {
       const head = this.head;
       // a newer epoch or another chain makes this index useless: stop and let the next request start over
-      if (this.sys !== sys || !head || sys.clock.epochOf(BigInt(head.time)) + 1n !== idx.epoch) throw new Error(`epoch ${idx.epoch - 1n} ended while indexing`);
+      if (this.sys !== sys || !head || sys.clock.epochOf(BigInt(head.time)) + 1n !== idx.epoch)
+        throw new Error(`epoch ${idx.epoch - 1n} ended while indexing`);
       idx.entries.push(...(await this.entries(sys, idx.epoch, nodes.slice(i, i + LENS_PAGE), i)));
       idx.done = idx.entries.length;
     }
@@ -668,7 +704,11 @@ export class DashboardData {
     const { sys, now, epoch: current } = await this.ready();
     const info = await this.atHead(`nodeOf:${node}`, () => sys.c.registry.nodeOf(node));
     if (Number(info.status) === 0) {
-      throw new NotFound("address", node, `${node} is not a registered node of this deployment (chain ${sys.record.chainId}, registry ${sys.addresses.registry})`);
+      throw new NotFound(
+        "address",
+        node,
+        `${node} is not a registered node of this deployment (chain ${sys.record.chainId}, registry ${sys.addresses.registry})`,
+      );
     }
     const [bonded, unbonding, votes, allocation, credit, trust, endpoint, claimable] = await Promise.all([
       sys.c.vault.bonded(node),
@@ -682,19 +722,27 @@ export class DashboardData {
     ]);
     const admitted = Number(info.admittedAt);
     const firstEpoch = admitted > 0 ? sys.clock.epochOf(BigInt(admitted)) + 1n : current + 1n;
-    const from = current + 1n - BigInt(this.options.historyEpochs) + 1n > firstEpoch ? current + 1n - BigInt(this.options.historyEpochs) + 1n : firstEpoch;
+    const from =
+      current + 1n - BigInt(this.options.historyEpochs) + 1n > firstEpoch
+        ? current + 1n - BigInt(this.options.historyEpochs) + 1n
+        : firstEpoch;
     const epochs: bigint[] = [];
     for (let e = from < 1n ? 1n : from; e <= current + 1n; e++) epochs.push(e);
     const points: HistoryPoint[] = await Promise.all(
       epochs.map(async (e) => {
-        const [[breakdown], served] = await Promise.all([this.breakdowns(sys, e, [node]), e <= current ? this.delegatesOf(sys, e, current) : Promise.resolve(undefined)]);
+        const [[breakdown], served] = await Promise.all([
+          this.breakdowns(sys, e, [node]),
+          e <= current ? this.delegatesOf(sys, e, current) : Promise.resolve(undefined),
+        ]);
         const at = served?.list.findIndex((m) => m.toLowerCase() === node.toLowerCase()) ?? -1;
         return { epoch: e, breakdown, role: at < 0 ? undefined : at < served!.k ? "delegate" : "standby" } as HistoryPoint;
       }),
     );
     const lower = node.toLowerCase();
     const offences = offencesTable(sys.index.offences.filter((o) => o.offender.toLowerCase() === lower));
-    const accrued = sys.index.rewards.filter((r) => r.account.toLowerCase() === lower && r.kind === "accrued").reduce((s, r) => s + r.amount, 0n);
+    const accrued = sys.index.rewards
+      .filter((r) => r.account.toLowerCase() === lower && r.kind === "accrued")
+      .reduce((s, r) => s + r.amount, 0n);
     const produced = sys.index.blocks.filter((b) => b.producer.toLowerCase() === lower).length;
     return {
       node,
@@ -773,7 +821,11 @@ export async function fetchHealth(endpoint: string, timeoutMs: number): Promise<
     };
   } catch (e) {
     const name = (e as Error).name;
-    return { state: "offline", endpoint, error: name === "TimeoutError" ? "no answer" : name === "SyntaxError" ? "not JSON" : "unreachable" };
+    return {
+      state: "offline",
+      endpoint,
+      error: name === "TimeoutError" ? "no answer" : name === "SyntaxError" ? "not JSON" : "unreachable",
+    };
   }
 }
 
@@ -803,10 +855,13 @@ export async function rawChainId(url: string, timeoutMs: number): Promise<bigint
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
     signal: AbortSignal.timeout(timeoutMs),
   }).catch((e: Error) => {
-    throw Object.assign(new Error(`${url}: ${e.name === "TimeoutError" ? "timeout" : ((e.cause as Error)?.message ?? e.message)}`), { code: "NETWORK_ERROR" });
+    throw Object.assign(new Error(`${url}: ${e.name === "TimeoutError" ? "timeout" : ((e.cause as Error)?.message ?? e.message)}`), {
+      code: "NETWORK_ERROR",
+    });
   });
   const body = (await r.json().catch(() => ({}))) as { result?: string };
-  if (!r.ok || typeof body.result !== "string") throw Object.assign(new Error(`${url}: not a JSON-RPC endpoint (HTTP ${r.status})`), { code: "SERVER_ERROR" });
+  if (!r.ok || typeof body.result !== "string")
+    throw Object.assign(new Error(`${url}: not a JSON-RPC endpoint (HTTP ${r.status})`), { code: "SERVER_ERROR" });
   return BigInt(body.result);
 }
 
@@ -814,10 +869,32 @@ export async function rawChainId(url: string, timeoutMs: number): Promise<bigint
 function plainView(r: NodeSnapshot): NodeSnapshot {
   const n = r.node as unknown as { nodeClass: bigint; status: bigint; tradingCycle: bigint; admittedAt: bigint; capacity: bigint };
   return {
-    node: { nodeClass: n.nodeClass, tradingCycle: n.tradingCycle, admittedAt: n.admittedAt, capacity: n.capacity, status: n.status } as NodeSnapshot["node"],
-    credit: { quality: r.credit.quality, offencePenalty: r.credit.offencePenalty, clean: r.credit.clean, admitted: r.credit.admitted, jailed: r.credit.jailed },
-    trust: { trust: r.trust.trust, correct: r.trust.correct, offences: r.trust.offences, participated: r.trust.participated, lastParticipation: r.trust.lastParticipation },
-    trustAtWindowStart: { correct: r.trustAtWindowStart.correct, offences: r.trustAtWindowStart.offences, participated: r.trustAtWindowStart.participated },
+    node: {
+      nodeClass: n.nodeClass,
+      tradingCycle: n.tradingCycle,
+      admittedAt: n.admittedAt,
+      capacity: n.capacity,
+      status: n.status,
+    } as NodeSnapshot["node"],
+    credit: {
+      quality: r.credit.quality,
+      offencePenalty: r.credit.offencePenalty,
+      clean: r.credit.clean,
+      admitted: r.credit.admitted,
+      jailed: r.credit.jailed,
+    },
+    trust: {
+      trust: r.trust.trust,
+      correct: r.trust.correct,
+      offences: r.trust.offences,
+      participated: r.trust.participated,
+      lastParticipation: r.trust.lastParticipation,
+    },
+    trustAtWindowStart: {
+      correct: r.trustAtWindowStart.correct,
+      offences: r.trustAtWindowStart.offences,
+      participated: r.trustAtWindowStart.participated,
+    },
     votes: r.votes,
     totalVotes: r.totalVotes,
     weightedVotes: r.weightedVotes,
@@ -825,4 +902,3 @@ function plainView(r: NodeSnapshot): NodeSnapshot {
     deposit: r.deposit,
   };
 }
-

@@ -6,7 +6,15 @@
 // failing between two calls leaves the index as it was, to be read again on the next poll.
 import type { Interface, JsonRpcProvider, LogDescription } from "ethers";
 import type { Contracts } from "../deployment/addressBook";
-import { REWARD_ROLES, type BlockEvent, type ElectionEvent, type EventMeta, type Evidence, type OffenceEvent, type RewardEvent } from "./shape";
+import {
+  REWARD_ROLES,
+  type BlockEvent,
+  type ElectionEvent,
+  type EventMeta,
+  type Evidence,
+  type OffenceEvent,
+  type RewardEvent,
+} from "./shape";
 
 interface RawLog {
   address: string;
@@ -37,7 +45,15 @@ export interface PoolFlows {
   slashedToPool: bigint;
 }
 
-const ELECTION_EVENTS = ["ElectionOpened", "SeedFixed", "ListSubmitted", "ListChallenged", "DelegatesFinalized", "DelegateSetCarriedOver", "SlotsHandedOver"];
+const ELECTION_EVENTS = [
+  "ElectionOpened",
+  "SeedFixed",
+  "ListSubmitted",
+  "ListChallenged",
+  "DelegatesFinalized",
+  "DelegateSetCarriedOver",
+  "SlotsHandedOver",
+];
 const LEDGER_EVENTS = ["BlockCommitted", "OffencePunished"];
 const VAULT_EVENTS = ["RewardAccrued", "RewardClaimed", "Slashed", "FeeCollected", "PoolFunded"];
 const REGISTRY_EVENTS = ["OffenceRecorded", "NodeUnjailed"];
@@ -102,7 +118,12 @@ export class EventIndex {
 
   private async readPage(from: number, to: number): Promise<number> {
     const logs = (await this.provider.send("eth_getLogs", [
-      { fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}`, address: Object.values(this.addresses), topics: [this.topics] },
+      {
+        fromBlock: `0x${from.toString(16)}`,
+        toBlock: `0x${to.toString(16)}`,
+        address: Object.values(this.addresses),
+        topics: [this.topics],
+      },
     ])) as RawLog[];
     if (logs.length === 0) return 0;
     const parsed: { log: LogDescription; meta: EventMeta; contract: string }[] = [];
@@ -110,7 +131,11 @@ export class EventIndex {
       const iface = this.interfaces.get(raw.address.toLowerCase());
       const log = iface?.parseLog({ topics: raw.topics, data: raw.data });
       if (!log) continue;
-      parsed.push({ log, contract: raw.address.toLowerCase(), meta: { block: Number(raw.blockNumber), logIndex: Number(raw.logIndex), tx: raw.transactionHash } });
+      parsed.push({
+        log,
+        contract: raw.address.toLowerCase(),
+        meta: { block: Number(raw.blockNumber), logIndex: Number(raw.logIndex), tx: raw.transactionHash },
+      });
     }
     const page = this.shape(parsed);
     await this.complete(page);
@@ -152,7 +177,15 @@ export class EventIndex {
           page.elections.push({ ...meta, kind: "submitted", epoch: a.epoch, submitter: a.submitter, list: [...a.list] });
           break;
         case "ListChallenged":
-          page.elections.push({ ...meta, kind: "challenged", epoch: a.epoch, challenge: Number(a.kind), challenger: a.challenger, paid: a.paid, repaired: [...a.repaired] });
+          page.elections.push({
+            ...meta,
+            kind: "challenged",
+            epoch: a.epoch,
+            challenge: Number(a.kind),
+            challenger: a.challenger,
+            paid: a.paid,
+            repaired: [...a.repaired],
+          });
           break;
         case "DelegatesFinalized":
           page.elections.push({ ...meta, kind: "finalized", epoch: a.epoch, submitter: a.submitter, reward: a.reward });
@@ -161,13 +194,36 @@ export class EventIndex {
           page.elections.push({ ...meta, kind: "carried-over", epoch: a.epoch, fromEpoch: a.fromEpoch });
           break;
         case "SlotsHandedOver":
-          page.elections.push({ ...meta, kind: "handed-over", epoch: a.epoch, index: a.index, from: a.from, to: a.to, fromSlot: a.fromSlot });
+          page.elections.push({
+            ...meta,
+            kind: "handed-over",
+            epoch: a.epoch,
+            index: a.index,
+            from: a.from,
+            to: a.to,
+            fromSlot: a.fromSlot,
+          });
           break;
         case "BlockCommitted":
-          page.blocks.push({ ...meta, epoch: a.epoch, slot: a.slot, producer: a.producer, headerHash: a.headerHash, attesters: [...a.attesters] });
+          page.blocks.push({
+            ...meta,
+            epoch: a.epoch,
+            slot: a.slot,
+            producer: a.producer,
+            headerHash: a.headerHash,
+            attesters: [...a.attesters],
+          });
           break;
         case "OffencePunished":
-          page.offences.push({ ...meta, offender: a.offender, offence: Number(a.offence), evidenceKey: a.evidence, reporter: a.reporter, slashed: a.slashed, handedOver: a.handedOver });
+          page.offences.push({
+            ...meta,
+            offender: a.offender,
+            offence: Number(a.offence),
+            evidenceKey: a.evidence,
+            reporter: a.reporter,
+            slashed: a.slashed,
+            handedOver: a.handedOver,
+          });
           break;
         case "RewardAccrued":
           page.rewards.push({ ...meta, account: a.account, kind: "accrued", amount: a.amount, role: REWARD_ROLES[Number(a.role)] });
@@ -187,7 +243,10 @@ export class EventIndex {
           break;
         case "OffenceRecorded":
           page.jailings.push({ node: a.node, block: meta.block, logIndex: meta.logIndex });
-          recorded.set(meta.tx, [...(recorded.get(meta.tx) ?? []), { node: a.node, creditPenalty: a.creditPenalty, jailedUntil: a.jailedUntil }]);
+          recorded.set(meta.tx, [
+            ...(recorded.get(meta.tx) ?? []),
+            { node: a.node, creditPenalty: a.creditPenalty, jailedUntil: a.jailedUntil },
+          ]);
           break;
         case "NodeUnjailed":
           page.unjailings.push({ node: a.node, block: meta.block, logIndex: meta.logIndex });
@@ -270,7 +329,14 @@ export function evidenceOf(ledger: Interface, tx: RawTx): Evidence | undefined {
     case "reportInvalidTrade":
       return { kind: "invalid trade", epoch: a[0].epoch, slot: a[0].slot, seller: a[1].seller, buyer: a[1].buyer, energy: a[1].energy };
     case "reportReplayedTrade":
-      return { kind: "replayed trade", epoch: a[2].header.epoch, slot: a[2].header.slot, firstEpoch: a[1].header.epoch, firstSlot: a[1].header.slot, order: a[0] };
+      return {
+        kind: "replayed trade",
+        epoch: a[2].header.epoch,
+        slot: a[2].header.slot,
+        firstEpoch: a[1].header.epoch,
+        firstSlot: a[1].header.slot,
+        order: a[0],
+      };
     default:
       return undefined;
   }

@@ -74,14 +74,18 @@ export async function createDashboardServer(data: DashboardData, o: ServerOption
   app.setErrorHandler((error, _request, reply) => {
     const body = (message: string, field?: string, value?: string): ErrorBody => ({ error: { message, field, value } });
     if (error instanceof NotFound) return reply.code(404).send(body(error.message, error.field, String(error.value)));
-    if (error instanceof QueryError || error instanceof BadRequest) return reply.code(400).send(body(error.message, error.field, String(error.value)));
+    if (error instanceof QueryError || error instanceof BadRequest)
+      return reply.code(400).send(body(error.message, error.field, String(error.value)));
     if (error instanceof Unavailable) return reply.code(503).send(body(error.message));
-    if (isTransient(error)) return reply.code(503).send(body(`the chain's RPC at ${data.options.rpcUrl} does not answer: ${describeError(error).slice(0, 200)}`));
+    if (isTransient(error))
+      return reply.code(503).send(body(`the chain's RPC at ${data.options.rpcUrl} does not answer: ${describeError(error).slice(0, 200)}`));
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return reply.code(status).send(body((error as Error).message));
     return reply.code(500).send(body(`the dashboard could not build this view: ${describeError(error).slice(0, 300)}`));
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { message: `no such page or API: ${request.url.slice(0, 100)}` } } satisfies ErrorBody));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { message: `no such page or API: ${request.url.slice(0, 100)}` } } satisfies ErrorBody),
+  );
 
   await app.register(fastifyStatic, { root: path.resolve(o.assetsDir), prefix: "/assets/", index: false, cacheControl: false });
   app.get("/", (_request, reply) => reply.sendFile("index.html"));
@@ -90,11 +94,17 @@ export async function createDashboardServer(data: DashboardData, o: ServerOption
 
   let streams = 0;
   app.get("/api/events", (request, reply) => {
-    if (streams >= o.maxStreams) return reply.code(503).send({ error: { message: `too many live pages open (${o.maxStreams})` } } satisfies ErrorBody);
+    if (streams >= o.maxStreams)
+      return reply.code(503).send({ error: { message: `too many live pages open (${o.maxStreams})` } } satisfies ErrorBody);
     streams += 1;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
     const send = (s: DashboardStatus) => res.write(`event: status\nid: ${s.version}\ndata: ${JSON.stringify(s)}\n\n`);
     res.write("retry: 2000\n\n");
     send(data.status);
@@ -175,11 +185,16 @@ export async function createDashboardServer(data: DashboardData, o: ServerOption
       return page === reply ? reply : { ...page, index: progress };
     }
     if (format !== undefined) {
-      if (format !== "csv" && format !== "json") throw new QueryError("format", String(format), `"${String(format).slice(0, 20)}" is not csv or json`);
+      if (format !== "csv" && format !== "json")
+        throw new QueryError("format", String(format), `"${String(format).slice(0, 20)}" is not csv or json`);
       return reply
         .code(503)
         .header("retry-after", "10")
-        .send({ error: { message: `the node list is still being read (${index.done} of ${index.total || "?"} nodes); the download is ready when it is` } } satisfies ErrorBody);
+        .send({
+          error: {
+            message: `the node list is still being read (${index.done} of ${index.total || "?"} nodes); the download is ready when it is`,
+          },
+        } satisfies ErrorBody);
     }
     // the whole list is not read yet: a page straight from the chain, in admission order
     const direct = await data.nodesPage(paging!.offset, paging!.limit);
@@ -200,8 +215,12 @@ export async function createDashboardServer(data: DashboardData, o: ServerOption
 
   app.get("/api/nodes/:address", async (request) => data.node((request.params as { address: string }).address));
 
-  app.get("/api/nodes/:address/history", async (request, reply) => sendTable(request, reply, data, (await data.node((request.params as { address: string }).address)).history));
-  app.get("/api/nodes/:address/offences", async (request, reply) => sendTable(request, reply, data, (await data.node((request.params as { address: string }).address)).offences));
+  app.get("/api/nodes/:address/history", async (request, reply) =>
+    sendTable(request, reply, data, (await data.node((request.params as { address: string }).address)).history),
+  );
+  app.get("/api/nodes/:address/offences", async (request, reply) =>
+    sendTable(request, reply, data, (await data.node((request.params as { address: string }).address)).offences),
+  );
 
   await app.listen({ host: o.host, port: o.port });
   return app;

@@ -260,7 +260,15 @@ export function electionTable(epoch: bigint, events: ElectionEvent[]): { state: 
   ];
   const rows = own.map((e) => {
     const d = describeStep(e);
-    return { step: d.step, by: d.by ?? null, detail: d.detail, gas: e.gasUsed?.toString() ?? null, block: e.block, time: time(e.time), tx: e.tx };
+    return {
+      step: d.step,
+      by: d.by ?? null,
+      detail: d.detail,
+      gas: e.gasUsed?.toString() ?? null,
+      block: e.block,
+      time: time(e.time),
+      tx: e.tx,
+    };
   });
   return { state, table: { name: `election-${epoch}`, columns, rows } };
 }
@@ -539,7 +547,10 @@ export function historyTable(node: string, model: ScoreTerms["model"], points: H
 }
 
 /** Jailed now, from the registry's events: an offence recorded after the node's latest unjailing. */
-export function jailedFromEvents(offences: { node: string; block: number; logIndex: number }[], unjailings: { node: string; block: number; logIndex: number }[]): Set<string> {
+export function jailedFromEvents(
+  offences: { node: string; block: number; logIndex: number }[],
+  unjailings: { node: string; block: number; logIndex: number }[],
+): Set<string> {
   const last = new Map<string, { at: number; jailed: boolean }>();
   const note = (node: string, block: number, logIndex: number, jailed: boolean) => {
     const at = block * 1e6 + logIndex;

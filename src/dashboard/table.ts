@@ -113,7 +113,9 @@ function compareCells(kind: ColumnKind, a: Cell, b: Cell): number {
 /** Whether `row` matches the lower-case `filter` in any text or address column. */
 export function matches(row: Row, columns: Column[], filter: string): boolean {
   if (filter === "") return true;
-  return columns.some((c) => (c.kind === "text" || c.kind === "address") && row[c.key] !== null && String(row[c.key]).toLowerCase().includes(filter));
+  return columns.some(
+    (c) => (c.kind === "text" || c.kind === "address") && row[c.key] !== null && String(row[c.key]).toLowerCase().includes(filter),
+  );
 }
 
 export interface Page {
@@ -139,7 +141,14 @@ export function pageOf(table: Table, q: PageQuery): Page {
   } else if (q.order === "desc") {
     rows = rows.slice().reverse();
   }
-  return { name: table.name, columns: table.columns, total: rows.length, offset: q.offset, limit: q.limit, rows: rows.slice(q.offset, q.offset + q.limit) };
+  return {
+    name: table.name,
+    columns: table.columns,
+    total: rows.length,
+    offset: q.offset,
+    limit: q.limit,
+    rows: rows.slice(q.offset, q.offset + q.limit),
+  };
 }
 
 /**

@@ -135,7 +135,8 @@ export function scoreTerms(model: ScoringModel, p: ScoringParams, clock: Clock, 
       trust,
     };
     // paper 2 eq. (1), summed as dynamicTrustScore sums it
-    const score = (t.trustAlpha * terms.H) / WAD + (t.trustBeta * terms.V) / WAD + (t.trustDelta * terms.M) / WAD + (t.trustGamma * terms.D) / WAD;
+    const score =
+      (t.trustAlpha * terms.H) / WAD + (t.trustBeta * terms.V) / WAD + (t.trustDelta * terms.M) / WAD + (t.trustGamma * terms.D) / WAD;
     return { eligible, reason, score: eligible ? score : 0n, terms };
   }
   return { eligible, reason, score: eligible ? v.weightedVotes : 0n, terms: { model: "classic", votes: v.weightedVotes } };
@@ -143,5 +144,8 @@ export function scoreTerms(model: ScoringModel, p: ScoringParams, clock: Clock, 
 
 /** The `t` and window start the lens must be read at for the election whose snapshot is `snapshot`. */
 export function readPoints(model: ScoringModel, p: ScoringParams, clock: Clock, snapshot: bigint): { t: bigint; windowStart: bigint } {
-  return { t: snapshot - 1n, windowStart: model === ScoringModel.DynamicTrust ? ScoreInputs.windowStart(snapshot, p.trust.window, clock.epochDuration) : 0n };
+  return {
+    t: snapshot - 1n,
+    windowStart: model === ScoringModel.DynamicTrust ? ScoreInputs.windowStart(snapshot, p.trust.window, clock.epochDuration) : 0n,
+  };
 }

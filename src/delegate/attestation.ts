@@ -73,7 +73,10 @@ export class Attester {
     if (standing) throw new Refused(standing);
     // each order's EIP-712 digest once (the root and the checks both need it)
     const digestOf = new Map<TradeOrder, string>(trades.map((t) => [t.order, x.orderDigest(t.order)]));
-    const content = contentRefusal(header, blockHeader(epoch, slot, head, trades, (o) => digestOf.get(o) ?? x.orderDigest(o)));
+    const content = contentRefusal(
+      header,
+      blockHeader(epoch, slot, head, trades, (o) => digestOf.get(o) ?? x.orderDigest(o)),
+    );
     if (content) throw new Refused(content);
     const memo: StandingMemo = new Map();
     const digests = await Promise.all(

@@ -60,7 +60,8 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalReason, number>> = {
   "pool-full": 429,
 };
 
-export const refusal = (reason: RefusalReason, message: string, field?: string): Refusal => (field === undefined ? { reason, message } : { reason, field, message });
+export const refusal = (reason: RefusalReason, message: string, field?: string): Refusal =>
+  field === undefined ? { reason, message } : { reason, field, message };
 
 /** The text an HTTP answer carries: `field "<field>": <message>`, or the message alone. */
 export const refusalText = (r: Refusal) => (r.field === undefined ? r.message : `field "${r.field}": ${r.message}`);
@@ -90,7 +91,8 @@ export interface Standing {
 /** A trade's own validity, before any signature is recovered: not in a committed block, not a self-trade. */
 export function tradeRefusal(order: TradeOrder, digest: string, included: boolean): Refusal | null {
   if (included) return refusal("already-included", `order ${digest} is already in a block`);
-  if (order.seller.toLowerCase() === order.buyer.toLowerCase()) return refusal("self-trade", "the seller cannot buy from itself", "order.buyer");
+  if (order.seller.toLowerCase() === order.buyer.toLowerCase())
+    return refusal("self-trade", "the seller cannot buy from itself", "order.buyer");
   return null;
 }
 
@@ -110,7 +112,10 @@ export function signatureRefusal(order: TradeOrder, signers: { seller: string | 
 
 /** Both parties admitted and not jailed (the ledger proves a block invalid otherwise). */
 export function standingRefusal(order: TradeOrder, seller: Standing, buyer: Standing): Refusal | null {
-  for (const [party, s] of [["seller", seller], ["buyer", buyer]] as const) {
+  for (const [party, s] of [
+    ["seller", seller],
+    ["buyer", buyer],
+  ] as const) {
     if (!s.admitted) return refusal("party-not-admitted", `${order[party]} is not admitted`, `order.${party}`);
     if (s.jailed) return refusal("party-jailed", `${order[party]} is jailed`, `order.${party}`);
   }
@@ -125,7 +130,11 @@ export function duplicateOrderRefusal(digests: readonly string[]): Refusal | nul
 // ------------------------------------------------------------------ attestations
 
 /** The slot's window on the clock, or why the slot or epoch does not exist. */
-export function slotWindowOrRefusal(clock: Pick<Clock, "slotWindow">, epoch: bigint, slot: bigint): { start: bigint; end: bigint } | Refusal {
+export function slotWindowOrRefusal(
+  clock: Pick<Clock, "slotWindow">,
+  epoch: bigint,
+  slot: bigint,
+): { start: bigint; end: bigint } | Refusal {
   try {
     return clock.slotWindow(epoch, slot);
   } catch (e) {
@@ -138,15 +147,27 @@ export function slotWindowOrRefusal(clock: Pick<Clock, "slotWindow">, epoch: big
 export const isRefusal = (x: object): x is Refusal => "reason" in x;
 
 /** The producer's signature on the header is not one the ledger accepts (`recoverStrict` gave null). */
-export const BAD_PRODUCER_SIGNATURE: Refusal = refusal("bad-signature", "not a signature the ledger accepts (65 bytes, v 27 or 28, low s)", "producerSignature");
+export const BAD_PRODUCER_SIGNATURE: Refusal = refusal(
+  "bad-signature",
+  "not a signature the ledger accepts (65 bytes, v 27 or 28, low s)",
+  "producerSignature",
+);
 
 /**
  * Only inside the slot, and only for its owner: before the slot begins its owner may still change
  * (a hand-over), and a signature given to the old owner would bind this node against the new
  * owner's block; after it ends the ledger takes no commit.
  */
-export function momentRefusal(m: { epoch: bigint; slot: bigint; now: bigint; window: { start: bigint; end: bigint }; owner: string; producer: string }): Refusal | null {
-  if (m.now < m.window.start || m.now >= m.window.end) return refusal("slot-not-open", `slot ${m.slot} of epoch ${m.epoch} is not open (chain time ${m.now})`, "header.slot");
+export function momentRefusal(m: {
+  epoch: bigint;
+  slot: bigint;
+  now: bigint;
+  window: { start: bigint; end: bigint };
+  owner: string;
+  producer: string;
+}): Refusal | null {
+  if (m.now < m.window.start || m.now >= m.window.end)
+    return refusal("slot-not-open", `slot ${m.slot} of epoch ${m.epoch} is not open (chain time ${m.now})`, "header.slot");
   if (m.owner === ZeroAddress || m.owner.toLowerCase() !== m.producer.toLowerCase()) {
     return refusal("not-slot-owner", `signer ${m.producer} does not own slot ${m.slot} of epoch ${m.epoch}`, "producerSignature");
   }
@@ -154,9 +175,19 @@ export function momentRefusal(m: { epoch: bigint; slot: bigint; now: bigint; win
 }
 
 /** A header other than the first this producer signed for the slot is double signing (the caller reports it). */
-export function equivocationRefusal(producer: string, epoch: bigint, slot: bigint, firstDigest: string | undefined, digest: string): Refusal | null {
+export function equivocationRefusal(
+  producer: string,
+  epoch: bigint,
+  slot: bigint,
+  firstDigest: string | undefined,
+  digest: string,
+): Refusal | null {
   if (firstDigest === undefined || firstDigest === digest) return null;
-  return refusal("double-signing", `double signing: ${producer} already signed another header for slot ${slot} of epoch ${epoch}`, "header");
+  return refusal(
+    "double-signing",
+    `double signing: ${producer} already signed another header for slot ${slot} of epoch ${epoch}`,
+    "header",
+  );
 }
 
 /**
@@ -164,8 +195,15 @@ export function equivocationRefusal(producer: string, epoch: bigint, slot: bigin
  * before that, signing a header of a slot it may take over would only tie its hands as that slot's
  * producer), and only a header on the ledger's head.
  */
-export function attesterRefusal(a: { me: string; serving: readonly string[]; epoch: bigint; parentHash: string; head: string }): Refusal | null {
-  if (!a.serving.some((s) => s.toLowerCase() === a.me.toLowerCase())) return refusal("not-serving", `${a.me} does not serve epoch ${a.epoch}`, "header.epoch");
+export function attesterRefusal(a: {
+  me: string;
+  serving: readonly string[];
+  epoch: bigint;
+  parentHash: string;
+  head: string;
+}): Refusal | null {
+  if (!a.serving.some((s) => s.toLowerCase() === a.me.toLowerCase()))
+    return refusal("not-serving", `${a.me} does not serve epoch ${a.epoch}`, "header.epoch");
   if (a.parentHash !== a.head) return refusal("stale-parent", `${a.parentHash} is not the ledger's head ${a.head}`, "header.parentHash");
   return null;
 }
@@ -173,7 +211,8 @@ export function attesterRefusal(a: { me: string; serving: readonly string[]; epo
 /** The header's root, payload hash (which binds it to the calldata the commit must publish), count and energy against those of its trades. */
 export function contentRefusal(header: BlockHeader, expected: BlockHeader): Refusal | null {
   for (const field of ["tradeRoot", "payloadHash", "tradeCount", "energyTotal"] as const) {
-    if (expected[field] !== header[field]) return refusal("header-mismatch", `${header[field]} does not match the trades (${expected[field]})`, `header.${field}`);
+    if (expected[field] !== header[field])
+      return refusal("header-mismatch", `${header[field]} does not match the trades (${expected[field]})`, `header.${field}`);
   }
   return null;
 }

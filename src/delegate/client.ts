@@ -67,7 +67,16 @@ export class DelegateClient {
   private readonly pool: TradePool;
   private readonly loop: ServiceLoop;
   private prunedBefore = 0n;
-  readonly stats: DelegateStats = { produced: 0, attested: 0, refused: 0, equivocationsReported: 0, tradesAccepted: 0, tradesEvicted: 0, attestationsDropped: 0, unjailed: 0 };
+  readonly stats: DelegateStats = {
+    produced: 0,
+    attested: 0,
+    refused: 0,
+    equivocationsReported: 0,
+    tradesAccepted: 0,
+    tradesEvicted: 0,
+    attestationsDropped: 0,
+    unjailed: 0,
+  };
 
   constructor(
     private readonly c: Contracts,
@@ -119,7 +128,11 @@ export class DelegateClient {
       const trades = new TradeIntake(x);
       const attester = new Attester(x, trades);
       const behaviour = this.options.misbehave ?? HONEST;
-      const producer = new Producer(x, trades, { maxTrades: this.options.maxTrades, attestTimeoutMs: this.options.attestTimeoutMs, behaviour });
+      const producer = new Producer(x, trades, {
+        maxTrades: this.options.maxTrades,
+        attestTimeoutMs: this.options.attestTimeoutMs,
+        behaviour,
+      });
       const unjailer = new Unjailer(x, (key, state) => this.loop.changed(key, state));
       const server = await startServer(
         {
@@ -131,7 +144,14 @@ export class DelegateClient {
         { host: this.options.host, port: this.options.port },
       );
       this.parts = { x, attester, producer, unjailer, evidenceWindow, close: server.close };
-      this.log.info({ event: "listening", url: server.url, address: me, misbehave: this.options.misbehave?.name ?? null, record: protection.file ?? "memory", included: committed.size });
+      this.log.info({
+        event: "listening",
+        url: server.url,
+        address: me,
+        misbehave: this.options.misbehave?.name ?? null,
+        record: protection.file ?? "memory",
+        included: committed.size,
+      });
       return server.url;
     } catch (e) {
       protection.close(); // a client that failed to start holds no lock on its record

@@ -117,7 +117,10 @@ export class TradePool {
   /** The digest to evict so `t` fits (undefined if it fits as it is); throws if it may not join. */
   private victimFor(t: SignedTrade): string | undefined {
     const [seller, buyer] = partiesOf(t);
-    for (const [field, p] of [["order.seller", seller], ["order.buyer", buyer]] as const) {
+    for (const [field, p] of [
+      ["order.seller", seller],
+      ["order.buyer", buyer],
+    ] as const) {
       if (this.shareOf(p) >= this.limits.perParty) throw new PartyShareExceeded(field, p, this.limits.perParty);
     }
     if (this.trades.size < this.limits.size) return undefined;

@@ -26,7 +26,9 @@ export class SlotAlreadySigned extends Error {
     readonly slot: bigint,
     readonly digest: string,
   ) {
-    super(`slot ${slot} of epoch ${epoch}: this node already signed header ${digest} and does not hold its trades; it produces nothing else there`);
+    super(
+      `slot ${slot} of epoch ${epoch}: this node already signed header ${digest} and does not hold its trades; it produces nothing else there`,
+    );
   }
 }
 
@@ -116,7 +118,14 @@ export class Producer {
       // a transient RPC error, a lagging attester or a block that would revert is tried again at
       // the next tick while the slot is open; a header this node may not sign is final
       state.settled = e instanceof DoubleSignRefused || e instanceof SlotAlreadySigned || state.attempts >= MAX_SLOT_ATTEMPTS;
-      x.log.warn({ event: "produce-failed", epoch: Number(epoch), slot: Number(slot), attempt: state.attempts, final: state.settled, reason: e instanceof WouldRevert ? e.reason : describeError(e) });
+      x.log.warn({
+        event: "produce-failed",
+        epoch: Number(epoch),
+        slot: Number(slot),
+        attempt: state.attempts,
+        final: state.settled,
+        reason: e instanceof WouldRevert ? e.reason : describeError(e),
+      });
     }
   }
 
@@ -131,7 +140,9 @@ export class Producer {
     let endpoints: Promise<{ delegate: string; url: string }[]> | undefined;
     const peers = () =>
       (endpoints ??= servingDelegates(x.c, epoch).then((serving) =>
-        Promise.all(serving.filter((a) => !same(a, x.me)).map(async (delegate) => ({ delegate, url: await x.c.registry.endpointOf(delegate) }))),
+        Promise.all(
+          serving.filter((a) => !same(a, x.me)).map(async (delegate) => ({ delegate, url: await x.c.registry.endpointOf(delegate) })),
+        ),
       ));
     return {
       epoch,
@@ -167,10 +178,24 @@ export class Producer {
   private async commit(block: ProducedBlock, attestations: string[]): Promise<void> {
     const x = this.x;
     const { header, trades } = block;
-    const r = await sendChecked("commitBlock", x.c.ledger.connect(x.signer).commitBlock, header, [block.signature, ...attestations], encodeTrades(trades));
+    const r = await sendChecked(
+      "commitBlock",
+      x.c.ledger.connect(x.signer).commitBlock,
+      header,
+      [block.signature, ...attestations],
+      encodeTrades(trades),
+    );
     for (const t of trades) x.committed.add(x.orderDigest(t.order));
     x.stats.produced++;
-    x.log.info({ event: "committed", epoch: Number(header.epoch), slot: Number(header.slot), trades: trades.length, attestations: attestations.length, gas: Number(r.gasUsed), tx: r.hash });
+    x.log.info({
+      event: "committed",
+      epoch: Number(header.epoch),
+      slot: Number(header.slot),
+      trades: trades.length,
+      attestations: attestations.length,
+      gas: Number(r.gasUsed),
+      tx: r.hash,
+    });
   }
 
   /**
@@ -182,7 +207,7 @@ export class Producer {
     const out: SignedTrade[] = [];
     const memo: StandingMemo = new Map();
     const candidates = x.pool.candidates();
-    for (let i = 0; i < candidates.length && out.length < this.options.maxTrades; ) {
+    for (let i = 0; i < candidates.length && out.length < this.options.maxTrades;) {
       const batch = candidates.slice(i, i + this.options.maxTrades - out.length);
       i += batch.length;
       const checked = await Promise.allSettled(batch.map(([, t]) => this.trades.check(t, start - 1n, memo)));
@@ -202,7 +227,12 @@ export class Producer {
    * Ask every endpoint to attest `header`; the signatures the ledger will count: each recovered by
    * its rule and from the delegate asked. One malformed answer must not revert the commit.
    */
-  private async collect(endpoints: { delegate: string; url: string }[], header: BlockHeader, producerSignature: string, trades: SignedTrade[]): Promise<string[]> {
+  private async collect(
+    endpoints: { delegate: string; url: string }[],
+    header: BlockHeader,
+    producerSignature: string,
+    trades: SignedTrade[],
+  ): Promise<string[]> {
     const x = this.x;
     const body = toJson({ header, producerSignature, trades });
     const digest = headerDigest(x.domain, header);
@@ -210,7 +240,12 @@ export class Producer {
       endpoints.map(async ({ delegate, url }) => {
         if (!/^https?:\/\//.test(url)) return null; // a registered endpoint is anyone's string
         try {
-          const res = await fetch(`${url}/attest`, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(this.options.attestTimeoutMs ?? 3_000) });
+          const res = await fetch(`${url}/attest`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+            signal: AbortSignal.timeout(this.options.attestTimeoutMs ?? 3_000),
+          });
           const json = (await res.json()) as { signature?: unknown; error?: string };
           if (!res.ok || typeof json.signature !== "string") {
             x.log.info({ event: "attestation-refused", url, error: json.error ?? res.status });
@@ -219,7 +254,13 @@ export class Producer {
           const signer = recoverStrict(digest, json.signature);
           if (signer === null || !same(signer, delegate)) {
             x.stats.attestationsDropped++;
-            x.log.warn({ event: "attestation-dropped", url, delegate, signer, reason: signer === null ? "not a signature the ledger accepts" : "not signed by the delegate asked" });
+            x.log.warn({
+              event: "attestation-dropped",
+              url,
+              delegate,
+              signer,
+              reason: signer === null ? "not a signature the ledger accepts" : "not signed by the delegate asked",
+            });
             return null;
           }
           return json.signature;

@@ -19,14 +19,23 @@ export async function signedTrade(domain: TypedDataDomain, order: TradeOrder, se
 }
 
 /** POST the signed trade to every current delegate's `/trades`; what each answered. */
-export async function sendToDelegates(c: Pick<Contracts, "election" | "registry">, trade: Awaited<ReturnType<typeof signedTrade>>, timeoutMs = 5_000): Promise<DelegateAnswer[]> {
+export async function sendToDelegates(
+  c: Pick<Contracts, "election" | "registry">,
+  trade: Awaited<ReturnType<typeof signedTrade>>,
+  timeoutMs = 5_000,
+): Promise<DelegateAnswer[]> {
   const body = toJson(trade);
   const [list] = await c.election.delegatesOf(await c.election.currentEpoch());
   return Promise.all(
     [...new Set(list)].map(async (delegate) => {
       const url = await c.registry.endpointOf(delegate);
       try {
-        const res = await fetch(`${url}/trades`, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(`${url}/trades`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         return { delegate, url, status: res.status, answer: await res.json() };
       } catch (e) {
         return { delegate, url, status: 0, answer: { error: String(e) } };

@@ -47,4 +47,8 @@ const HeaderSchema = z.object({
   energyTotal: whole(UINT256_MAX),
 });
 
-export const AttestSchema = z.object({ header: HeaderSchema, producerSignature: signature, trades: z.array(TradeSchema).max(MAX_BLOCK_TRADES) });
+export const AttestSchema = z.object({
+  header: HeaderSchema,
+  producerSignature: signature,
+  trades: z.array(TradeSchema).max(MAX_BLOCK_TRADES),
+});

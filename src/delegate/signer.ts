@@ -215,7 +215,8 @@ export class HeaderSigner {
         }
         if (line.kind === "identity") {
           for (const field of ["chainId", "ledger", "genesis", "signer"] as const) {
-            if (line[field] !== identity[field]) throw new SigningRecordError(file, `belongs to ${field} ${line[field]}, not ${identity[field]}`);
+            if (line[field] !== identity[field])
+              throw new SigningRecordError(file, `belongs to ${field} ${line[field]}, not ${identity[field]}`);
           }
         } else if (line.kind === "pruned") {
           if (BigInt(line.before) > this.prunedBefore) this.prunedBefore = BigInt(line.before);
@@ -237,7 +238,8 @@ export class HeaderSigner {
     const file = this.file;
     if (file === undefined) return;
     const lines: JournalLine[] = [this.identity!, { kind: "pruned", before: String(this.prunedBefore) }];
-    for (const r of this.records.values()) lines.push({ kind: "signed", epoch: String(r.epoch), slot: String(r.slot), digest: r.digest, signature: r.signature });
+    for (const r of this.records.values())
+      lines.push({ kind: "signed", epoch: String(r.epoch), slot: String(r.slot), digest: r.digest, signature: r.signature });
     const temp = `${file}.tmp`;
     const fd = fs.openSync(temp, "w", 0o600);
     try {

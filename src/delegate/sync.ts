@@ -93,7 +93,8 @@ export class CommittedTrades {
     try {
       const trades = decodeTrades(call.args[2]);
       const root = trades.length === 0 ? ZeroHash : tradeTree(trades, this.orderDigest).root;
-      if (root !== call.args[0].tradeRoot) this.log.warn({ event: "commit-payload-mismatch", tx: hash, root, header: call.args[0].tradeRoot });
+      if (root !== call.args[0].tradeRoot)
+        this.log.warn({ event: "commit-payload-mismatch", tx: hash, root, header: call.args[0].tradeRoot });
       for (const t of trades) this.add(this.orderDigest(t.order));
     } catch (e) {
       this.log.warn({ event: "commit-unreadable", tx: hash, error: describeError(e) });

@@ -47,7 +47,10 @@ export class TradeIntake {
     // prosumers send every trade to every delegate, so a block's trades are mostly known already
     const pooled = this.x.pool.get(digest);
     if (pooled === undefined || pooled.sellerSignature !== t.sellerSignature || pooled.buyerSignature !== t.buyerSignature) {
-      const signed = signatureRefusal(t.order, { seller: recoverStrict(digest, t.sellerSignature), buyer: recoverStrict(digest, t.buyerSignature) });
+      const signed = signatureRefusal(t.order, {
+        seller: recoverStrict(digest, t.sellerSignature),
+        buyer: recoverStrict(digest, t.buyerSignature),
+      });
       if (signed) throw new Refused(signed);
     }
     const [seller, buyer] = await Promise.all([this.standing(t.order.seller, at, memo), this.standing(t.order.buyer, at, memo)]);

@@ -42,9 +42,15 @@ export class Unjailer {
     const [deposit, minimum] = await Promise.all([c.vault.bonded(me), c.registry.minDeposit()]);
     const d = unjailDecision({ jailed: record.jailed, jailedUntil: record.jailedUntil, now, deposit, minimum });
     if (!d.due) {
-      if (d.reason === "jail-not-over" && this.changed("jail", `until ${d.jailedUntil}`)) log.warn({ event: "jailed", until: Number(d.jailedUntil) });
+      if (d.reason === "jail-not-over" && this.changed("jail", `until ${d.jailedUntil}`))
+        log.warn({ event: "jailed", until: Number(d.jailedUntil) });
       if (d.reason === "deposit-below-minimum" && this.changed("jail", `deposit ${d.deposit} < ${d.minimum}`)) {
-        log.warn({ event: "unjail-blocked", reason: "deposit below the minimum", deposit: d.deposit.toString(), minimum: d.minimum.toString() });
+        log.warn({
+          event: "unjail-blocked",
+          reason: "deposit below the minimum",
+          deposit: d.deposit.toString(),
+          minimum: d.minimum.toString(),
+        });
       }
       return;
     }

@@ -122,7 +122,12 @@ export async function attach(runner: Signer | Provider, dir = ADDRESS_DIR): Prom
 export async function attachRecord(record: DeploymentRecord, runner: Signer | Provider, file: string): Promise<Contracts> {
   const provider = "provider" in runner && runner.provider ? runner.provider : (runner as Provider);
   const { chainId } = await provider.getNetwork();
-  if (record.chainId !== chainId.toString()) throw new StateError(file, record.chainId, `${file}: the record is of chain ${record.chainId}, the RPC endpoint serves chain ${chainId}`);
+  if (record.chainId !== chainId.toString())
+    throw new StateError(
+      file,
+      record.chainId,
+      `${file}: the record is of chain ${record.chainId}, the RPC endpoint serves chain ${chainId}`,
+    );
   const a = record.contracts;
   if ((await provider.getCode(a.election)) === "0x") {
     throw new Error(

@@ -138,7 +138,11 @@ export async function deploySystem(admin: Signer, overrides: Partial<SystemOptio
     : await send.create("token", new TestToken__factory(admin), []);
   const a = { admin: await admin.getAddress(), token: await token.getAddress() };
   const vault = await send.create("vault", new StakeVault__factory(admin), constructorArgs.vault(values, a));
-  const registry = await send.create("registry", new NodeRegistry__factory(admin), constructorArgs.registry(values, { ...a, vault: await vault.getAddress() }));
+  const registry = await send.create(
+    "registry",
+    new NodeRegistry__factory(admin),
+    constructorArgs.registry(values, { ...a, vault: await vault.getAddress() }),
+  );
   const meters = await send.create(
     "meters",
     new MeterBook__factory(admin),
@@ -184,7 +188,9 @@ class AdminSequence {
     for (const step of steps) {
       const to = step.to === "admin" ? adminAddress : await contracts[step.to]!.getAddress();
       const args = step.role ? [id(step.role), to] : [to];
-      const tx = (await contracts[step.on]!.connect(this.admin).getFunction(step.call)(...args, { nonce: this.nonce })) as ContractTransactionResponse;
+      const tx = (await contracts[step.on]!.connect(this.admin).getFunction(step.call)(...args, {
+        nonce: this.nonce,
+      })) as ContractTransactionResponse;
       this.nonce++;
       const receipt = await tx.wait();
       this.gas.wire = (this.gas.wire ?? 0n) + receipt!.gasUsed;
@@ -208,10 +214,19 @@ export async function deployElectionAndLedger(
   return deployPair(core, admin, { ...options, genesis: options.genesis ?? 0n }, await AdminSequence.start(admin, gas));
 }
 
-async function deployPair(core: { registry: NodeRegistry; vault: StakeVault }, admin: Signer, values: OptionValues & SystemOptions, send: AdminSequence) {
+async function deployPair(
+  core: { registry: NodeRegistry; vault: StakeVault },
+  admin: Signer,
+  values: OptionValues & SystemOptions,
+  send: AdminSequence,
+) {
   const a = { admin: await admin.getAddress(), registry: await core.registry.getAddress(), vault: await core.vault.getAddress() };
   const election = await send.create("election", new DelegateElection__factory(admin), constructorArgs.election(values, a));
-  const ledger = await send.create("ledger", new BlockLedger__factory(admin), constructorArgs.ledger(values, { ...a, election: await election.getAddress() }));
+  const ledger = await send.create(
+    "ledger",
+    new BlockLedger__factory(admin),
+    constructorArgs.ledger(values, { ...a, election: await election.getAddress() }),
+  );
   await send.wire(PAIR_WIRING, { ...core, election, ledger });
   return { election, ledger };
 }

@@ -36,7 +36,8 @@ export function readParametersJson(text: string, file: string): Partial<SystemOp
   if (own === undefined) throw new InputError(file, undefined, `no "${MODULE_ID}" section`);
   const known = [...DEPLOY_OPTIONS, "token"]; // token: EnergyDposExistingToken's
   for (const key of Object.keys(own)) {
-    if (!known.includes(key)) throw new InputError(`${file}: "${MODULE_ID}.${key}"`, own[key], `is not a parameter of the module (${known.join(", ")})`);
+    if (!known.includes(key))
+      throw new InputError(`${file}: "${MODULE_ID}.${key}"`, own[key], `is not a parameter of the module (${known.join(", ")})`);
   }
   return own as Partial<SystemOptions>;
 }

@@ -15,7 +15,13 @@ export type DeployedOptions = SystemOptions & { genesis: bigint; token: string }
 /** Every option of `c`'s deployment, from the contracts' getters (the current values). */
 export async function readSystemOptions(c: Contracts): Promise<DeployedOptions> {
   const { registry: r, election: e, ledger: l } = c;
-  const [model, raw, genesis, epochDuration, token] = await Promise.all([r.scoringModel(), r.scoringParams(), r.genesis(), r.epochDuration(), c.vault.token()]);
+  const [model, raw, genesis, epochDuration, token] = await Promise.all([
+    r.scoringModel(),
+    r.scoringParams(),
+    r.genesis(),
+    r.epochDuration(),
+    c.vault.token(),
+  ]);
   const params: ScoringParams = toScoringParams(raw);
   const [rule, delegateCount, standbyCount, slotsPerEpoch, votesPerNode, challengePeriod, keeperMinBond, challengeReward, keeperReward] = await Promise.all([
     e.rule(), e.delegateCount(), e.standbyCount(), e.slotsPerEpoch(), e.votesPerNode(), e.challengePeriod(), e.keeperMinBond(), e.challengeReward(), e.keeperReward(),
@@ -53,7 +59,16 @@ export async function readSystemOptions(c: Contracts): Promise<DeployedOptions> 
   };
 }
 
-const ROLES: (RoleName | "DEFAULT_ADMIN_ROLE")[] = ["DEFAULT_ADMIN_ROLE", "OPERATOR_ROLE", "RECORDER_ROLE", "SCHEDULER_ROLE", "SUPERVISOR_ROLE", "METER_ORACLE_ROLE", "PARAMETER_ADMIN_ROLE", "PAUSER_ROLE"];
+const ROLES: (RoleName | "DEFAULT_ADMIN_ROLE")[] = [
+  "DEFAULT_ADMIN_ROLE",
+  "OPERATOR_ROLE",
+  "RECORDER_ROLE",
+  "SCHEDULER_ROLE",
+  "SUPERVISOR_ROLE",
+  "METER_ORACLE_ROLE",
+  "PARAMETER_ADMIN_ROLE",
+  "PAUSER_ROLE",
+];
 const roleHash = (role: string) => (role === "DEFAULT_ADMIN_ROLE" ? ZeroHash : id(role));
 const ACCESS_CONTROLLED: ContractKey[] = ["vault", "registry", "meters", "election", "ledger"];
 
@@ -71,7 +86,8 @@ interface RoleEvents {
  */
 export async function readWiring(c: Contracts, admin: string, fromBlock = 0, toBlock?: number): Promise<string[]> {
   const names = new Map<string, string>([[admin.toLowerCase(), "admin"]]);
-  for (const key of Object.keys(CONTRACT_NAMES) as ContractKey[]) names.set((await (c[key] as BaseContract).getAddress()).toLowerCase(), key);
+  for (const key of Object.keys(CONTRACT_NAMES) as ContractKey[])
+    names.set((await (c[key] as BaseContract).getAddress()).toLowerCase(), key);
   const name = (a: string) => names.get(a.toLowerCase()) ?? a;
   const roles = new Map(ROLES.map((r) => [roleHash(r), r as string]));
   const lines = new Set<string>();
@@ -99,7 +115,10 @@ export async function readWiring(c: Contracts, admin: string, fromBlock = 0, toB
 export function expectedWiring(): string[] {
   const lines = ACCESS_CONTROLLED.map((key) => `${key}.DEFAULT_ADMIN_ROLE → admin`);
   for (const s of [...PAIR_WIRING, ...CORE_WIRING]) {
-    const what = s.call === "grantRole" ? s.role : { setDepositObserver: "depositObserver", setDepositRule: "depositRule", addUnbondingFloor: "unbondingFloor" }[s.call];
+    const what =
+      s.call === "grantRole"
+        ? s.role
+        : { setDepositObserver: "depositObserver", setDepositRule: "depositRule", addUnbondingFloor: "unbondingFloor" }[s.call];
     lines.push(`${s.on}.${what} → ${s.to}`);
   }
   return lines.sort();

@@ -58,12 +58,18 @@ export const constructorArgs = {
     a.vault,
     a.election,
     o.penalties,
-    { producerReward: o.producerReward, attesterReward: o.attesterReward, reporterShare: o.reporterShare, evidenceWindow: o.evidenceWindow },
+    {
+      producerReward: o.producerReward,
+      attesterReward: o.attesterReward,
+      reporterShare: o.reporterShare,
+      evidenceWindow: o.evidenceWindow,
+    },
   ],
 };
 
 /** The role names the contracts define (each is keccak256 of its name, as OpenZeppelin's are). */
-export type RoleName = "OPERATOR_ROLE" | "RECORDER_ROLE" | "SCHEDULER_ROLE" | "SUPERVISOR_ROLE" | "METER_ORACLE_ROLE" | "PARAMETER_ADMIN_ROLE" | "PAUSER_ROLE";
+export type RoleName =
+  "OPERATOR_ROLE" | "RECORDER_ROLE" | "SCHEDULER_ROLE" | "SUPERVISOR_ROLE" | "METER_ORACLE_ROLE" | "PARAMETER_ADMIN_ROLE" | "PAUSER_ROLE";
 
 /** One wiring transaction, sent by the admin: `on.call(role?, to)`. */
 export interface WiringStep {
@@ -76,7 +82,12 @@ export interface WiringStep {
 }
 
 const grant = (on: ContractKey, role: RoleName, to: Party): WiringStep => ({ id: `${on}_${role}_${to}`, on, call: "grantRole", role, to });
-const link = (on: ContractKey, call: Exclude<WiringStep["call"], "grantRole">, to: Party): WiringStep => ({ id: `${on}_${call}_${to}`, on, call, to });
+const link = (on: ContractKey, call: Exclude<WiringStep["call"], "grantRole">, to: Party): WiringStep => ({
+  id: `${on}_${call}_${to}`,
+  on,
+  call,
+  to,
+});
 
 /**
  * What an election and its block ledger need: vault operators (slashing, rewards) and registry

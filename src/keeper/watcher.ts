@@ -64,7 +64,12 @@ export function planRepair(list: readonly string[], scored: ReadonlyMap<string, 
 }
 
 /** The first challenge that proves `list` wrong, or null when it is exactly the best keys. */
-export function nextChallenge(list: readonly string[], scored: ReadonlyMap<string, Keyed>, maxLength: number, sortedPrefix = 1): Challenge | null {
+export function nextChallenge(
+  list: readonly string[],
+  scored: ReadonlyMap<string, Keyed>,
+  maxLength: number,
+  sortedPrefix = 1,
+): Challenge | null {
   return planRepair(list, scored, maxLength, sortedPrefix)[0] ?? null;
 }
 

@@ -1,7 +1,19 @@
 // EIP-712 types of contracts/ledger/BlockLedger.sol and the trade Merkle tree: what delegates sign
 // (block headers), what prosumers sign (trade orders), and how a block's trades become its root.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, Signature, TypedDataEncoder, ZeroHash, dataSlice, getBytes, isHexString, keccak256, recoverAddress, type Signer, type TypedDataDomain } from "ethers";
+import {
+  AbiCoder,
+  Signature,
+  TypedDataEncoder,
+  ZeroHash,
+  dataSlice,
+  getBytes,
+  isHexString,
+  keccak256,
+  recoverAddress,
+  type Signer,
+  type TypedDataDomain,
+} from "ethers";
 import { WAD } from "../scoring/params";
 
 export interface BlockHeader {
@@ -58,8 +70,7 @@ export function ledgerDomain(chainId: bigint, ledger: string): TypedDataDomain {
   return { name: "EnergyDPoS BlockLedger", version: "1", chainId, verifyingContract: ledger };
 }
 
-export const signHeader = (signer: Signer, domain: TypedDataDomain, h: BlockHeader) =>
-  signer.signTypedData(domain, HEADER_TYPES, h);
+export const signHeader = (signer: Signer, domain: TypedDataDomain, h: BlockHeader) => signer.signTypedData(domain, HEADER_TYPES, h);
 
 export const signTrade = (signer: Signer, domain: TypedDataDomain, t: TradeOrder) => signer.signTypedData(domain, TRADE_TYPES, t);
 

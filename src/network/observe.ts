@@ -17,7 +17,12 @@ export interface EpochReport {
 
 export async function epochReport(c: Contracts, epoch: bigint): Promise<EpochReport> {
   const e = c.election;
-  const [el, submitter, [list, , k], clock] = await Promise.all([e.elections(epoch), e.submitterOf(epoch), e.delegatesOf(epoch), Clock.read(e)]);
+  const [el, submitter, [list, , k], clock] = await Promise.all([
+    e.elections(epoch),
+    e.submitterOf(epoch),
+    e.delegatesOf(epoch),
+    Clock.read(e),
+  ]);
   const [slotsPerEpoch, start, duration] = [clock.slotsPerEpoch, clock.epochStart(epoch), clock.epochDuration];
   const slots = await Promise.all(
     Array.from({ length: Number(slotsPerEpoch) }, async (_, s) => {
@@ -42,8 +47,14 @@ export async function summarizeEpoch(c: Contracts, epoch: bigint, producers: str
     const i = producers.findIndex((p) => p.toLowerCase() === a.toLowerCase());
     return i >= 0 ? `producer ${i + 1}` : a === ZeroAddress ? "nobody" : a.slice(0, 10);
   };
-  const lines = [`epoch ${epoch}: ${r.finalized ? `delegates ${r.delegates.map(name).join(", ")} (list submitted by ${r.submitter.slice(0, 10)})` : r.delegates.length > 0 ? `previous set carried over: ${r.delegates.map(name).join(", ")}` : "no delegates yet"}`];
-  if (r.delegates.length > 0) lines.push(`  slots: ${r.slots.map((s, i) => `${i}:${name(s.owner)}${s.committed ? " ✓" : " ✗"}`).join("  ")}`);
-  for (const p of r.punished) lines.push(`  punished ${name(p.offender)} for ${p.offence}: slashed ${Number(p.slashed) / 1e18} tokens (reported by ${p.reporter.slice(0, 10)})`);
+  const lines = [
+    `epoch ${epoch}: ${r.finalized ? `delegates ${r.delegates.map(name).join(", ")} (list submitted by ${r.submitter.slice(0, 10)})` : r.delegates.length > 0 ? `previous set carried over: ${r.delegates.map(name).join(", ")}` : "no delegates yet"}`,
+  ];
+  if (r.delegates.length > 0)
+    lines.push(`  slots: ${r.slots.map((s, i) => `${i}:${name(s.owner)}${s.committed ? " ✓" : " ✗"}`).join("  ")}`);
+  for (const p of r.punished)
+    lines.push(
+      `  punished ${name(p.offender)} for ${p.offence}: slashed ${Number(p.slashed) / 1e18} tokens (reported by ${p.reporter.slice(0, 10)})`,
+    );
   return lines.join("\n");
 }

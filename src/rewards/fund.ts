@@ -28,23 +28,23 @@ export interface Funding {
 }
 
 /** Adds `amount` token units of `funder`'s to the reward pool; `field` names the amount in errors. */
-export async function fundRewards(
-  vault: StakeVault,
-  token: TestToken,
-  funder: Signer,
-  amount: bigint,
-  field = "amount",
-): Promise<Funding> {
+export async function fundRewards(vault: StakeVault, token: TestToken, funder: Signer, amount: bigint, field = "amount"): Promise<Funding> {
   const owner = await funder.getAddress();
   const vaultAddress = await vault.getAddress();
   const balance = await token.balanceOf(owner);
   if (balance < amount)
     throw new FundingError(field, amount, `${owner} holds ${formatUnits(balance, 18)} tokens, less than ${formatUnits(amount, 18)}`);
-  if ((await token.allowance(owner, vaultAddress)) < amount) await sendChecked("approve", token.connect(funder).approve, vaultAddress, amount);
+  if ((await token.allowance(owner, vaultAddress)) < amount)
+    await sendChecked("approve", token.connect(funder).approve, vaultAddress, amount);
   const sent = await sendChecked("fundPool", vault.connect(funder).fundPool, amount);
   const receipt = await funder.provider!.getTransactionReceipt(sent.hash);
   const event = receipt!.logs.map((l) => vault.interface.parseLog(l)).find((e) => e?.name === "PoolShared");
-  if (!event) throw new StateError("PoolShared", sent.hash, `fundPool ${sent.hash} emitted no PoolShared event: is ${vaultAddress} this system's vault?`);
+  if (!event)
+    throw new StateError(
+      "PoolShared",
+      sent.hash,
+      `fundPool ${sent.hash} emitted no PoolShared event: is ${vaultAddress} this system's vault?`,
+    );
   const [producers, attesters, keepers] = await vault.rewardPools({ blockTag: sent.block });
   return {
     funder: owner,

@@ -20,7 +20,9 @@ export interface PoolShares {
 
 export class PoolSharesError extends Error {
   constructor(readonly shares: PoolShares) {
-    super(`pool shares ${shares.producers},${shares.attesters},${shares.keepers} must be whole numbers of basis points adding up to ${BPS}`);
+    super(
+      `pool shares ${shares.producers},${shares.attesters},${shares.keepers} must be whole numbers of basis points adding up to ${BPS}`,
+    );
   }
 }
 

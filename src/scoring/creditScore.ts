@@ -77,13 +77,6 @@ export function consensusValue(p: CreditParams, creditValue: bigint, vote: bigin
 /** The whole credit model: consensus value G of one node at one snapshot. */
 export function creditScore(p: CreditParams, n: CreditInputs): bigint {
   const loss = cap10(creditLoss(n.elapsedSinceVote, n.tradingCycle, p.lossRate) + n.offencePenalty);
-  const c = credit(
-    p,
-    n.frequencyValue,
-    capacityValue(n.capacity, p.capacityRef),
-    n.quality,
-    creditGain(n.cleanRecord, p.gainValue),
-    loss,
-  );
+  const c = credit(p, n.frequencyValue, capacityValue(n.capacity, p.capacityRef), n.quality, creditGain(n.cleanRecord, p.gainValue), loss);
   return consensusValue(p, c, voteValue(n.votes, n.totalVotes, p.voteScale));
 }

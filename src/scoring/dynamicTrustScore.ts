@@ -72,11 +72,7 @@ export function trustValue(p: TrustDynamics, trust: bigint): bigint {
 
 /** Paper 2 eq. (1): R = α·H + β·V + δ·M + γ·D of one node at one snapshot. */
 export function dynamicTrustScore(p: TrustParams, n: TrustInputs): bigint {
-  const h = historyTrust(
-    p,
-    behaviourFactor(p, n.correctActions, n.offences),
-    participationFactor(n.participatedRounds, n.windowRounds),
-  );
+  const h = historyTrust(p, behaviourFactor(p, n.correctActions, n.offences), participationFactor(n.participatedRounds, n.windowRounds));
   const v = voteValue(n.votes, n.totalVotes, p.voteScale);
   const m = depositValue(n.deposit, p.depositRef);
   const d = trustValue(p.dynamics, decayedTrust(p.dynamics, n.trust, n.elapsedSinceParticipation));

@@ -11,7 +11,8 @@ export class ArgumentError extends InputError {
 
 /** A token amount in whole tokens with up to 18 decimals ("500", "0.25"), as token units. */
 export function tokens(name: string, raw: string | undefined): bigint {
-  if (raw === undefined || !/^\d+(\.\d{1,18})?$/.test(raw)) throw new ArgumentError(name, raw, `"${raw ?? ""}" is not a token amount (e.g. 500 or 0.25)`);
+  if (raw === undefined || !/^\d+(\.\d{1,18})?$/.test(raw))
+    throw new ArgumentError(name, raw, `"${raw ?? ""}" is not a token amount (e.g. 500 or 0.25)`);
   const v = parseUnits(raw, 18);
   if (v === 0n) throw new ArgumentError(name, raw, `must be more than 0`);
   return v;

@@ -31,5 +31,6 @@ export async function ensureCompiled(hre: CompileRuntime): Promise<void> {
   } finally {
     console.log = log;
   }
-  if (!fs.existsSync(index)) throw new EnvironmentError(index, `${index} is still missing after compiling: run \`npx hardhat compile\` and look at its errors`);
+  if (!fs.existsSync(index))
+    throw new EnvironmentError(index, `${index} is still missing after compiling: run \`npx hardhat compile\` and look at its errors`);
 }

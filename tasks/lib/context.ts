@@ -25,6 +25,11 @@ export async function connect(hre: HardhatRuntimeEnvironment, from: string | und
 
 /** The caller's signer, or an error naming --from. */
 export function need(signer: Signer | undefined): Signer {
-  if (!signer) throw new ArgumentError("--from", undefined, "this action sends a transaction; name the account (an index on a local node, env:NAME or file:PATH)");
+  if (!signer)
+    throw new ArgumentError(
+      "--from",
+      undefined,
+      "this action sends a transaction; name the account (an index on a local node, env:NAME or file:PATH)",
+    );
   return signer;
 }

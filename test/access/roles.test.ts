@@ -43,7 +43,11 @@ describe("access control and pausing", () => {
       [election, await election.PAUSER_ROLE(), () => election.connect(outsider).pause()],
       [election, await election.PAUSER_ROLE(), () => election.connect(outsider).unpause()],
       [election, await election.SCHEDULER_ROLE(), () => election.connect(outsider).onJailed(a)],
-      [ledger, await ledger.PARAMETER_ADMIN_ROLE(), () => ledger.connect(outsider).setPenalty(0, { slashFraction: 0, creditPenalty: 0, jailPeriod: 0 })],
+      [
+        ledger,
+        await ledger.PARAMETER_ADMIN_ROLE(),
+        () => ledger.connect(outsider).setPenalty(0, { slashFraction: 0, creditPenalty: 0, jailPeriod: 0 }),
+      ],
       [
         ledger,
         await ledger.PARAMETER_ADMIN_ROLE(),
@@ -109,9 +113,15 @@ describe("access control and pausing", () => {
     const F = await ethers.getContractFactory("MeterBook");
     const r = await registry.getAddress();
     const v = await vault.getAddress();
-    await expect(F.deploy(ethers.ZeroAddress, r, v, 0)).to.be.revertedWithCustomError(F, "ZeroAddress").withArgs("admin");
-    await expect(F.deploy(admin.address, ethers.ZeroAddress, v, 0)).to.be.revertedWithCustomError(F, "ZeroAddress").withArgs("registry");
-    await expect(F.deploy(admin.address, r, ethers.ZeroAddress, 0)).to.be.revertedWithCustomError(F, "ZeroAddress").withArgs("vault");
+    await expect(F.deploy(ethers.ZeroAddress, r, v, 0))
+      .to.be.revertedWithCustomError(F, "ZeroAddress")
+      .withArgs("admin");
+    await expect(F.deploy(admin.address, ethers.ZeroAddress, v, 0))
+      .to.be.revertedWithCustomError(F, "ZeroAddress")
+      .withArgs("registry");
+    await expect(F.deploy(admin.address, r, ethers.ZeroAddress, 0))
+      .to.be.revertedWithCustomError(F, "ZeroAddress")
+      .withArgs("vault");
     await expect(meters.currentCycle(admin.address)).to.be.revertedWithCustomError(meters, "NotAdmitted");
   });
 });

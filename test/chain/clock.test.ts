@@ -42,7 +42,14 @@ describe("clock: TypeScript mirror of EpochClock", () => {
     const edges = [0n, 1n, S - 1n, S, S + 1n, 2n ** 64n, 2n ** 256n - 1n];
     const epochs = [0n, 1n, 2n, clock.maxEpoch, clock.maxEpoch + 1n, 2n ** 256n - 1n];
     const cases: [bigint, bigint][] = epochs.flatMap((e) => edges.map((s) => [e, s] as [bigint, bigint]));
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 20n }), (e, s) => void cases.push([e % (clock.maxEpoch + 3n), s])), { numRuns: 60, seed: 19 });
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }),
+        fc.bigInt({ min: 0n, max: 2n ** 20n }),
+        (e, s) => void cases.push([e % (clock.maxEpoch + 3n), s]),
+      ),
+      { numRuns: 60, seed: 19 },
+    );
     for (const [e, s] of cases) {
       const chain = await onChain(async () => [...(await election.slotWindow(e, s))]);
       const mirror = offChain(() => {
@@ -52,10 +59,24 @@ describe("clock: TypeScript mirror of EpochClock", () => {
       expect(mirror, `slotWindow(${e}, ${s})`).to.deep.equal(chain);
     }
     for (const e of epochs) {
-      expect(offChain(() => clock.snapshotOf(e)), `snapshotOf(${e})`).to.deep.equal(await onChain(() => election.snapshotOf(e)));
-      expect(offChain(() => clock.epochStart(e)), `epochStart(${e})`).to.deep.equal(await onChain(() => election.epochStart(e)));
+      expect(
+        offChain(() => clock.snapshotOf(e)),
+        `snapshotOf(${e})`,
+      ).to.deep.equal(await onChain(() => election.snapshotOf(e)));
+      expect(
+        offChain(() => clock.epochStart(e)),
+        `epochStart(${e})`,
+      ).to.deep.equal(await onChain(() => election.epochStart(e)));
     }
-    const times = [0n, clock.genesis - 1n, clock.genesis, clock.genesis + clock.slotDuration - 1n, clock.genesis + clock.slotDuration, clock.genesis + clock.epochDuration - 1n, clock.genesis + 10n ** 9n];
+    const times = [
+      0n,
+      clock.genesis - 1n,
+      clock.genesis,
+      clock.genesis + clock.slotDuration - 1n,
+      clock.genesis + clock.slotDuration,
+      clock.genesis + clock.epochDuration - 1n,
+      clock.genesis + 10n ** 9n,
+    ];
     for (const t of times) {
       const [epoch, slot] = await election.slotAt(t);
       expect(clock.slotAt(t), `slotAt(${t})`).to.deep.equal({ epoch, slot });

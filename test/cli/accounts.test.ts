@@ -27,7 +27,10 @@ describe("account arguments", () => {
     process.env.ENERGY_DPOS_TEST_KEY = key.privateKey;
     expect(await (await signerFrom("env:ENERGY_DPOS_TEST_KEY", remote)).getAddress()).to.equal(key.address);
     delete process.env.ENERGY_DPOS_TEST_KEY;
-    await expect(signerFrom("env:ENERGY_DPOS_TEST_KEY", remote, "--buyer")).to.be.rejectedWith(AccountArgumentError, "--buyer: environment variable");
+    await expect(signerFrom("env:ENERGY_DPOS_TEST_KEY", remote, "--buyer")).to.be.rejectedWith(
+      AccountArgumentError,
+      "--buyer: environment variable",
+    );
     const file = path.join(dir, "node.key");
     fs.writeFileSync(file, key.privateKey + "\n", { mode: 0o600 });
     expect(await (await signerFrom(`file:${file}`, remote)).getAddress()).to.equal(key.address);

@@ -34,15 +34,21 @@ describe("unjail task", function () {
     const index = (a: string) => String(accounts.indexOf(a));
     const run = (args: string[]) =>
       new Promise<{ code: number; out: string; err: string }>((resolve) =>
-        execFile(HARDHAT, [...args, "--network", "localhost"], { env: { ...process.env, LOCALHOST_RPC_URL: bridge!.url, ENERGY_DPOS_ADDRESSES: addresses, TS_NODE_TRANSPILE_ONLY: "true" } }, (error, out, err) =>
-          resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
+        execFile(
+          HARDHAT,
+          [...args, "--network", "localhost"],
+          { env: { ...process.env, LOCALHOST_RPC_URL: bridge!.url, ENERGY_DPOS_ADDRESSES: addresses, TS_NODE_TRANSPILE_ONLY: "true" } },
+          (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
         ),
       );
 
     const nonce = await ethers.provider.getTransactionCount(owner);
     const early = await run(["unjail", "--from", index(owner)]);
     expect(early.code, early.out).to.equal(1);
-    expect(early.err).to.include(`--from: ${owner} is jailed until`).and.to.include(`(chain time ${jailedUntil})`).and.to.include("(JailNotOver)");
+    expect(early.err)
+      .to.include(`--from: ${owner} is jailed until`)
+      .and.to.include(`(chain time ${jailedUntil})`)
+      .and.to.include("(JailNotOver)");
     expect(await ethers.provider.getTransactionCount(owner), "no transaction sent").to.equal(nonce);
     expect(await f.registry.isJailed(owner)).to.equal(true);
 

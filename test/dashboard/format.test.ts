@@ -2,7 +2,20 @@
 // arithmetic and routes.
 import { expect } from "chai";
 import type { DashboardStatus } from "../../src/dashboard/api";
-import { bannerFor, chainClock, compactNumber, countdown, downloadUrl, duration, formatDecimal, pager, parseRoute, routeHash, shortAddress, type Route } from "../../src/dashboard/ui/format";
+import {
+  bannerFor,
+  chainClock,
+  compactNumber,
+  countdown,
+  downloadUrl,
+  duration,
+  formatDecimal,
+  pager,
+  parseRoute,
+  routeHash,
+  shortAddress,
+  type Route,
+} from "../../src/dashboard/ui/format";
 
 const up = (over: Partial<DashboardStatus> = {}): DashboardStatus => ({
   version: 3,
@@ -27,7 +40,15 @@ describe("dashboard page logic", () => {
     expect(shortAddress("not an address")).to.equal("not an address");
     expect([duration(7), duration(67), duration(3_725), duration(-4)]).to.deep.equal(["7 s", "1 min 07 s", "1 h 2 min", "0 s"]);
     expect(chainClock(0)).to.equal("1970-01-01 00:00:00 UTC");
-    expect([92_523, 1_200_000, 250_000, 5_000, 0.25, -40_000, 3e12].map(compactNumber)).to.deep.equal(["92.5k", "1.2M", "250k", "5000", "0.25", "-40k", "3T"]);
+    expect([92_523, 1_200_000, 250_000, 5_000, 0.25, -40_000, 3e12].map(compactNumber)).to.deep.equal([
+      "92.5k",
+      "1.2M",
+      "250k",
+      "5000",
+      "0.25",
+      "-40k",
+      "3T",
+    ]);
   });
 
   it("counts down in chain time at the chain's rate, never past the slot's end", () => {
@@ -45,9 +66,18 @@ describe("dashboard page logic", () => {
 
   it("says why the data is stale, or that the server is lost, or that there is no deployment", () => {
     expect(bannerFor(up(), true, 1_000_500).state).to.equal("ok");
-    const down = bannerFor(up({ rpc: { url: "http://127.0.0.1:8545", state: "down", error: "ECONNREFUSED", downSince: 1_001_000 } }), true, 1_031_000);
+    const down = bannerFor(
+      up({ rpc: { url: "http://127.0.0.1:8545", state: "down", error: "ECONNREFUSED", downSince: 1_001_000 } }),
+      true,
+      1_031_000,
+    );
     expect(down.state).to.equal("stale");
-    expect(down.message).to.include("http://127.0.0.1:8545").and.include("ECONNREFUSED").and.include("block 120").and.include("31 s ago").and.include("Reconnecting");
+    expect(down.message)
+      .to.include("http://127.0.0.1:8545")
+      .and.include("ECONNREFUSED")
+      .and.include("block 120")
+      .and.include("31 s ago")
+      .and.include("Reconnecting");
     const lost = bannerFor(up(), false, 1_005_000);
     expect([lost.state, lost.message.includes("block 120")]).to.deep.equal(["lost", true]);
     const missing = bannerFor(up({ deployment: { state: "missing", message: "No deployment is recorded for chain 31337" } }), true, 0);

@@ -14,7 +14,8 @@ describe("dashboard: a delegate client's /health", () => {
     server = http.createServer((req, res) => {
       if (req.url !== "/health") return res.writeHead(404).end();
       const kind = current;
-      if (kind === "ok") return res.end(JSON.stringify({ pending: 3, signed: 7, misbehave: "withhold", secret: "<script>", stats: { x: 1 } }));
+      if (kind === "ok")
+        return res.end(JSON.stringify({ pending: 3, signed: 7, misbehave: "withhold", secret: "<script>", stats: { x: 1 } }));
       if (kind === "huge") return res.end(JSON.stringify({ pending: 1, pad: "x".repeat(200_000) }));
       if (kind === "text") return res.end("hello");
       if (kind === "slow") return void setTimeout(() => res.end("{}"), 2_000);

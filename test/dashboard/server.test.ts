@@ -24,7 +24,8 @@ interface RpcServer {
   close(): Promise<void>;
 }
 
-const rpcServer = (port: number): Promise<RpcServer> => hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port, provider: hre.network.provider });
+const rpcServer = (port: number): Promise<RpcServer> =>
+  hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port, provider: hre.network.provider });
 
 /** A TCP relay in front of the RPC: stopping it cuts every connection at once, as a node that died would. */
 function relay(target: number) {
@@ -45,7 +46,8 @@ function relay(target: number) {
     }
   });
   return {
-    listen: (port: number) => new Promise<number>((resolve) => server.listen(port, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port))),
+    listen: (port: number) =>
+      new Promise<number>((resolve) => server.listen(port, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port))),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -74,7 +76,12 @@ describe("dashboard server and data layer", function () {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "energy-dpos-dashboard-"));
   const get = async (route: string) => {
     const r = await fetch(`${dash.url}${route}`);
-    return { status: r.status, type: r.headers.get("content-type") ?? "", disposition: r.headers.get("content-disposition") ?? "", text: await r.text() };
+    return {
+      status: r.status,
+      type: r.headers.get("content-type") ?? "",
+      disposition: r.headers.get("content-disposition") ?? "",
+      text: await r.text(),
+    };
   };
   const json = async (route: string) => JSON.parse((await get(route)).text);
 
@@ -92,8 +99,17 @@ describe("dashboard server and data layer", function () {
     rpcPort = (await rpc.listen()).port;
     front = relay(rpcPort);
     frontPort = await front.listen(0);
-    dash = await startDashboard({ rpcUrl: `http://127.0.0.1:${frontPort}`, addressDir: dir, port: 0, pollMs: 50, assetsDir: path.join(dir, "assets") });
-    await until("the first indexed poll", () => dash.data.status.index?.block === dash.data.status.chain?.block && dash.data.status.chain !== undefined);
+    dash = await startDashboard({
+      rpcUrl: `http://127.0.0.1:${frontPort}`,
+      addressDir: dir,
+      port: 0,
+      pollMs: 50,
+      assetsDir: path.join(dir, "assets"),
+    });
+    await until(
+      "the first indexed poll",
+      () => dash.data.status.index?.block === dash.data.status.chain?.block && dash.data.status.chain !== undefined,
+    );
   });
 
   after(async () => {
@@ -118,7 +134,9 @@ describe("dashboard server and data layer", function () {
     expect(s.deployment).to.deep.include({ state: "ok", chainId: "31337", network: "hardhat" });
     expect(s.system).to.deep.include({ model: "credit", rule: "top-k", delegates: 3, slotsPerEpoch: 6, nodes: 6 });
     expect(BigInt(s.now!.epoch)).to.equal(f.epoch);
-    expect(s.now!.slot).to.equal(Number((BigInt(s.chain!.time) - (await f.election.epochStart(f.epoch))) / (await f.election.slotDuration())));
+    expect(s.now!.slot).to.equal(
+      Number((BigInt(s.chain!.time) - (await f.election.epochStart(f.epoch))) / (await f.election.slotDuration())),
+    );
   });
 
   it("shows the serving delegates with the contract's scores and the terms that sum to them", async () => {
@@ -140,16 +158,30 @@ describe("dashboard server and data layer", function () {
     const v = await json(`/api/election?epoch=${f.epoch}`);
     expect(v.phase).to.equal("finalized");
     // the jailed delegate's slots passed to a standby: a step of the epoch, paid by the report
-    expect(v.table.rows.map((r: { step: string }) => r.step)).to.deep.equal(["opened", "seed fixed", "list submitted", "finalized", "slots handed over"]);
+    expect(v.table.rows.map((r: { step: string }) => r.step)).to.deep.equal([
+      "opened",
+      "seed fixed",
+      "list submitted",
+      "finalized",
+      "slots handed over",
+    ]);
     let gas = 0n;
-    for (const tx of new Set<string>(v.table.rows.slice(0, 4).map((r: { tx: string }) => r.tx))) gas += (await ethers.provider.getTransactionReceipt(tx))!.gasUsed;
+    for (const tx of new Set<string>(v.table.rows.slice(0, 4).map((r: { tx: string }) => r.tx)))
+      gas += (await ethers.provider.getTransactionReceipt(tx))!.gasUsed;
     expect(BigInt(v.gas)).to.equal(gas);
   });
 
   it("shows the slot timeline: the committed block's trades and energy, the missed slot and its punishment", async () => {
     const v = await json("/api/slots?epochs=1&limit=100");
     const slot = (s: number) => v.rows.find((r: { slot: string }) => r.slot === String(s));
-    expect(slot(0)).to.deep.include({ status: "committed", owner: f.members[0], trades: "3", energy: "4500", attesters: 2, punished: false });
+    expect(slot(0)).to.deep.include({
+      status: "committed",
+      owner: f.members[0],
+      trades: "3",
+      energy: "4500",
+      attesters: 2,
+      punished: false,
+    });
     expect(slot(1)).to.deep.include({ status: "missed", owner: missedOwner, punished: true });
     expect(slot(5).status).to.be.oneOf(["upcoming", "open"]);
   });
@@ -158,13 +190,23 @@ describe("dashboard server and data layer", function () {
     const [event] = await f.ledger.queryFilter(f.ledger.filters.OffencePunished());
     const v = await json("/api/offences");
     expect(v.total).to.equal(1);
-    expect(v.rows[0]).to.deep.include({ offence: "missed slot", offender: missedOwner, reporter: f.outsider.address, epoch: String(f.epoch), slot: "1", slashed: ethers.formatUnits(event.args.slashed, 18) });
+    expect(v.rows[0]).to.deep.include({
+      offence: "missed slot",
+      offender: missedOwner,
+      reporter: f.outsider.address,
+      epoch: String(f.epoch),
+      slot: "1",
+      slashed: ethers.formatUnits(event.args.slashed, 18),
+    });
     expect(v.rows[0].evidence).to.equal(`no block in slot 1 of epoch ${f.epoch}`);
     expect(v.rows[0].jailedUntil).to.not.equal(null);
     const node = await json(`/api/nodes/${missedOwner}`);
     expect(node.jailed).to.equal(true);
     expect(node.offences.rows.map((r: { offence: string }) => r.offence)).to.deep.equal(["missed slot"]);
-    expect(node.history.rows.find((r: { epoch: string }) => r.epoch === String(f.epoch))).to.deep.include({ role: "delegate", eligible: true });
+    expect(node.history.rows.find((r: { epoch: string }) => r.epoch === String(f.epoch))).to.deep.include({
+      role: "delegate",
+      eligible: true,
+    });
     // jailed after the next election's snapshot: still eligible there (finalization hands its slots on)
     expect(node.history.rows.at(-1)).to.deep.include({ epoch: String(f.epoch + 1n), eligible: true });
   });
@@ -174,7 +216,9 @@ describe("dashboard server and data layer", function () {
     expect(csv.type).to.match(/^text\/csv/);
     expect(csv.disposition).to.equal('attachment; filename="offences.csv"');
     const lines = csv.text.trimEnd().split("\r\n");
-    expect(lines[0]).to.equal("time,epoch,slot,offence,offender,evidence,slashed,reporterShare,jailedUntil,creditPenalty,handedOver,reporter,tx");
+    expect(lines[0]).to.equal(
+      "time,epoch,slot,offence,offender,evidence,slashed,reporterShare,jailedUntil,creditPenalty,handedOver,reporter,tx",
+    );
     expect(lines).to.have.length(2);
     expect(lines[1]).to.include(missedOwner);
     const slots = JSON.parse((await get("/api/slots?epochs=2&format=json")).text);
@@ -212,7 +256,9 @@ describe("dashboard server and data layer", function () {
       expect(body.error.field, route).to.equal(field);
       expect(body.error.message, route).to.be.a("string").and.not.include("at ");
     }
-    expect(JSON.parse((await get("/api/nodes/0x0000000000000000000000000000000000000001")).text).error.message).to.include("is not a registered node");
+    expect(JSON.parse((await get("/api/nodes/0x0000000000000000000000000000000000000001")).text).error.message).to.include(
+      "is not a registered node",
+    );
     expect((await get("/api/nope")).status).to.equal(404);
   });
 
@@ -222,7 +268,8 @@ describe("dashboard server and data layer", function () {
     expect(r.headers.get("content-type")).to.match(/^text\/event-stream/);
     const reader = r.body!.getReader();
     let text = "";
-    while (!text.includes("\n\ndata") && !/event: status\nid: \d+\ndata: .*\n\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes("\n\ndata") && !/event: status\nid: \d+\ndata: .*\n\n/.test(text))
+      text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
     const data = JSON.parse(/data: (.*)\n\n/.exec(text)![1]);
     expect(data.deployment.state).to.equal("ok");

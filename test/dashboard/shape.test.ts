@@ -34,7 +34,16 @@ describe("dashboard data shaping", () => {
   });
 
   it("marks slots a standby took over, with the block's trades and energy", () => {
-    const block: BlockEvent = { ...meta(9), epoch: 2n, slot: 0n, producer: C, headerHash: "0xh", attesters: [C, A], tradeCount: 3n, energy: 4_500n };
+    const block: BlockEvent = {
+      ...meta(9),
+      epoch: 2n,
+      slot: 0n,
+      producer: C,
+      headerHash: "0xh",
+      attesters: [C, A],
+      tradeCount: 3n,
+      energy: 4_500n,
+    };
     const t = slotsTable(300n, [
       { epoch: 2n, slot: 0n, start: 0n, end: 60n, owner: C, scheduled: A, block },
       { epoch: 2n, slot: 1n, start: 60n, end: 120n, owner: B, scheduled: B },
@@ -52,14 +61,31 @@ describe("dashboard data shaping", () => {
       { ...meta(1), kind: "opened", epoch: 3n, seedBlock: 2n, snapshot: 100n, from: A, gasUsed: 48_000n },
       { ...meta(2), kind: "seed", epoch: 3n, seed: "0xseed", from: A, gasUsed: 47_000n },
       { ...meta(3), kind: "submitted", epoch: 3n, submitter: A, list: [B, C], from: A, gasUsed: 120_000n },
-      { ...meta(4), kind: "challenged", epoch: 3n, challenge: 2, challenger: C, paid: 10n ** 19n, repaired: [C, B], from: C, gasUsed: 60_000n },
+      {
+        ...meta(4),
+        kind: "challenged",
+        epoch: 3n,
+        challenge: 2,
+        challenger: C,
+        paid: 10n ** 19n,
+        repaired: [C, B],
+        from: C,
+        gasUsed: 60_000n,
+      },
       { ...meta(5), kind: "opened", epoch: 4n, seedBlock: 6n, snapshot: 200n, from: A, gasUsed: 1n },
       { ...meta(6, 0, "0xfin"), kind: "finalized", epoch: 3n, submitter: A, reward: 0n, from: B, gasUsed: 100_000n },
       { ...meta(6, 1, "0xfin"), kind: "handed-over", epoch: 3n, index: 0n, from: C, to: B, fromSlot: 2n, gasUsed: 100_000n },
     ];
     const { state, table } = electionTable(3n, events);
     expect(state).to.deep.include({ phase: "finalized", opener: A, submitter: A, challenges: 1, gas: 375_000n });
-    expect(table.rows.map((r) => r.step)).to.deep.equal(["opened", "seed fixed", "list submitted", "challenge (order)", "finalized", "slots handed over"]);
+    expect(table.rows.map((r) => r.step)).to.deep.equal([
+      "opened",
+      "seed fixed",
+      "list submitted",
+      "challenge (order)",
+      "finalized",
+      "slots handed over",
+    ]);
     expect(String(table.rows[3].detail)).to.include("10.0 tokens");
     expect(electionTable(9n, events).state.phase).to.equal("not opened");
   });
@@ -80,15 +106,27 @@ describe("dashboard data shaping", () => {
       evidence: { kind: "missed slot", epoch: 3n, slot: 1n },
       ...over,
     });
-    const t = offencesTable([o(5), o(8, { offence: 1, evidence: { kind: "equivocation", epoch: 4n, slot: 0n, headers: ["h1", "h2"] } }), o(6, { evidence: undefined })]);
+    const t = offencesTable([
+      o(5),
+      o(8, { offence: 1, evidence: { kind: "equivocation", epoch: 4n, slot: 0n, headers: ["h1", "h2"] } }),
+      o(6, { evidence: undefined }),
+    ]);
     expect(t.rows.map((r) => [r.offence, r.epoch, r.slot])).to.deep.equal([
       ["equivocation", "4", "0"],
       ["missed slot", null, null],
       ["missed slot", "3", "1"],
     ]);
-    expect(t.rows[2]).to.deep.include({ slashed: "9.0", reporterShare: "1.8", jailedUntil: "1970-01-02T00:00:00.000Z", reporter: B, time: "1970-01-01T01:00:00.000Z" });
+    expect(t.rows[2]).to.deep.include({
+      slashed: "9.0",
+      reporterShare: "1.8",
+      jailedUntil: "1970-01-02T00:00:00.000Z",
+      reporter: B,
+      time: "1970-01-01T01:00:00.000Z",
+    });
     expect(t.rows[1].evidence).to.equal("evidence key 0xkey");
-    expect(evidenceText(o(1, { evidence: { kind: "invalid trade", epoch: 2n, slot: 3n, seller: A, buyer: B, energy: 70n } }))).to.include("70 Wh");
+    expect(evidenceText(o(1, { evidence: { kind: "invalid trade", epoch: 2n, slot: 3n, seller: A, buyer: B, energy: 70n } }))).to.include(
+      "70 Wh",
+    );
   });
 
   it("sums rewards per account beside what is claimable now", () => {
@@ -109,7 +147,16 @@ describe("dashboard data shaping", () => {
   });
 
   it("adds up energy and trades per epoch, empty epochs included", () => {
-    const b = (epoch: bigint, trades: bigint, energy: bigint): BlockEvent => ({ ...meta(1), epoch, slot: 0n, producer: A, headerHash: "0x", attesters: [], tradeCount: trades, energy });
+    const b = (epoch: bigint, trades: bigint, energy: bigint): BlockEvent => ({
+      ...meta(1),
+      epoch,
+      slot: 0n,
+      producer: A,
+      headerHash: "0x",
+      attesters: [],
+      tradeCount: trades,
+      energy,
+    });
     expect(energyPerEpoch([b(2n, 3n, 30n), b(2n, 1n, 5n), b(4n, 2n, 9n), b(9n, 1n, 1n)], 2n, 4n)).to.deep.equal([
       { epoch: 2n, blocks: 2, trades: 4n, energy: 35n },
       { epoch: 3n, blocks: 0, trades: 0n, energy: 0n },
@@ -139,7 +186,15 @@ describe("dashboard data shaping", () => {
       ["standby", true],
     ]);
     const w = 10n ** 18n;
-    expect(termCells({ model: "credit", F: 8n * w, P: 9n * w, D: 0n, gain: w, loss: 2n * w, V: 6n * w, credit: 5n * w })).to.deep.equal({ F: "8.0", P: "9.0", D: "0.0", gain: "1.0", loss: "2.0", V: "6.0", credit: "5.0" });
+    expect(termCells({ model: "credit", F: 8n * w, P: 9n * w, D: 0n, gain: w, loss: 2n * w, V: 6n * w, credit: 5n * w })).to.deep.equal({
+      F: "8.0",
+      P: "9.0",
+      D: "0.0",
+      gain: "1.0",
+      loss: "2.0",
+      V: "6.0",
+      credit: "5.0",
+    });
     expect(termCells({ model: "classic", votes: 12n * w })).to.deep.equal({ votes: "12.0" });
   });
 });

@@ -56,7 +56,9 @@ describe("dashboard tables", () => {
       [{ filter: "x".repeat(101) }, "filter"],
     ];
     for (const [q, field] of bad) {
-      expect(() => parsePageQuery(q, table.columns), JSON.stringify(q)).to.throw(QueryError).with.property("field", field);
+      expect(() => parsePageQuery(q, table.columns), JSON.stringify(q))
+        .to.throw(QueryError)
+        .with.property("field", field);
     }
     expect(parsePageQuery({}, table.columns)).to.deep.equal({ offset: 0, limit: 25, sort: undefined, order: "asc", filter: "" });
     expect(parsePageQuery({ offset: "5", limit: "2", sort: "score", order: "desc", filter: " WIND " }, table.columns)).to.deep.equal({
@@ -72,7 +74,13 @@ describe("dashboard tables", () => {
     const q = (over: Partial<ReturnType<typeof parsePageQuery>>) => ({ offset: 0, limit: 25, order: "asc" as const, filter: "", ...over });
     expect(pageOf(table, q({ sort: "score" })).rows.map((r) => r.node)).to.deep.equal(["0xdd", "0xbb", "0xAa", "0xee", "0xcc"]);
     // equal scores keep the table's order in both directions
-    expect(pageOf(table, q({ sort: "score", order: "desc" })).rows.map((r) => r.node)).to.deep.equal(["0xcc", "0xAa", "0xee", "0xbb", "0xdd"]);
+    expect(pageOf(table, q({ sort: "score", order: "desc" })).rows.map((r) => r.node)).to.deep.equal([
+      "0xcc",
+      "0xAa",
+      "0xee",
+      "0xbb",
+      "0xdd",
+    ]);
     const wind = pageOf(table, q({ filter: "wind" }));
     expect([wind.total, wind.rows.map((r) => r.node)]).to.deep.equal([2, ["0xAa", "0xdd"]]);
     expect(pageOf(table, q({ filter: "0xaa" })).rows.map((r) => r.node)).to.deep.equal(["0xAa"]);
@@ -83,14 +91,19 @@ describe("dashboard tables", () => {
 
   it("compares decimal strings as the numbers they are", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), fc.nat(30), (a, b, scale) => {
-        const show = (x: bigint) => {
-          const neg = x < 0n;
-          const digits = (neg ? -x : x).toString().padStart(scale + 1, "0");
-          return `${neg ? "-" : ""}${scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits}`;
-        };
-        expect(Math.sign(compareDecimal(show(a), show(b)))).to.equal(a < b ? -1 : a > b ? 1 : 0);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }),
+        fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }),
+        fc.nat(30),
+        (a, b, scale) => {
+          const show = (x: bigint) => {
+            const neg = x < 0n;
+            const digits = (neg ? -x : x).toString().padStart(scale + 1, "0");
+            return `${neg ? "-" : ""}${scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits}`;
+          };
+          expect(Math.sign(compareDecimal(show(a), show(b)))).to.equal(a < b ? -1 : a > b ? 1 : 0);
+        },
+      ),
     );
     expect(compareDecimal("-0.0", "0")).to.equal(0);
     expect(compareDecimal("007.50", "7.5")).to.equal(0);
@@ -99,15 +112,22 @@ describe("dashboard tables", () => {
 
   it("writes CSV that reads back cell for cell, and defuses formulas", () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom("a", ",", '"', "\n", "\r", " ", "=", "-", "1", "é") }), { minLength: 1, maxLength: 4 }), (cells) => {
-        const t: Table = { name: "x", columns: cells.map((_, i) => ({ key: `c${i}`, label: `c${i}`, kind: "text" })), rows: [Object.fromEntries(cells.map((c, i) => [`c${i}`, c]))] };
-        const [header, row] = readCsv(toCsv(t));
-        expect(header).to.deep.equal(cells.map((_, i) => `c${i}`));
-        row.forEach((read, i) => expect(read).to.equal(/^([=+@\t\r]|-(?![\d.]))/.test(cells[i]) ? `'${cells[i]}` : cells[i]));
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom("a", ",", '"', "\n", "\r", " ", "=", "-", "1", "é") }), { minLength: 1, maxLength: 4 }),
+        (cells) => {
+          const t: Table = {
+            name: "x",
+            columns: cells.map((_, i) => ({ key: `c${i}`, label: `c${i}`, kind: "text" })),
+            rows: [Object.fromEntries(cells.map((c, i) => [`c${i}`, c]))],
+          };
+          const [header, row] = readCsv(toCsv(t));
+          expect(header).to.deep.equal(cells.map((_, i) => `c${i}`));
+          row.forEach((read, i) => expect(read).to.equal(/^([=+@\t\r]|-(?![\d.]))/.test(cells[i]) ? `'${cells[i]}` : cells[i]));
+        },
+      ),
       { numRuns: 60 },
     );
-    expect(csvField("=HYPERLINK(\"x\")")).to.equal(`"'=HYPERLINK(""x"")"`);
+    expect(csvField('=HYPERLINK("x")')).to.equal(`"'=HYPERLINK(""x"")"`);
     expect(csvField("-12.5")).to.equal("-12.5");
     expect(csvField(-3)).to.equal("-3");
     expect(csvField(null)).to.equal("");

@@ -38,7 +38,10 @@ describe("dashboard score terms", function () {
       expect(b.terms.model).to.equal("dynamic-trust");
     }
     const terms = got.map((b) => b.terms as Extract<typeof b.terms, { model: "dynamic-trust" }>);
-    expect(terms.some((t) => t.A > 0n), "a correct action counted").to.equal(true);
+    expect(
+      terms.some((t) => t.A > 0n),
+      "a correct action counted",
+    ).to.equal(true);
     const offender = nodes.indexOf(await f.election.slotOwner(f.epoch, 1n));
     expect(got[offender].reason, "jailed at the later snapshot").to.equal("jailed");
     expect(terms[offender].trust).to.be.lessThan(terms.find((_, i) => i !== offender)!.trust);

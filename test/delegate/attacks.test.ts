@@ -101,7 +101,10 @@ describe("delegate client: the attacks of issue 20", () => {
     await alone.byAddress.get(owner)!.tick();
     const block = await committedTrades(f, 0n);
     expect(block?.producer, "committed on the second try").to.equal(owner);
-    expect(block!.trades.map((t) => t.order.nonce), "the header first signed").to.deep.equal([1n]);
+    expect(
+      block!.trades.map((t) => t.order.nonce),
+      "the header first signed",
+    ).to.deep.equal([1n]);
   });
 
   it("20.4: a standby that does not serve refuses to attest, then produces its own block for the slot it takes over, unpunishable", async () => {
@@ -112,17 +115,28 @@ describe("delegate client: the attacks of issue 20", () => {
     const head = await f.ledger.head();
     // the owner asks everyone, the standby included, to attest an empty header
     const empty = await bodyFor(f, f.signerOf(owner), 0n, head, []);
-    const answers = await Promise.all(f.members.filter((m) => m !== owner).map(async (m) => ({ m, r: await post(c.portOf(m), "/attest", empty) })));
+    const answers = await Promise.all(
+      f.members.filter((m) => m !== owner).map(async (m) => ({ m, r: await post(c.portOf(m), "/attest", empty) })),
+    );
     const fromStandby = answers.find((x) => x.m === standby)!.r;
     expect(fromStandby.status).to.equal(403);
     expect(fromStandby.json.error).to.include("does not serve");
     expect(c.byAddress.get(standby)!.protection.size, "the standby signed nothing").to.equal(0);
     // then it gets itself jailed (its own second header, reported by an accomplice)
     const forged = header(f, 0n, { parentHash: head, energyTotal: 7n });
-    await f.ledger.connect(f.outsider).reportEquivocation(empty.header, empty.producerSignature, forged, await (await import("../../src/ledger/signing")).signHeader(f.signerOf(owner), f.domain, forged));
+    await f.ledger
+      .connect(f.outsider)
+      .reportEquivocation(
+        empty.header,
+        empty.producerSignature,
+        forged,
+        await (await import("../../src/ledger/signing")).signHeader(f.signerOf(owner), f.domain, forged),
+      );
     expect(await f.registry.isJailed(owner)).to.equal(true);
     // a trade waits, so the standby's block differs from the owner's empty header
-    expect((await post(c.portOf(standby), "/trades", await trade(f, f.signerOf(f.members[4]), f.signerOf(f.members[1]), 9n))).json.accepted).to.equal(true);
+    expect(
+      (await post(c.portOf(standby), "/trades", await trade(f, f.signerOf(f.members[4]), f.signerOf(f.members[1]), 9n))).json.accepted,
+    ).to.equal(true);
     let slot = 0n;
     while ((await f.election.slotOwner(f.epoch, slot)) !== standby) slot++;
     if (slot > 0n) await time.increaseTo(await f.slotStart(slot));
@@ -163,7 +177,12 @@ describe("delegate client: the attacks of issue 20", () => {
     const c = await start(f);
     const owner = await f.election.slotOwner(f.epoch, 0n);
     const port = c.portOf(owner);
-    const [spamA, spamB, honestSeller, honestBuyer] = [f.signerOf(f.members[3]), f.signerOf(f.members[4]), f.signerOf(f.members[2]), f.signerOf(f.members[1])];
+    const [spamA, spamB, honestSeller, honestBuyer] = [
+      f.signerOf(f.members[3]),
+      f.signerOf(f.members[4]),
+      f.signerOf(f.members[2]),
+      f.signerOf(f.members[1]),
+    ];
     const statuses: number[] = [];
     for (let i = 0; i < 300; i++) {
       const [s, b] = i % 2 === 0 ? [spamA, spamB] : [spamB, spamA];
@@ -176,7 +195,10 @@ describe("delegate client: the attacks of issue 20", () => {
     for (const client of c.all) await client.tick();
     const block = await committedTrades(f, 0n);
     expect(block!.trades).to.have.length(10);
-    expect(block!.trades.map((t) => t.order.nonce), "the honest trade is in the first block").to.include(1n);
+    expect(
+      block!.trades.map((t) => t.order.nonce),
+      "the honest trade is in the first block",
+    ).to.include(1n);
   });
 
   it("forgets what it signed once the ledger's evidence window is over, on disk as in memory", async () => {
@@ -190,19 +212,33 @@ describe("delegate client: the attacks of issue 20", () => {
     await time.increaseTo((await f.election.epochStart(f.epoch + 1n)) + evidenceWindow + 2n * (await f.election.epochDuration()));
     await producer.tick();
     expect(producer.protection.signedAt(f.epoch, 0n)).to.equal(undefined);
-    const lines = fs.readFileSync(producer.protection.file!, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string; epoch?: string });
-    expect(lines.filter((l) => l.kind === "signed" && l.epoch === String(f.epoch)), "no record of the old epoch on disk").to.have.length(0);
+    const lines = fs
+      .readFileSync(producer.protection.file!, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { kind: string; epoch?: string });
+    expect(
+      lines.filter((l) => l.kind === "signed" && l.epoch === String(f.epoch)),
+      "no record of the old epoch on disk",
+    ).to.have.length(0);
     await expect(producer.protection.sign(header(f, 0n, { energyTotal: 1n })), "nor signed there again").to.be.rejectedWith("pruned");
   });
 
   it("20.7: the pool evicts the largest holder's oldest trade when full, and refuses when it is shared evenly", () => {
-    const t = (seller: string, buyer: string, nonce: bigint) => ({ order: { seller, buyer, energy: 1n, price: 1n, nonce }, sellerSignature: "0x", buyerSignature: "0x" });
+    const t = (seller: string, buyer: string, nonce: bigint) => ({
+      order: { seller, buyer, energy: 1n, price: 1n, nonce },
+      sellerSignature: "0x",
+      buyerSignature: "0x",
+    });
     const [a, b, cc, d, e, g] = ["0xa", "0xb", "0xc", "0xd", "0xe", "0xf"].map((x) => x.padEnd(42, "0"));
     const pool = new TradePool({ size: 4, perParty: 4 });
     for (let i = 0n; i < 4n; i++) pool.add(`ab${i}`, t(a, b, i));
     expect(() => pool.add("ab4", t(a, b, 4n))).to.throw(PartyShareExceeded, '"order.seller"');
     expect(pool.add("cd", t(cc, d, 0n)), "the oldest of the largest share").to.equal("ab0");
-    expect(pool.candidates().map(([k]) => k), "one per seller in turn").to.deep.equal(["ab1", "cd", "ab2", "ab3"]);
+    expect(
+      pool.candidates().map(([k]) => k),
+      "one per seller in turn",
+    ).to.deep.equal(["ab1", "cd", "ab2", "ab3"]);
     const even = new TradePool({ size: 2, perParty: 2 });
     even.add("ab", t(a, b, 0n));
     even.add("cd", t(cc, d, 0n));
@@ -222,7 +258,8 @@ describe("delegate client: the attacks of issue 20", () => {
     const trades = await Promise.all(wallets.map((w, i) => trade(f, w, wallets[(i + 1) % 100], BigInt(i))));
     // the attester of slots 1 and 2 (one that produces neither)
     let attester = "";
-    for (const m of f.members.slice(0, 3)) if (m !== (await f.election.slotOwner(f.epoch, 1n)) && m !== (await f.election.slotOwner(f.epoch, 2n))) attester = m;
+    for (const m of f.members.slice(0, 3))
+      if (m !== (await f.election.slotOwner(f.epoch, 1n)) && m !== (await f.election.slotOwner(f.epoch, 2n))) attester = m;
     const slowSigner = await slow.getSigner(attester);
     const c = await start(f, { skip: f.members.filter((m) => m !== attester), contracts: () => connectAll(f, slowSigner) });
     const attestSlot = async (slot: bigint) => {
@@ -238,7 +275,9 @@ describe("delegate client: the attacks of issue 20", () => {
     // the usual case: prosumers send every trade to every delegate first, so the pool knows them
     for (const t of trades) expect((await post(c.portOf(attester), "/trades", t)).status).to.equal(200);
     const pooled = await attestSlot(2n);
-    console.log(`      /attest of 100 trades of 100 parties behind 25 ms: ${unseen.ms.toFixed(0)} ms (${unseen.requests} requests, ${unseen.depth} deep), pooled ${pooled.ms.toFixed(0)} ms`);
+    console.log(
+      `      /attest of 100 trades of 100 parties behind 25 ms: ${unseen.ms.toFixed(0)} ms (${unseen.requests} requests, ${unseen.depth} deep), pooled ${pooled.ms.toFixed(0)} ms`,
+    );
     // One read after another was 200 sequential round trips (5 s at 25 ms: the producer's 3 s
     // deadline missed). What latency costs is the depth of the chain of requests that each waited
     // for an earlier one; the CPU time of signature recovery is measured by the benchmark above,

@@ -36,23 +36,35 @@ const ok = { admitted: true, jailed: false };
 describe("delegate client: the rules as pure functions", () => {
   it("a trade: refused once committed, as a self-trade whatever the case, and for each party's wrong or unusable signature", () => {
     expect(tradeRefusal(order, "0xd1", true)).to.deep.equal({ reason: "already-included", message: "order 0xd1 is already in a block" });
-    expect(tradeRefusal({ ...order, buyer: seller.toLowerCase() }, "0xd1", false)).to.include({ reason: "self-trade", field: "order.buyer" });
+    expect(tradeRefusal({ ...order, buyer: seller.toLowerCase() }, "0xd1", false)).to.include({
+      reason: "self-trade",
+      field: "order.buyer",
+    });
     expect(tradeRefusal(order, "0xd1", false)).to.equal(null);
     expect(signatureRefusal(order, { seller: null, buyer })).to.include({ reason: "bad-signature", field: "sellerSignature" });
     expect(signatureRefusal(order, { seller, buyer: other })).to.include({ reason: "bad-signature", field: "buyerSignature" });
-    expect(signatureRefusal(order, { seller: seller.toLowerCase(), buyer: buyer.toUpperCase().replace("0X", "0x") }), "addresses compare without case").to.equal(null);
+    expect(
+      signatureRefusal(order, { seller: seller.toLowerCase(), buyer: buyer.toUpperCase().replace("0X", "0x") }),
+      "addresses compare without case",
+    ).to.equal(null);
   });
 
   it("a trade's parties: the seller first, not admitted before jailed", () => {
     const out = { admitted: false, jailed: true };
-    expect(standingRefusal(order, out, out)).to.deep.equal({ reason: "party-not-admitted", field: "order.seller", message: `${seller} is not admitted` });
+    expect(standingRefusal(order, out, out)).to.deep.equal({
+      reason: "party-not-admitted",
+      field: "order.seller",
+      message: `${seller} is not admitted`,
+    });
     expect(standingRefusal(order, { admitted: true, jailed: true }, out)).to.include({ reason: "party-jailed", field: "order.seller" });
     expect(standingRefusal(order, ok, { admitted: true, jailed: true })).to.include({ reason: "party-jailed", field: "order.buyer" });
     expect(standingRefusal(order, ok, ok)).to.equal(null);
     expect(duplicateOrderRefusal(["0xa", "0xb", "0xa"])).to.include({ reason: "duplicate-order", field: "trades" });
     expect(duplicateOrderRefusal(["0xa", "0xb"])).to.equal(null);
     const inBlock = atTrade(standingRefusal(order, ok, { admitted: true, jailed: true })!, 3);
-    expect(refusalText(inBlock), "the trade's index, then what was wrong with it").to.equal(`field "trades.3": field "order.buyer": ${buyer} is jailed`);
+    expect(refusalText(inBlock), "the trade's index, then what was wrong with it").to.equal(
+      `field "trades.3": field "order.buyer": ${buyer} is jailed`,
+    );
   });
 
   it("a header's slot: only slots 0 to S − 1 of epochs the clock has", () => {
@@ -70,16 +82,32 @@ describe("delegate client: the rules as pure functions", () => {
 
   it("the moment: accepted exactly while the slot is open, [start, end), and only from its owner", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 2n ** 48n }), fc.bigInt({ min: 1n, max: 10_000n }), fc.bigInt({ min: -3n, max: 3n }), fc.boolean(), (start, length, edge, atEnd) => {
-        const now = (atEnd ? start + length : start) + edge;
-        const r = momentRefusal({ epoch: 1n, slot: 0n, now, window: { start, end: start + length }, owner: seller, producer: seller.toLowerCase() });
-        expect(r === null, `now ${now} in [${start}, ${start + length})`).to.equal(now >= start && now < start + length);
-        if (r) expect(r).to.include({ reason: "slot-not-open", field: "header.slot" });
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 2n ** 48n }),
+        fc.bigInt({ min: 1n, max: 10_000n }),
+        fc.bigInt({ min: -3n, max: 3n }),
+        fc.boolean(),
+        (start, length, edge, atEnd) => {
+          const now = (atEnd ? start + length : start) + edge;
+          const r = momentRefusal({
+            epoch: 1n,
+            slot: 0n,
+            now,
+            window: { start, end: start + length },
+            owner: seller,
+            producer: seller.toLowerCase(),
+          });
+          expect(r === null, `now ${now} in [${start}, ${start + length})`).to.equal(now >= start && now < start + length);
+          if (r) expect(r).to.include({ reason: "slot-not-open", field: "header.slot" });
+        },
+      ),
       { seed: 24, numRuns: 300 },
     );
     const open = { epoch: 1n, slot: 2n, now: 5n, window: { start: 5n, end: 6n } };
-    expect(momentRefusal({ ...open, owner: ZeroAddress, producer: ZeroAddress }), "nobody owns it").to.include({ reason: "not-slot-owner", field: "producerSignature" });
+    expect(momentRefusal({ ...open, owner: ZeroAddress, producer: ZeroAddress }), "nobody owns it").to.include({
+      reason: "not-slot-owner",
+      field: "producerSignature",
+    });
     expect(momentRefusal({ ...open, owner: other, producer: seller })).to.include({ reason: "not-slot-owner" });
   });
 
@@ -104,7 +132,10 @@ describe("delegate client: the rules as pure functions", () => {
     expect(contentRefusal(expected, expected)).to.equal(null);
     const changes = { tradeRoot: ZeroHash, payloadHash: ZeroHash, tradeCount: 2n, energyTotal: 6n };
     for (const [field, v] of Object.entries(changes)) {
-      expect(contentRefusal({ ...expected, [field]: v }, expected), field).to.include({ reason: "header-mismatch", field: `header.${field}` });
+      expect(contentRefusal({ ...expected, [field]: v }, expected), field).to.include({
+        reason: "header-mismatch",
+        field: `header.${field}`,
+      });
     }
   });
 
@@ -114,7 +145,10 @@ describe("delegate client: the rules as pure functions", () => {
     expect(zod.success).to.equal(false);
     expect(failureAnswer((zod as { error: z.ZodError }).error)).to.deep.include({ status: 400 });
     expect(failureAnswer((zod as { error: z.ZodError }).error).error).to.include('field "order.energy"');
-    expect(failureAnswer(new Refused(standingRefusal(order, ok, { admitted: false, jailed: false })!))).to.deep.equal({ status: 403, error: `field "order.buyer": ${buyer} is not admitted` });
+    expect(failureAnswer(new Refused(standingRefusal(order, ok, { admitted: false, jailed: false })!))).to.deep.equal({
+      status: 403,
+      error: `field "order.buyer": ${buyer} is not admitted`,
+    });
     expect(failureAnswer(new DoubleSignRefused(1n, 2n, "0xa", "0xb")).status).to.equal(409);
     expect(failureAnswer(new PoolFull(10)).status).to.equal(429);
     expect(failureAnswer(new Error("disk on fire"))).to.deep.equal({ status: 500, error: "disk on fire" });

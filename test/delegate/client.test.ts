@@ -51,7 +51,11 @@ describe("delegate client", () => {
     const port = BASE_PORT + f.members.indexOf(owner);
     const [seller, buyer] = [f.signerOf(f.members[3]), f.signerOf(f.members[4])];
     const order: TradeOrder = { seller: seller.address, buyer: buyer.address, energy: 2_000n, price: WAD, nonce: 1n };
-    const good = { order, sellerSignature: await signTrade(seller, f.domain, order), buyerSignature: await signTrade(buyer, f.domain, order) };
+    const good = {
+      order,
+      sellerSignature: await signTrade(seller, f.domain, order),
+      buyerSignature: await signTrade(buyer, f.domain, order),
+    };
 
     const malformed = await post(port, "/trades", toJson({ ...good, order: { ...order, energy: "abc" } }));
     expect(malformed.status).to.equal(400);
@@ -60,7 +64,15 @@ describe("delegate client", () => {
     expect(forged.status).to.equal(400);
     expect(forged.json.error).to.include('"buyerSignature"');
     const outsiderOrder = { ...order, buyer: f.outsider.address };
-    const outsider = await post(port, "/trades", toJson({ order: outsiderOrder, sellerSignature: await signTrade(seller, f.domain, outsiderOrder), buyerSignature: await signTrade(f.outsider, f.domain, outsiderOrder) }));
+    const outsider = await post(
+      port,
+      "/trades",
+      toJson({
+        order: outsiderOrder,
+        sellerSignature: await signTrade(seller, f.domain, outsiderOrder),
+        buyerSignature: await signTrade(f.outsider, f.domain, outsiderOrder),
+      }),
+    );
     expect(outsider.status).to.equal(403);
     expect(outsider.json.error).to.include("not admitted");
     expect((await post(port, "/trades", toJson(good))).json.accepted).to.equal(true);
@@ -95,6 +107,9 @@ describe("delegate client", () => {
     expect(await f.election.slotOwner(f.epoch, 0n)).to.equal(owner);
     const k = BigInt((await f.election.delegatesOf(f.epoch))[2]);
     expect(await f.election.slotOwner(f.epoch, k)).to.equal(f.members[3]);
-    expect(await f.ledger.queryFilter(f.ledger.filters.BlockCommitted(f.epoch, 0n)), "nobody else committed the cheat's slot").to.deep.equal([]);
+    expect(
+      await f.ledger.queryFilter(f.ledger.filters.BlockCommitted(f.epoch, 0n)),
+      "nobody else committed the cheat's slot",
+    ).to.deep.equal([]);
   });
 });

@@ -30,7 +30,17 @@ export interface Clients {
 export async function startClients(
   f: LedgerFixture,
   basePort: number,
-  { cheat, skip = [], options = {}, contracts }: { cheat?: { node: string; how: MisbehaviourName }; skip?: string[]; options?: Partial<DelegateOptions>; contracts?: (s: Signer) => Contracts } = {},
+  {
+    cheat,
+    skip = [],
+    options = {},
+    contracts,
+  }: {
+    cheat?: { node: string; how: MisbehaviourName };
+    skip?: string[];
+    options?: Partial<DelegateOptions>;
+    contracts?: (s: Signer) => Contracts;
+  } = {},
 ): Promise<Clients> {
   const byAddress = new Map<string, DelegateClient>();
   const portOf = (a: string) => basePort + f.members.indexOf(a);
@@ -55,7 +65,11 @@ export async function startClients(
 }
 
 export async function post(port: number, route: string, body: unknown) {
-  const res = await fetch(`http://127.0.0.1:${port}${route}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : toJson(body) });
+  const res = await fetch(`http://127.0.0.1:${port}${route}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : toJson(body),
+  });
   return { status: res.status, json: (await res.json()) as { error?: string; accepted?: boolean; signature?: string; digest?: string } };
 }
 

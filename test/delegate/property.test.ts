@@ -15,7 +15,15 @@ import type { Signer } from "ethers";
 import pino from "pino";
 import { ledgerFixture, type LedgerFixture } from "../ledger/helpers";
 import { DelegateClient } from "../../src/delegate/client";
-import { blockHeader, decodeTrades, headerDigest, orderDigester, recoverStrict, type BlockHeader, type SignedTrade } from "../../src/ledger/signing";
+import {
+  blockHeader,
+  decodeTrades,
+  headerDigest,
+  orderDigester,
+  recoverStrict,
+  type BlockHeader,
+  type SignedTrade,
+} from "../../src/ledger/signing";
 import { attestBody, highS, post, tempDir, trade, withV } from "./helpers";
 import { depth } from "../depth";
 
@@ -39,7 +47,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     energy: fc.oneof(fc.bigInt({ min: 1n, max: 10_000n }), fc.constantFrom(0n, 2n ** 96n - 1n, 2n ** 96n, 2n ** 256n - 1n)),
     to: fc.nat({ max: 5 }),
   }),
-  fc.record({ kind: fc.constant("conflict" as const), copies: fc.integer({ min: 1, max: 3 }), to: fc.nat({ max: 5 }), withTrade: fc.boolean() }),
+  fc.record({
+    kind: fc.constant("conflict" as const),
+    copies: fc.integer({ min: 1, max: 3 }),
+    to: fc.nat({ max: 5 }),
+    withTrade: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant("malformed" as const), how: fc.nat({ max: 4 }), to: fc.nat({ max: 5 }) }),
   fc.record({ kind: fc.constant("replay" as const), to: fc.nat({ max: 5 }) }),
   fc.record({ kind: fc.constant("restart" as const), who: fc.nat({ max: 4 }) }),
@@ -208,7 +221,8 @@ class World {
     const [, end] = await f.election.slotWindow(epoch, slot);
     await time.increaseTo(end);
     const committed = (await f.ledger.committed(epoch, slot)) !== ethers.ZeroHash;
-    if (honest && !(await f.registry.creditRecordAt(owner, end - 1n)).jailed) expect(committed, `honest ${owner} did not commit slot ${slot} of epoch ${epoch}`).to.equal(true);
+    if (honest && !(await f.registry.creditRecordAt(owner, end - 1n)).jailed)
+      expect(committed, `honest ${owner} did not commit slot ${slot} of epoch ${epoch}`).to.equal(true);
     if (committed) this.committedSlots++;
   }
 
@@ -218,7 +232,15 @@ class World {
     for (const log of await f.ledger.queryFilter(f.ledger.filters.BlockCommitted())) {
       const call = f.ledger.interface.parseTransaction(await log.getTransaction())!;
       const h = call.args[0] as BlockHeader;
-      const header: BlockHeader = { epoch: h.epoch, slot: h.slot, parentHash: h.parentHash, tradeRoot: h.tradeRoot, payloadHash: h.payloadHash, tradeCount: h.tradeCount, energyTotal: h.energyTotal };
+      const header: BlockHeader = {
+        epoch: h.epoch,
+        slot: h.slot,
+        parentHash: h.parentHash,
+        tradeRoot: h.tradeRoot,
+        payloadHash: h.payloadHash,
+        tradeCount: h.tradeCount,
+        energyTotal: h.energyTotal,
+      };
       for (const sig of call.args[1] as string[]) this.saw(header, sig);
     }
     for (const [key, digests] of this.signed) {
@@ -228,7 +250,10 @@ class World {
     }
     // 2: no honest node punished
     for (const log of await f.ledger.queryFilter(f.ledger.filters.OffencePunished())) {
-      expect(this.dishonest.has(log.args.offender.toLowerCase()), `honest ${log.args.offender} punished for offence ${log.args.offence}`).to.equal(true);
+      expect(
+        this.dishonest.has(log.args.offender.toLowerCase()),
+        `honest ${log.args.offender} punished for offence ${log.args.offence}`,
+      ).to.equal(true);
     }
   }
 }

@@ -79,7 +79,10 @@ describe("delegate client: one signature rule, the ledger's", () => {
 
     const owner = await f.election.slotOwner(f.epoch, 0n);
     const body = await attestBody(f, f.signerOf(owner), header(f, 0n));
-    const v0 = await post(port, "/attest", { ...body, producerSignature: withV(body.producerSignature, Number.parseInt(body.producerSignature.slice(130), 16) - 27) });
+    const v0 = await post(port, "/attest", {
+      ...body,
+      producerSignature: withV(body.producerSignature, Number.parseInt(body.producerSignature.slice(130), 16) - 27),
+    });
     expect(v0.status).to.equal(400);
     expect(v0.json.error).to.include('"producerSignature"');
     expect(clients.byAddress.get(f.members[1])!.protection.size, "nothing signed").to.equal(0);
@@ -107,7 +110,15 @@ async function lyingAttester(f: LedgerFixture, node: string, port: number): Prom
     req.on("data", (d) => (body += d));
     req.on("end", async () => {
       const { header: h } = JSON.parse(body) as { header: Record<string, string> };
-      const parsed = { epoch: BigInt(h.epoch), slot: BigInt(h.slot), parentHash: h.parentHash, tradeRoot: h.tradeRoot, payloadHash: h.payloadHash, tradeCount: BigInt(h.tradeCount), energyTotal: BigInt(h.energyTotal) };
+      const parsed = {
+        epoch: BigInt(h.epoch),
+        slot: BigInt(h.slot),
+        parentHash: h.parentHash,
+        tradeRoot: h.tradeRoot,
+        payloadHash: h.payloadHash,
+        tradeCount: BigInt(h.tradeCount),
+        energyTotal: BigInt(h.energyTotal),
+      };
       const sig = await signHeader(f.signerOf(node), f.domain, parsed);
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ signature: withV(sig, Number.parseInt(sig.slice(130), 16) - 27) }));

@@ -18,8 +18,21 @@ import { rpcBridge } from "../rpcBridge";
 
 const fixture = () => ledgerFixture();
 const key = Wallet.createRandom();
-const domain = { name: "EnergyDPoS BlockLedger", version: "1", chainId: 31337n, verifyingContract: "0x000000000000000000000000000000000000dEaD" };
-const h = (epoch: bigint, slot: bigint, energyTotal = 0n) => ({ epoch, slot, parentHash: ethers.ZeroHash, tradeRoot: ethers.ZeroHash, payloadHash: EMPTY_PAYLOAD_HASH, tradeCount: 0n, energyTotal });
+const domain = {
+  name: "EnergyDPoS BlockLedger",
+  version: "1",
+  chainId: 31337n,
+  verifyingContract: "0x000000000000000000000000000000000000dEaD",
+};
+const h = (epoch: bigint, slot: bigint, energyTotal = 0n) => ({
+  epoch,
+  slot,
+  parentHash: ethers.ZeroHash,
+  tradeRoot: ethers.ZeroHash,
+  payloadHash: EMPTY_PAYLOAD_HASH,
+  tradeCount: 0n,
+  energyTotal,
+});
 const signedLines = (file: string) =>
   fs
     .readFileSync(file, "utf8")
@@ -52,7 +65,10 @@ describe("delegate client: the persisted signer", () => {
     const dir = tempDir("signer");
     const a = await HeaderSigner.open(key, domain, 1n, dir);
     await a.sign(h(5n, 0n));
-    await expect(HeaderSigner.open(key, domain, 1n, dir), "a second open in this process").to.be.rejectedWith(SigningRecordError, "already open");
+    await expect(HeaderSigner.open(key, domain, 1n, dir), "a second open in this process").to.be.rejectedWith(
+      SigningRecordError,
+      "already open",
+    );
     a.close();
     // a crash in the middle of an append: the line has no newline, its signature was never returned
     fs.appendFileSync(a.file!, '{"kind":"signed","epoch":"5","slot":"1","dig');
@@ -114,7 +130,8 @@ describe("delegate client: the persisted signer", () => {
       const port = 7401;
       const logs: string[] = [];
       const nodeKey = await keyOf(attester); // in the environment, never in argv
-      const run = () => startChild({ RPC_URL: rpc.url, ADDRESS_DIR: addressDir, NODE_KEY: nodeKey, PORT: String(port), DATA_DIR: dataDir }, logs);
+      const run = () =>
+        startChild({ RPC_URL: rpc.url, ADDRESS_DIR: addressDir, NODE_KEY: nodeKey, PORT: String(port), DATA_DIR: dataDir }, logs);
 
       const a = header(f, 0n, { parentHash: await f.ledger.head() });
       child = await run();
@@ -138,7 +155,10 @@ describe("delegate client: the persisted signer", () => {
 
       const [file] = fs.readdirSync(dataDir).filter((n) => n.endsWith(".jsonl"));
       const records = signedLines(path.join(dataDir, file)).filter((l) => l.epoch === String(f.epoch) && l.slot === "0");
-      expect(records.map((r) => r.digest), "one header signed for the slot, ever").to.deep.equal([headerDigest(f.domain, a)]);
+      expect(
+        records.map((r) => r.digest),
+        "one header signed for the slot, ever",
+      ).to.deep.equal([headerDigest(f.domain, a)]);
       expect(logs.filter((l) => l.includes('"event":"attested"')).length, "one signature produced across both processes").to.equal(1);
     });
   });

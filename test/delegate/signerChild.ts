@@ -9,11 +9,21 @@ import { rpcProvider } from "../../src/chain/tx";
 import { DelegateClient } from "../../src/delegate/client";
 
 async function main() {
-  const env = (name: string) => process.env[name] ?? (() => { throw new Error(`${name} is not set`); })();
+  const env = (name: string) =>
+    process.env[name] ??
+    (() => {
+      throw new Error(`${name} is not set`);
+    })();
   const provider = rpcProvider(env("RPC_URL"));
   const signer = new Wallet(env("NODE_KEY"), provider);
   const { contracts } = await attach(signer, env("ADDRESS_DIR"));
-  const client = new DelegateClient(contracts, signer, pino(), { host: "127.0.0.1", port: Number(env("PORT")), pollMs: 1_000, maxTrades: 10, dataDir: env("DATA_DIR") });
+  const client = new DelegateClient(contracts, signer, pino(), {
+    host: "127.0.0.1",
+    port: Number(env("PORT")),
+    pollMs: 1_000,
+    maxTrades: 10,
+    dataDir: env("DATA_DIR"),
+  });
   await client.start();
   process.stdout.write(JSON.stringify({ event: "ready" }) + "\n");
 }

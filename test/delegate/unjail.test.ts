@@ -45,12 +45,22 @@ describe("delegate client: unjails itself", () => {
     const signer: JsonRpcSigner = await new BrowserProvider(rpc, undefined, { cacheTimeout: -1 }).getSigner(owner);
     const lines: { event: string }[] = [];
     const log = pino({ level: "info" }, { write: (l: string) => void lines.push(JSON.parse(l)) });
-    client = new DelegateClient(connectAll(f, signer), signer, log, { host: "127.0.0.1", port: PORT, pollMs: 0, maxTrades: 10, dataDir: tempDir("unjail") });
+    client = new DelegateClient(connectAll(f, signer), signer, log, {
+      host: "127.0.0.1",
+      port: PORT,
+      pollMs: 0,
+      maxTrades: 10,
+      dataDir: tempDir("unjail"),
+    });
     await client.start();
     const unjailData = f.registry.interface.encodeFunctionData("unjail");
     /** Requests that would call, estimate or send unjail(). */
     const unjailRequests = () =>
-      rpc.requests.filter((r) => ["eth_call", "eth_estimateGas", "eth_sendTransaction"].includes(r.method) && (r.params[0] as { data?: string })?.data === unjailData);
+      rpc.requests.filter(
+        (r) =>
+          ["eth_call", "eth_estimateGas", "eth_sendTransaction"].includes(r.method) &&
+          (r.params[0] as { data?: string })?.data === unjailData,
+      );
     return { owner, jailedUntil: record.jailedUntil, client, lines, unjailRequests, rpc };
   }
 
@@ -69,12 +79,18 @@ describe("delegate client: unjails itself", () => {
     expect(await f.registry.isJailed(owner), "unjailed").to.equal(false);
     const sent = unjailRequests().filter((r) => r.method === "eth_sendTransaction");
     expect(sent, "one unjail sent").to.have.length(1);
-    expect(unjailRequests().every((r) => r.at >= jailedUntil), "nothing tried before the jail's end").to.equal(true);
+    expect(
+      unjailRequests().every((r) => r.at >= jailedUntil),
+      "nothing tried before the jail's end",
+    ).to.equal(true);
     const [event, ...more] = await f.registry.queryFilter(f.registry.filters.NodeUnjailed(owner));
     expect(more).to.have.length(0);
     expect((await event.getTransactionReceipt()).status, "the transaction succeeded").to.equal(1);
     expect(client.stats.unjailed).to.equal(1);
-    expect(lines.filter((l) => l.event === "jailed"), "the jail logged once, not at every tick").to.have.length(1);
+    expect(
+      lines.filter((l) => l.event === "jailed"),
+      "the jail logged once, not at every tick",
+    ).to.have.length(1);
     expect(lines.filter((l) => l.event === "unjailed")).to.have.length(1);
   });
 
@@ -87,7 +103,10 @@ describe("delegate client: unjails itself", () => {
     for (let i = 0; i < 3; i++) await client.tick();
     expect(unjailRequests(), "nothing asked of unjail() below the minimum").to.deep.equal([]);
     expect(await f.registry.isJailed(owner)).to.equal(true);
-    expect(lines.filter((l) => l.event === "unjail-blocked"), "said once").to.have.length(1);
+    expect(
+      lines.filter((l) => l.event === "unjail-blocked"),
+      "said once",
+    ).to.have.length(1);
 
     await f.vault.connect(node).deposit(await f.registry.minDeposit());
     await client.tick();
@@ -99,8 +118,15 @@ describe("delegate client: unjails itself", () => {
     const base = { jailed: true, jailedUntil: 100n, now: 100n, deposit: 10n, minimum: 10n };
     expect(unjailDecision(base)).to.deep.equal({ due: true });
     expect(unjailDecision({ ...base, now: 99n })).to.deep.equal({ due: false, reason: "jail-not-over", jailedUntil: 100n });
-    expect(unjailDecision({ ...base, deposit: 9n })).to.deep.equal({ due: false, reason: "deposit-below-minimum", deposit: 9n, minimum: 10n });
-    expect(unjailDecision({ ...base, now: 99n, deposit: 0n }), "the jail before the deposit, as the contract checks").to.include({ reason: "jail-not-over" });
+    expect(unjailDecision({ ...base, deposit: 9n })).to.deep.equal({
+      due: false,
+      reason: "deposit-below-minimum",
+      deposit: 9n,
+      minimum: 10n,
+    });
+    expect(unjailDecision({ ...base, now: 99n, deposit: 0n }), "the jail before the deposit, as the contract checks").to.include({
+      reason: "jail-not-over",
+    });
     expect(unjailDecision({ ...base, jailed: false, now: 0n, deposit: 0n })).to.deep.equal({ due: false, reason: "not-jailed" });
   });
 });

@@ -7,7 +7,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre, { ethers, ignition } from "hardhat";
-import { deploy, status, wipe, type ArtifactResolver, type DeploymentParameters, type DeploymentResult } from "@nomicfoundation/ignition-core";
+import {
+  deploy,
+  status,
+  wipe,
+  type ArtifactResolver,
+  type DeploymentParameters,
+  type DeploymentResult,
+} from "@nomicfoundation/ignition-core";
 import EnergyDpos from "../../ignition/modules/EnergyDpos";
 import { connectContracts, type Contracts } from "../../src/deployment/addressBook";
 import { deploySystem } from "../../src/deployment/deploySystem";
@@ -40,8 +47,16 @@ describe("deployment: the Ignition module and deploySystem", () => {
     const [admin] = await ethers.getSigners();
     const genesis = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
     // not the defaults, so a parameter the module ignored would show
-    const options = { ...presetOptions("local"), model: ScoringModel.DynamicTrust, rule: ElectionRule.WeightedRandom, delegateCount: 5n, genesis };
-    const viaIgnition = await contractsOf(await ignition.deploy(EnergyDpos, { parameters: toIgnitionParameters(options) as DeploymentParameters, config: FAST }));
+    const options = {
+      ...presetOptions("local"),
+      model: ScoringModel.DynamicTrust,
+      rule: ElectionRule.WeightedRandom,
+      delegateCount: 5n,
+      genesis,
+    };
+    const viaIgnition = await contractsOf(
+      await ignition.deploy(EnergyDpos, { parameters: toIgnitionParameters(options) as DeploymentParameters, config: FAST }),
+    );
     const viaEthers = await deploySystem(admin, options);
 
     const [a, b] = await Promise.all([readSystemOptions(viaIgnition), readSystemOptions(viaEthers)]);
@@ -103,7 +118,9 @@ describe("deployment: the Ignition module and deploySystem", () => {
       expect(genesis, `${file}: genesis`).to.be.a("bigint");
       expect(text, file).to.equal(parametersJson(toIgnitionParameters({ ...presetOptions(preset), genesis: genesis! })));
     }
-    expect(() => readParametersJson('{"EnergyDpos": {"delegates": "3n"}}', "x.json")).to.throw(/x\.json: "EnergyDpos\.delegates": is not a parameter/);
+    expect(() => readParametersJson('{"EnergyDpos": {"delegates": "3n"}}', "x.json")).to.throw(
+      /x\.json: "EnergyDpos\.delegates": is not a parameter/,
+    );
     expect(() => readParametersJson('{"Other": {}}', "x.json")).to.throw(/x\.json: no "EnergyDpos" section/);
   });
 });

@@ -55,7 +55,10 @@ describe("DelegateElection", () => {
       await expect(election.connect(a).vote([consumer.address], [1n]))
         .to.be.revertedWithCustomError(election, "NotACandidate")
         .withArgs(consumer.address);
-      await expect(election.connect(a).vote([b.address, b.address], [1n, 1n])).to.be.revertedWithCustomError(election, "DuplicateCandidate");
+      await expect(election.connect(a).vote([b.address, b.address], [1n, 1n])).to.be.revertedWithCustomError(
+        election,
+        "DuplicateCandidate",
+      );
       await expect(election.connect(a).vote([a.address, b.address], [6n, 5n]))
         .to.be.revertedWithCustomError(election, "VotesExceedAllowance")
         .withArgs(11n, 10n);
@@ -78,7 +81,9 @@ describe("DelegateElection", () => {
       await expect(election.finalize(epoch)).to.be.revertedWithCustomError(election, "ChallengeWindowOpen");
       await time.increase(await election.challengePeriod());
       await vault.connect(outsider).fundPool(100n * WAD);
-      await expect(election.finalize(epoch)).to.emit(election, "DelegatesFinalized").withArgs(epoch, keeper.address, 10n * WAD);
+      await expect(election.finalize(epoch))
+        .to.emit(election, "DelegatesFinalized")
+        .withArgs(epoch, keeper.address, 10n * WAD);
       expect(await vault.rewards(keeper.address)).to.equal(10n * WAD);
       const [members] = await election.delegatesOf(epoch);
       expect([...members]).to.deep.equal(list);
@@ -96,12 +101,14 @@ describe("DelegateElection", () => {
         .to.be.revertedWithCustomError(election, "KeeperBondTooLow")
         .withArgs(outsider.address, 0n, await election.keeperMinBond());
       const listLength = await election.listLength();
-      await expect(election.connect(keeper).submit(epoch, [])).to.be.revertedWithCustomError(election, "OutOfRange").withArgs("list", 0n, 1n, listLength);
+      await expect(election.connect(keeper).submit(epoch, []))
+        .to.be.revertedWithCustomError(election, "OutOfRange")
+        .withArgs("list", 0n, 1n, listLength);
       await expect(election.connect(keeper).submit(epoch, [...list, list[0]]))
         .to.be.revertedWithCustomError(election, "OutOfRange")
         .withArgs("list", BigInt(list.length + 1), 1n, listLength);
       await vault.connect(outsider).bondKeeper(await election.keeperMinBond());
-      await time.increaseTo(await election.submissionDeadline(epoch) + 1n);
+      await time.increaseTo((await election.submissionDeadline(epoch)) + 1n);
       await expect(election.connect(keeper).submit(epoch, list)).to.be.revertedWithCustomError(election, "SubmissionWindowClosed");
     });
 
@@ -112,7 +119,9 @@ describe("DelegateElection", () => {
       await expect(election.connect(keeper).submit(epoch, list))
         .to.be.revertedWithCustomError(election, "AlreadySubmitted")
         .withArgs(epoch, keeper.address);
-      await expect(election.electReference(epoch)).to.be.revertedWithCustomError(election, "AlreadySubmitted").withArgs(epoch, keeper.address);
+      await expect(election.electReference(epoch))
+        .to.be.revertedWithCustomError(election, "AlreadySubmitted")
+        .withArgs(epoch, keeper.address);
       await expect(election.openElection(epoch)).to.be.revertedWithCustomError(election, "ElectionAlreadyOpen");
     });
 
@@ -151,7 +160,9 @@ describe("DelegateElection", () => {
                 ? election.challengeOrder(epoch, 1, 0)
                 : election.challengeExcluded(epoch, right[0], 0);
         await expect(again).to.be.revertedWithCustomError(election, "ChallengeFailed");
-        expect(await vault.keeperBond(keeper.address), "a failed challenge seizes nothing").to.equal((await election.keeperMinBond()) - reward);
+        expect(await vault.keeperBond(keeper.address), "a failed challenge seizes nothing").to.equal(
+          (await election.keeperMinBond()) - reward,
+        );
       });
     }
 
@@ -212,7 +223,9 @@ describe("DelegateElection", () => {
       const { election, epoch } = await loadFixture(fixture);
       await election.electReference(epoch);
       await time.increaseTo(await election.epochStart(epoch + 1n));
-      await expect(election.carryOver(epoch + 1n)).to.emit(election, "DelegateSetCarriedOver").withArgs(epoch + 1n, epoch);
+      await expect(election.carryOver(epoch + 1n))
+        .to.emit(election, "DelegateSetCarriedOver")
+        .withArgs(epoch + 1n, epoch);
       const [members, source] = await election.delegatesOf(epoch + 1n);
       expect(source).to.equal(epoch);
       expect([...members]).to.deep.equal([...(await election.delegatesOf(epoch))[0]]);
@@ -284,7 +297,9 @@ describe("DelegateElection", () => {
       await expect(election.connect(admin).setKeeperEconomics(13n, 1n, 0n))
         .to.be.revertedWithCustomError(election, "OutOfRange")
         .withArgs("keeperMinBond", 13n, 14n, 2n ** 256n - 1n);
-      await expect(election.connect(admin).setKeeperEconomics(14n, 1n, 0n)).to.emit(election, "KeeperEconomicsSet").withArgs(14n, 1n, 0n);
+      await expect(election.connect(admin).setKeeperEconomics(14n, 1n, 0n))
+        .to.emit(election, "KeeperEconomicsSet")
+        .withArgs(14n, 1n, 0n);
       await expect(election.connect(admin).setChallengePeriod(30n))
         .to.be.revertedWithCustomError(election, "OutOfRange")
         .withArgs("challengePeriod", 30n, 60n, 21_600n);

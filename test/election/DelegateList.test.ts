@@ -10,7 +10,9 @@ import type { DelegateListHarness } from "../../typechain-types";
 const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => ethers.getAddress(ethers.hexlify(b)));
 
 describe("DelegateList: the SSTORE2 list codec", () => {
-  const fixture = async () => ({ harness: (await (await ethers.getContractFactory("DelegateListHarness")).deploy()) as DelegateListHarness });
+  const fixture = async () => ({
+    harness: (await (await ethers.getContractFactory("DelegateListHarness")).deploy()) as DelegateListHarness,
+  });
 
   async function stored(harness: DelegateListHarness, submitter: string, list: string[]): Promise<string> {
     await harness.store(submitter, list);
@@ -20,7 +22,11 @@ describe("DelegateList: the SSTORE2 list codec", () => {
   it("loads back the submitter and the list it stored, for lists of 0 to 133 members (K + standbys at most)", async () => {
     const { harness } = await loadFixture(fixture);
     const cases = fc.sample(fc.tuple(address, fc.array(address, { maxLength: 40 })), { numRuns: 12, seed: 21 });
-    cases.push([ethers.ZeroAddress, []], [ethers.ZeroAddress, [ethers.ZeroAddress]], ["0x" + "ff".repeat(20), Array(133).fill("0x" + "ff".repeat(20))]);
+    cases.push(
+      [ethers.ZeroAddress, []],
+      [ethers.ZeroAddress, [ethers.ZeroAddress]],
+      ["0x" + "ff".repeat(20), Array(133).fill("0x" + "ff".repeat(20))],
+    );
     for (const [submitter, list] of cases) {
       const pointer = await stored(harness, submitter, list);
       const [who, members] = await harness.load(pointer);

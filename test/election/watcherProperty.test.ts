@@ -17,10 +17,14 @@ function corrupt(right: string[], all: string[], mutations: Mutation[], maxLengt
   for (const { op, a, b } of mutations) {
     const i = list.length ? a % list.length : 0;
     const j = list.length ? b % list.length : 0;
-    if (op === 0 && list.length > 1) list.splice(i, 1); // drop one
-    else if (op === 1 && list.length) list[i] = list[j]; // duplicate
-    else if (op === 2 && list.length) [list[i], list[j]] = [list[j], list[i]]; // misorder
-    else if (op === 3) list[i] = all[b % all.length]; // anyone, maybe ineligible or excluded
+    if (op === 0 && list.length > 1)
+      list.splice(i, 1); // drop one
+    else if (op === 1 && list.length)
+      list[i] = list[j]; // duplicate
+    else if (op === 2 && list.length)
+      [list[i], list[j]] = [list[j], list[i]]; // misorder
+    else if (op === 3)
+      list[i] = all[b % all.length]; // anyone, maybe ineligible or excluded
     else if (op === 4) list = list.reverse();
   }
   return list.slice(0, maxLength);

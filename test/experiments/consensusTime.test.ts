@@ -14,7 +14,10 @@ describe("experiments: consensus time", () => {
 
     // The network is left as the round ended: read it.
     const provider = ethers.provider as unknown as RpcProvider;
-    const election = await ethers.getContractAt("DelegateElection", (await ethers.provider.getLogs({ fromBlock: 0, topics: [ethers.id("ElectionOpened(uint256,uint256,uint256)")] }))[0].address);
+    const election = await ethers.getContractAt(
+      "DelegateElection",
+      (await ethers.provider.getLogs({ fromBlock: 0, topics: [ethers.id("ElectionOpened(uint256,uint256,uint256)")] }))[0].address,
+    );
     const voted = await election.queryFilter(election.filters.Voted());
     const voters = voted.map((e) => e.args.voter);
     expect(voters).to.have.members(Array.from({ length: 25 }, (_, i) => populationWallet("time-25", i, provider).address));
@@ -40,7 +43,10 @@ describe("experiments: Fig. 3's repeated rounds", () => {
     const times = await measureRounds(10, 3, 7);
     expect(times).to.have.length(3);
     for (const t of times) expect(t).to.be.greaterThan(0);
-    const election = await ethers.getContractAt("DelegateElection", (await ethers.provider.getLogs({ fromBlock: 0, topics: [ethers.id("ElectionOpened(uint256,uint256,uint256)")] }))[0].address);
+    const election = await ethers.getContractAt(
+      "DelegateElection",
+      (await ethers.provider.getLogs({ fromBlock: 0, topics: [ethers.id("ElectionOpened(uint256,uint256,uint256)")] }))[0].address,
+    );
     expect(await election.queryFilter(election.filters.DelegatesFinalized())).to.have.length(3);
     await expect(measureRounds(10, 0, 1)).to.be.rejectedWith("rounds must be a positive integer, got 0");
   });

@@ -24,7 +24,9 @@ describe("experiments: fast chain shortcuts", () => {
   it("HeaderSigners names an address it holds no key for", async () => {
     const f = await loadFixture(ledgerFixture);
     const stranger = ethers.Wallet.createRandom().address;
-    expect(() => new HeaderSigners(3).sign(f.domain, header(f, 0n), [stranger])).to.throw(`${stranger} is not one of the first 3 mnemonic accounts`);
+    expect(() => new HeaderSigners(3).sign(f.domain, header(f, 0n), [stranger])).to.throw(
+      `${stranger} is not one of the first 3 mnemonic accounts`,
+    );
   });
 
   it("sendNow mines the call; a reverting call throws with the contract's error and changes nothing", async () => {
@@ -34,7 +36,10 @@ describe("experiments: fast chain shortcuts", () => {
     expect(await f.token.balanceOf(f.outsider.address)).to.equal(before - WAD);
     const head = await f.ledger.head();
     const h = header(f, 0n, { parentHash: head });
-    await expect(sendNow(f.outsider, f.ledger.commitBlock.populateTransaction(h, [], "0x"))).to.be.revertedWithCustomError(f.ledger, "NotSlotOwner");
+    await expect(sendNow(f.outsider, f.ledger.commitBlock.populateTransaction(h, [], "0x"))).to.be.revertedWithCustomError(
+      f.ledger,
+      "NotSlotOwner",
+    );
     expect(await f.ledger.head()).to.equal(head);
   });
 

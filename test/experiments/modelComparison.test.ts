@@ -10,7 +10,8 @@ const SEED = 1;
 describe("experiments: one malicious delegate under the three models (30 epochs, fixed seed)", () => {
   const runs = new Map<ScoringModel, ComparisonRun>();
   before(async () => {
-    for (const m of [ScoringModel.Classic, ScoringModel.Credit, ScoringModel.DynamicTrust]) runs.set(m, await runModelComparison(m, SEED, EPOCHS));
+    for (const m of [ScoringModel.Classic, ScoringModel.Credit, ScoringModel.DynamicTrust])
+      runs.set(m, await runModelComparison(m, SEED, EPOCHS));
   });
 
   it("the popular node is elected first under every model, and each of its forged blocks is proven once", () => {

@@ -63,8 +63,15 @@ async function measure(): Promise<{ gas: Record<string, number>; bytecode: Recor
   const calldataGas = ethers.getBytes(commit.data).reduce((sum, byte) => sum + (byte === 0 ? 4n : 16n), 0n);
   g.commitBlockExecution = (await commit.wait())!.gasUsed - 21_000n - calldataGas;
   const bytecode: Record<string, number> = {};
-  for (const [name, c] of Object.entries({ vault: f.vault, registry: f.registry, meters: f.meters, election: f.election, ledger: f.ledger, lens: f.lens })) {
-    bytecode[name] = (ethers.getBytes(await ethers.provider.getCode(await c.getAddress())).length);
+  for (const [name, c] of Object.entries({
+    vault: f.vault,
+    registry: f.registry,
+    meters: f.meters,
+    election: f.election,
+    ledger: f.ledger,
+    lens: f.lens,
+  })) {
+    bytecode[name] = ethers.getBytes(await ethers.provider.getCode(await c.getAddress())).length;
   }
   return { gas: Object.fromEntries(Object.entries(g).map(([k, v]) => [k, Number(v)])), bytecode };
 }

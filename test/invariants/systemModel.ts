@@ -94,18 +94,12 @@ type Uint = { lit: bigint } | { rel: "S" | "epoch" | "slot" | "alias"; plus: num
 /** A signature as sent: the real one, or re-encoded, malleated, cut or foreign. */
 type Sig = "valid" | { v: number } | "highS" | { len: 0 | 64 | 66 } | "random" | "foreign";
 /** A moment: an edge of a slot, a challenge window, an evidence window or an epoch, ±1 s; or a plain wait. */
-type Moment =
-  { edge: "slotEnd" | "nextSlotEnd" | "challengeEnd" | "evidenceEnd" | "epochStart"; delta: number } | { wait: number };
+type Moment = { edge: "slotEnd" | "nextSlotEnd" | "challengeEnd" | "evidenceEnd" | "epochStart"; delta: number } | { wait: number };
 
 const rel = (r: "S" | "epoch" | "slot" | "alias", min: number, max: number) =>
   fc.integer({ min, max }).map((plus): Uint => ({ rel: r, plus }));
 const anyUint = fc.bigInt({ min: 0n, max: U256_MAX }).map((lit): Uint => ({ lit }));
-const hugeUint = fc.constantFrom<Uint>(
-  { lit: U256_MAX },
-  { lit: U256_MAX - 1n },
-  { lit: 2n ** 128n },
-  { lit: 2n ** 48n },
-);
+const hugeUint = fc.constantFrom<Uint>({ lit: U256_MAX }, { lit: U256_MAX - 1n }, { lit: 2n ** 128n }, { lit: 2n ** 48n });
 /** Epoch arguments: around now's epoch mostly, else 0, huge or random. */
 const epochArb: fc.Arbitrary<Uint> = fc.oneof(
   { arbitrary: rel("epoch", -3, 2), weight: 6 },
@@ -199,8 +193,7 @@ function localKeys(count: number): Map<string, SigningKey> {
 /** `sig` as the adversary re-encodes it; `digest` seeds the random bytes, `foreign` signs it with another key. */
 function mangle(sig: Signature, how: Sig, digest: string, foreign: SigningKey): string {
   if (how === "valid") return sig.serialized;
-  if (how === "highS")
-    return concat([sig.r, zeroPadValue(toBeHex(SECP256K1_N - BigInt(sig.s)), 32), toBeHex(55 - sig.v, 1)]);
+  if (how === "highS") return concat([sig.r, zeroPadValue(toBeHex(SECP256K1_N - BigInt(sig.s)), 32), toBeHex(55 - sig.v, 1)]);
   if (how === "random") return keccak256(digest) + keccak256(keccak256(digest)).slice(2, 4 + 62);
   if (how === "foreign") return foreign.sign(digest).serialized;
   if ("v" in how) return concat([sig.r, sig.s, toBeHex(how.v, 1)]);
@@ -231,8 +224,7 @@ function clientRecover(digest: string, sig: string): string | null {
 async function world() {
   const f = await deployed({ slotsPerEpoch: 6n });
   const nodes = f.others.slice(0, NODES);
-  for (const [i, n] of nodes.entries())
-    await admitNode(f.system, f.admin, n, { capacity: BigInt(90_000 - i * 10_000) });
+  for (const [i, n] of nodes.entries()) await admitNode(f.system, f.admin, n, { capacity: BigInt(90_000 - i * 10_000) });
   const consumer = f.others[NODES];
   await admitNode(f.system, f.admin, consumer, { nodeClass: NodeClass.Consumer });
   const intruder = f.others[NODES + 1]; // registered, never admitted
@@ -240,8 +232,7 @@ async function world() {
   await f.vault.connect(f.keeper).bondKeeper(5n * f.system.options.keeperMinBond);
   await f.vault.connect(f.outsider).fundPool(10_000n * WAD);
   const keys = localKeys(30);
-  for (const n of [...nodes, consumer, intruder])
-    expect(keys.has(n.address), `local key of ${n.address}`).to.equal(true);
+  for (const n of [...nodes, consumer, intruder]) expect(keys.has(n.address), `local key of ${n.address}`).to.equal(true);
   const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await f.ledger.getAddress());
   // A history before the sequences start: two epochs elected and every one of their slots
   // produced, so "earlier epochs" exist for the adversary to name (and nothing in them is missed).
@@ -445,11 +436,8 @@ function violation(m: Model, kind: string, message: string) {
   if (process.env.PROPERTY_TRAIL) writeFileSync(process.env.PROPERTY_TRAIL, m.trail.join("\n") + "\n");
   // the steps run so far, then the last of what they did
   const steps = m.trail.filter((l) => l.startsWith("step "));
-  const shown =
-    steps.length <= 15 ? steps : [...steps.slice(0, 3), `... ${steps.length - 6} more steps`, ...steps.slice(-3)];
-  expect.fail(
-    `[${kind}] ${message}\n  steps:\n    ${shown.join("\n    ")}\n  trail:\n${m.trail.slice(-25).join("\n")}`,
-  );
+  const shown = steps.length <= 15 ? steps : [...steps.slice(0, 3), `... ${steps.length - 6} more steps`, ...steps.slice(-3)];
+  expect.fail(`[${kind}] ${message}\n  steps:\n    ${shown.join("\n    ")}\n  trail:\n${m.trail.slice(-25).join("\n")}`);
 }
 
 /** `signer` signs `header` (its real act, recorded); an honest signer refuses a second header for one slot. */
@@ -473,8 +461,7 @@ function sign(w: World, m: Model, signer: string, header: BlockHeader, trades: S
       key: ev,
       label: `equivocation of ${name(w, signer)} at (${header.epoch}, ${header.slot})`,
       slotEnd: slotEndOf(w, header.epoch, header.slot),
-      send: () =>
-        w.ledger.connect(w.outsider).reportEquivocation(a.header, a.sig.serialized, b.header, b.sig.serialized),
+      send: () => w.ledger.connect(w.outsider).reportEquivocation(a.header, a.sig.serialized, b.header, b.sig.serialized),
       // the ledger punishes double signing by a member of the epoch's list (delegate or standby)
       punishable: async () => {
         const [list] = await w.election.delegatesOf(header.epoch).catch(() => [[] as string[]]);
@@ -550,19 +537,14 @@ async function judge(w: World, m: Model, receipt: ContractTransactionReceipt | n
     if (p.offence === Offence.MissedSlot) {
       const d = m.duties.get(m.missedKeys.get(p.key) ?? "");
       if (!d) {
-        violation(
-          m,
-          "missed-unscheduled",
-          `${who} (${side}) punished by ${what} for a missed slot the model never saw scheduled`,
-        );
+        violation(m, "missed-unscheduled", `${who} (${side}) punished by ${what} for a missed slot the model never saw scheduled`);
       } else {
         slotEnd = slotEndOf(w, d.epoch, d.slot);
         const failed = d.honestFailed.get(p.offender);
         const withheld = m.malicious.has(p.offender) && d.seen.has(p.offender);
         if (m.blocks.has(slotKey(d.epoch, d.slot)))
           violation(m, "missed-committed", `${who} punished for committed slot (${d.epoch}, ${d.slot})`);
-        else if (at < slotEnd)
-          violation(m, "missed-early", `${who} punished for slot (${d.epoch}, ${d.slot}) before its end`);
+        else if (at < slotEnd) violation(m, "missed-early", `${who} punished for slot (${d.epoch}, ${d.slot}) before its end`);
         else if (jailedAt(m, p.offender, w.clock.slotWindow(d.epoch, d.slot).start - 1n))
           violation(
             m,
@@ -588,19 +570,13 @@ async function judge(w: World, m: Model, receipt: ContractTransactionReceipt | n
       }
     } else if (p.offence === Offence.Equivocation) {
       const e = m.equivocations.get(p.key);
-      if (!e)
-        violation(m, "equivocation-unproven", `${who} (${side}) punished for an equivocation the model never saw`);
+      if (!e) violation(m, "equivocation-unproven", `${who} (${side}) punished for an equivocation the model never saw`);
       else if (e.signer !== p.offender)
         violation(m, "equivocation-wrong-author", `${who} punished for ${name(w, e.signer)}'s equivocation`);
       else slotEnd = slotEndOf(w, e.epoch, e.slot);
     } else {
       const b = m.blocks.get(m.invalidKeys.get(p.key) ?? "");
-      if (!b)
-        violation(
-          m,
-          "invalid-uncommitted",
-          `${who} (${side}) punished for an invalid block the model never saw committed`,
-        );
+      if (!b) violation(m, "invalid-uncommitted", `${who} (${side}) punished for an invalid block the model never saw committed`);
       else {
         slotEnd = slotEndOf(w, b.header.epoch, b.header.slot);
         if (b.invalid === null)
@@ -617,8 +593,7 @@ async function judge(w: World, m: Model, receipt: ContractTransactionReceipt | n
           );
       }
     }
-    if (slotEnd !== U256_MAX && at > slotEnd + w.window)
-      violation(m, "evidence-late", `${who} punished after the evidence window`);
+    if (slotEnd !== U256_MAX && at > slotEnd + w.window) violation(m, "evidence-late", `${who} punished after the evidence window`);
     // fold the punishment in: the slash its penalty prescribes, credit, trust and jail
     const penalty = w.penalties[p.offence];
     const stake = m.stakes.get(p.offender) ?? 0n;
@@ -637,37 +612,21 @@ async function judge(w: World, m: Model, receipt: ContractTransactionReceipt | n
 }
 
 /** A dishonest act the model knows of, reported within its window and not yet punished, must be punished. */
-function mustPunish(
-  w: World,
-  m: Model,
-  key: string,
-  slotEnd: bigint,
-  sentAround: bigint,
-  label: string,
-  error?: string,
-) {
+function mustPunish(w: World, m: Model, key: string, slotEnd: bigint, sentAround: bigint, label: string, error?: string) {
   if (m.punished.has(key) || slotEnd === U256_MAX) return;
   if (sentAround < slotEnd || sentAround + 5n > slotEnd + w.window) return; // not over, or too near the window's end to tell
   violation(m, "unpunished-act", `${label} was reported in its window and not punished (${error})`);
 }
 
 async function readState(w: World) {
-  return w.probe.read(
-    await w.vault.getAddress(),
-    await w.registry.getAddress(),
-    await w.election.getAddress(),
-    w.addresses,
-    [w.keeper.address],
-  );
+  return w.probe.read(await w.vault.getAddress(), await w.registry.getAddress(), await w.election.getAddress(), w.addresses, [
+    w.keeper.address,
+  ]);
 }
 
 /** The money model at the start of a sequence: the vault's pools and unclaimed total, from the next block on. */
 async function moneyNow(w: World): Promise<Money> {
-  const [pools, totalRewards, block] = await Promise.all([
-    w.vault.rewardPools(),
-    w.vault.totalRewards(),
-    ethers.provider.getBlockNumber(),
-  ]);
+  const [pools, totalRewards, block] = await Promise.all([w.vault.rewardPools(), w.vault.totalRewards(), ethers.provider.getBlockNumber()]);
   return { fromBlock: block + 1, pools: [...pools], rewards: new Map(), totalRewards, shared: null, accruals: 0 };
 }
 
@@ -749,7 +708,8 @@ async function checkPool(w: World, m: Model, s: Awaited<ReturnType<typeof readSt
           : role === RewardRole.Attester
             ? did.attesters.includes(a.account)
             : did.keepers.get(a.account) === a.amount;
-      if (!earned) violation(m, "unearned-reward", `${RewardRole[role]} reward of ${a.amount} to ${name(w, a.account)}, who did no such work`);
+      if (!earned)
+        violation(m, "unearned-reward", `${RewardRole[role]} reward of ${a.amount} to ${name(w, a.account)}, who did no such work`);
       if (role === RewardRole.Producer) did.producers.splice(did.producers.indexOf(a.account), 1); // once a block
       money.pools[role] -= a.amount;
       money.accruals += 1;
@@ -775,8 +735,7 @@ async function checkInvariants(w: World, m: Model) {
   const s = await readState(w);
   await checkPool(w, m, s);
   expect(s.vaultBalance, "conservation").to.equal(s.accounted);
-  for (const [i, node] of w.addresses.entries())
-    expect(s.stakes[i], `stake of ${name(w, node)}`).to.equal(m.stakes.get(node));
+  for (const [i, node] of w.addresses.entries()) expect(s.stakes[i], `stake of ${name(w, node)}`).to.equal(m.stakes.get(node));
   expect(s.keeperBonds[0], "keeper bond").to.equal(m.keeperStake);
   const jailed = new Set(w.addresses.filter((_, i) => s.jailed[i]));
   for (const owner of s.owners)
@@ -877,14 +836,7 @@ async function honestAttest(
  * collect(), which passes on whatever comes back); malicious members answer by their mode. Also
  * counts the canonical signatures by members that validate: whether a majority was possible at all.
  */
-async function collect(
-  w: World,
-  m: Model,
-  producer: string,
-  h: BlockHeader,
-  producerSig: string,
-  trades: SignedTrade[],
-) {
+async function collect(w: World, m: Model, producer: string, h: BlockHeader, producerSig: string, trades: SignedTrade[]) {
   const [list, , k] = await w.election.delegatesOf(h.epoch).catch(() => [[], 0n, 0n] as const);
   const used = await w.election.standbysUsed(h.epoch).catch(() => 0n);
   // the members whose signatures the ledger counts: the K and the standbys serving, still admitted
@@ -899,12 +851,7 @@ async function collect(
     else {
       const mode = m.modes.get(o)!;
       const real = mode.mode === 1 ? null : sign(w, m, o, h, trades);
-      answer =
-        real === null
-          ? null
-          : mode.mode === 2
-            ? mangle(real, mode.sig, digest, w.keys.get(w.intruder.address)!)
-            : real.serialized;
+      answer = real === null ? null : mode.mode === 2 ? mangle(real, mode.sig, digest, w.keys.get(w.intruder.address)!) : real.serialized;
     }
     if (answer === null) continue;
     answers.push(answer);
@@ -913,22 +860,12 @@ async function collect(
   return { answers, valid, k };
 }
 
-function recordBlock(
-  w: World,
-  m: Model,
-  producer: string,
-  h: BlockHeader,
-  trades: SignedTrade[],
-  invalid: string | null,
-) {
+function recordBlock(w: World, m: Model, producer: string, h: BlockHeader, trades: SignedTrade[], invalid: string | null) {
   const block: Block = { header: h, producer, trades, invalid };
   const k = slotKey(h.epoch, h.slot);
   m.blocks.set(k, block);
   m.invalidKeys.set(invalidKey(h.epoch, h.slot), k);
-  note(
-    m,
-    `  ${name(w, producer)} commits (${h.epoch}, ${h.slot}) with ${trades.length} trades${invalid ? ` (invalid: ${invalid})` : ""}`,
-  );
+  note(m, `  ${name(w, producer)} commits (${h.epoch}, ${h.slot}) with ${trades.length} trades${invalid ? ` (invalid: ${invalid})` : ""}`);
   const tree = trades.length > 0 ? tradeTree(trades, w.orderDigest) : null;
   const proofOf = (t: SignedTrade) => tree!.getProof(tradeLeaf(t, w.orderDigest));
   for (const t of trades) {
@@ -966,22 +903,14 @@ function recordBlock(
       key: invalidKey(h.epoch, h.slot),
       label: `invalid trade in (${h.epoch}, ${h.slot}) by ${name(w, producer)}`,
       slotEnd: slotEndOf(w, h.epoch, h.slot),
-      send: () =>
-        w.ledger.connect(w.outsider).reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, proofOf(t)),
+      send: () => w.ledger.connect(w.outsider).reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, proofOf(t)),
     });
   }
   m.pool = m.pool.filter((p) => !m.orderHome.has(w.orderDigest(p.order)));
 }
 
 /** Signs, collects and commits `h` as `producer`; returns the receipt, or why it failed and whether a majority was possible. */
-async function produceBlock(
-  w: World,
-  m: Model,
-  producer: string,
-  h: BlockHeader,
-  trades: SignedTrade[],
-  extra?: { sig: Sig; at: number },
-) {
+async function produceBlock(w: World, m: Model, producer: string, h: BlockHeader, trades: SignedTrade[], extra?: { sig: Sig; at: number }) {
   const mine = sign(w, m, producer, h, trades);
   if (!mine) return { receipt: null, error: "it would sign a second header for the slot", excused: false };
   const { answers, valid, k } = await collect(w, m, producer, h, mine.serialized, trades);
@@ -993,9 +922,7 @@ async function produceBlock(
   }
   const start = w.clock.isSlot(h.slot) && h.epoch <= w.clock.maxEpoch ? w.clock.slotWindow(h.epoch, h.slot).start : 0n;
   const invalid = trades.length > 0 ? await invalidity(w, m, trades, start) : null;
-  const r = await attempt(() =>
-    w.ledger.connect(w.signerOf.get(producer)!).commitBlock(h, signatures, encodeTrades(trades)),
-  );
+  const r = await attempt(() => w.ledger.connect(w.signerOf.get(producer)!).commitBlock(h, signatures, encodeTrades(trades)));
   if (r.receipt) recordBlock(w, m, producer, h, trades, invalid);
   return { ...r, excused: valid * 2 <= Number(k) };
 }
@@ -1020,10 +947,7 @@ async function honestProduce(w: World, m: Model, producer: string, e: bigint, s:
   const r = await produceBlock(w, m, producer, h, trades);
   if (!r.receipt) {
     duty(m, e, s).honestFailed.set(producer, { excused: r.excused, reason: r.error ?? "" });
-    note(
-      m,
-      `  honest ${name(w, producer)} fails to commit (${e}, ${s}): ${r.error}${r.excused ? " (too few attesters: excused)" : ""}`,
-    );
+    note(m, `  honest ${name(w, producer)} fails to commit (${e}, ${s}): ${r.error}${r.excused ? " (too few attesters: excused)" : ""}`);
   }
 }
 
@@ -1149,9 +1073,7 @@ async function electionStep(w: World, m: Model, step: Step) {
   const r = await attempt(() => w.election.finalize(target));
   if (r.receipt) {
     const [members] = await w.election.delegatesOf(target);
-    expect([...members], "finalized set vs reference election").to.deep.equal([
-      ...(await w.election.referenceList(target)),
-    ]);
+    expect([...members], "finalized set vs reference election").to.deep.equal([...(await w.election.referenceList(target))]);
   }
   return r;
 }
@@ -1249,9 +1171,7 @@ async function adversaryStep(w: World, m: Model, step: Step, kind: number) {
     const tree = tradeTree(b.trades, w.orderDigest);
     const d = w.orderDigest(tr.order);
     const exact = step.b % 2 === 0; // the signatures exactly as the block holds them
-    const sellerSig = exact
-      ? tr.sellerSignature
-      : mangle(Signature.from(w.keys.get(tr.order.seller)!.sign(d)), step.sig, d, foreign);
+    const sellerSig = exact ? tr.sellerSignature : mangle(Signature.from(w.keys.get(tr.order.seller)!.sign(d)), step.sig, d, foreign);
     const h = step.a % 3 === 0 ? { ...b.header, slot: y } : b.header;
     label = `reportInvalidTrade(block ${b.header.epoch}/${b.header.slot} as ${h.epoch}/${h.slot}, ${exact ? "signatures as included" : JSON.stringify(step.sig)})`;
     send = () =>
@@ -1287,16 +1207,9 @@ async function adversaryStep(w: World, m: Model, step: Step, kind: number) {
     const legit = x === cur.epoch && y === cur.slot && sender === owner;
     const r = await produceBlock(w, m, sender, h, [], step.a % 2 === 0 ? { sig: step.sig, at: step.b } : undefined);
     stat(m, "commitBlock", r.receipt ? undefined : r.error);
-    note(
-      m,
-      `adversary: ${name(w, sender)} commitBlock(${x}, ${y}) owner ${name(w, owner)}: ${r.receipt ? "committed" : r.error}`,
-    );
+    note(m, `adversary: ${name(w, sender)} commitBlock(${x}, ${y}) owner ${name(w, owner)}: ${r.receipt ? "committed" : r.error}`);
     if (r.receipt && !legit)
-      violation(
-        m,
-        "adversary-commit",
-        `${name(w, sender)} committed (${x}, ${y}) outside its slot (now (${cur.epoch}, ${cur.slot}))`,
-      );
+      violation(m, "adversary-commit", `${name(w, sender)} committed (${x}, ${y}) outside its slot (now (${cur.epoch}, ${cur.slot}))`);
     return;
   } else {
     const target = step.a % 3 === 0 ? x : cur.epoch + 1n;
@@ -1330,8 +1243,7 @@ async function adversaryStep(w: World, m: Model, step: Step, kind: number) {
   if (r.receipt && punished === 0) violation(m, "adversary-call", `${label} went through and punished nobody`);
   if (!r.receipt && kind === 0 && w.clock.isSlot(y)) {
     const d = m.duties.get(slotKey(x, y));
-    if (withheldPunishable(w, m, d))
-      mustPunish(w, m, missedKey(x, y), slotEndOf(w, x, y), t, `withheld slot (${x}, ${y})`, r.error);
+    if (withheldPunishable(w, m, d)) mustPunish(w, m, missedKey(x, y), slotEndOf(w, x, y), t, `withheld slot (${x}, ${y})`, r.error);
   }
 }
 
@@ -1388,21 +1300,12 @@ async function runStep(w: World, m: Model, step: Step) {
     // the keeper reports every uncommitted past slot of this epoch and the last
     for (const e of [cur.epoch - 1n, cur.epoch]) {
       for (let s = 0n; s < w.clock.slotsPerEpoch; s++) {
-        if (w.clock.slotWindow(e, s).end > t || m.blocks.has(slotKey(e, s)) || m.punished.has(missedKey(e, s)))
-          continue;
+        if (w.clock.slotWindow(e, s).end > t || m.blocks.has(slotKey(e, s)) || m.punished.has(missedKey(e, s))) continue;
         const r = await attempt(() => w.ledger.connect(w.keeper).reportMissedSlot(e, s));
         await judge(w, m, r.receipt, `keeper's reportMissedSlot(${e}, ${s})`);
         const d = m.duties.get(slotKey(e, s));
         if (!r.receipt && withheldPunishable(w, m, d))
-          mustPunish(
-            w,
-            m,
-            missedKey(e, s),
-            slotEndOf(w, e, s),
-            (await now()) + 1n,
-            `withheld slot (${e}, ${s})`,
-            r.error,
-          );
+          mustPunish(w, m, missedKey(e, s), slotEndOf(w, e, s), (await now()) + 1n, `withheld slot (${e}, ${s})`, r.error);
       }
     }
   } else if (kind === 15) {
@@ -1411,8 +1314,7 @@ async function runStep(w: World, m: Model, step: Step) {
     const r = await attempt(ev.send);
     note(m, `report ${ev.label}: ${r.receipt ? "accepted" : r.error}`);
     await judge(w, m, r.receipt, ev.label);
-    if (!r.receipt && (ev.punishable === undefined || (await ev.punishable())))
-      mustPunish(w, m, ev.key, ev.slotEnd, t, ev.label, r.error);
+    if (!r.receipt && (ev.punishable === undefined || (await ev.punishable()))) mustPunish(w, m, ev.key, ev.slotEnd, t, ev.label, r.error);
   } else if (kind <= 17) {
     const r = await electionStep(w, m, step);
     note(m, `  election of ${cur.epoch + 1n}: ${r === null ? "nothing to do" : r.receipt ? "done" : r.error}`);
@@ -1446,18 +1348,7 @@ async function runStep(w: World, m: Model, step: Step) {
 
 /** What each step kind does, for the trail of a counterexample. */
 const STEP_NAMES = [
-  ...[
-    "deposit",
-    "deposit",
-    "deposit",
-    "requestWithdrawal",
-    "withdraw",
-    "vote",
-    "claim",
-    "wait",
-    "wait",
-    "move to an edge",
-  ],
+  ...["deposit", "deposit", "deposit", "requestWithdrawal", "withdraw", "vote", "claim", "wait", "wait", "move to an edge"],
   ...["move to an edge", "malicious owner acts", "malicious owner acts", "trade", "keeper reports missed slots"],
   ...["report a known offence", "election", "election", "unjail", "malicious double-signs"],
   ...["adversary reportMissedSlot", "adversary reportEquivocation", "adversary reportInvalidTrade"],

@@ -27,6 +27,9 @@ describe("keeper: each state logged once", () => {
     expect(keeper.sent.submit, "submitted the election after next").to.equal(1);
     expect(await f.election.submitterOf(next + 1n)).to.equal(f.keeper.address);
     expect(keeper.health().sent).to.deep.equal(keeper.sent);
-    expect(lines.filter((l) => l.event === "nothing-to-elect"), "no more lines while the state held").to.have.length(1);
+    expect(
+      lines.filter((l) => l.event === "nothing-to-elect"),
+      "no more lines while the state held",
+    ).to.have.length(1);
   });
 });

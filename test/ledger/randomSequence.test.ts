@@ -41,12 +41,17 @@ describe("ledger: invariants under random operation sequences", () => {
           const actor = f.nodes[rng.below(f.nodes.length)];
           const attempt = async () => {
             if (action === 0) await count((await commit(f, slot)).tx);
-            else if (action === 1 && slot > 0n) await count(f.ledger.connect(actor).reportMissedSlot(f.epoch, BigInt(rng.below(Number(slot)))));
+            else if (action === 1 && slot > 0n)
+              await count(f.ledger.connect(actor).reportMissedSlot(f.epoch, BigInt(rng.below(Number(slot)))));
             else if (action === 2) {
               const signer = f.signerOf(f.members[rng.below(3)]);
               const a = header(f, slot, { tradeCount: 1n });
               const b = header(f, slot, { tradeCount: 2n });
-              await count(f.ledger.connect(actor).reportEquivocation(a, await signHeader(signer, f.domain, a), b, await signHeader(signer, f.domain, b)));
+              await count(
+                f.ledger
+                  .connect(actor)
+                  .reportEquivocation(a, await signHeader(signer, f.domain, a), b, await signHeader(signer, f.domain, b)),
+              );
             } else if (action === 3) await f.vault.connect(actor).claim();
             else if (action === 4) await f.vault.connect(actor).requestWithdrawal(BigInt(1 + rng.below(50)) * WAD);
             else await f.vault.connect(actor).deposit(BigInt(1 + rng.below(50)) * WAD);

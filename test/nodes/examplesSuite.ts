@@ -23,7 +23,9 @@ type Result = { code: number; out: string; err: string };
 
 function exec(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd: ROOT, env: { ...process.env, ...env } }, (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }));
+    execFile(command, args, { cwd: ROOT, env: { ...process.env, ...env } }, (error, out, err) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
+    );
   });
 }
 
@@ -45,7 +47,10 @@ export function describeExamples(kind: NodeKind) {
       });
     const json = (r: Result) => {
       expect(r.code, r.err).to.equal(0);
-      return r.out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      return r.out
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     };
 
     before(async () => {
@@ -56,16 +61,40 @@ export function describeExamples(kind: NodeKind) {
       provider = rpcProvider(rpc, 31337n);
       for (let i = 0; ; i++) {
         if (node.exitCode !== null || i > 240) throw new Error(`the ${kind} node did not answer; see ${dir}/node.log`);
-        if (await provider.getBlockNumber().then(() => true, () => false)) break;
+        if (
+          await provider.getBlockNumber().then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
         await sleep(250);
       }
       const genesis = BigInt((await provider.getBlock("latest"))!.timestamp);
       const parameters = path.join(dir, "local.json");
       fs.writeFileSync(parameters, parametersJson(toIgnitionParameters({ ...presetOptions("local"), genesis })));
       const env = { LOCALHOST_RPC_URL: rpc, ENERGY_DPOS_ADDRESSES: path.dirname(record) };
-      const deployed = await exec(path.join(BIN, "hardhat"), ["ignition", "deploy", "ignition/modules/EnergyDpos.ts", "--network", "localhost", "--parameters", parameters, "--deployment-id", deploymentId], env);
+      const deployed = await exec(
+        path.join(BIN, "hardhat"),
+        [
+          "ignition",
+          "deploy",
+          "ignition/modules/EnergyDpos.ts",
+          "--network",
+          "localhost",
+          "--parameters",
+          parameters,
+          "--deployment-id",
+          deploymentId,
+        ],
+        env,
+      );
       expect(deployed.code, deployed.out + deployed.err).to.equal(0);
-      const recorded = await exec(path.join(BIN, "hardhat"), ["record-deployment", "--network", "localhost", "--deployment-id", deploymentId], env);
+      const recorded = await exec(
+        path.join(BIN, "hardhat"),
+        ["record-deployment", "--network", "localhost", "--deployment-id", deploymentId],
+        env,
+      );
       expect(recorded.code, recorded.out + recorded.err).to.equal(0);
       expect(recorded.out).to.include("28 roles and links as wiring.ts says");
       c = (await attach(provider, path.dirname(record))).contracts;
@@ -81,7 +110,20 @@ export function describeExamples(kind: NodeKind) {
 
     it("register and bond, admit, plan, vote; read a score and the delegates; follow the ledger", async () => {
       const [producer, voter] = [wallet(2).address, wallet(3).address];
-      const registered = json(await example("register", ["--key", "2", "--class", "wind", "--capacity", "80000", "--endpoint", "http://127.0.0.1:7001", "--deposit", "500"]));
+      const registered = json(
+        await example("register", [
+          "--key",
+          "2",
+          "--class",
+          "wind",
+          "--capacity",
+          "80000",
+          "--endpoint",
+          "http://127.0.0.1:7001",
+          "--deposit",
+          "500",
+        ]),
+      );
       expect(registered.map((l) => l.event)).to.deep.equal(["registered", "bonded"]);
       expect(await c.vault.bonded(producer)).to.equal(500n * WAD);
       json(await example("register", ["--key", "3", "--class", "consumer", "--capacity", "0"]));
@@ -120,22 +162,36 @@ export function describeExamples(kind: NodeKind) {
       expect(delegates.slotOwners).to.deep.equal([producer, producer, producer, producer]);
 
       // follow: the constructor's settings, then a change made while it follows the head
-      const follower = spawn(path.join(BIN, "ts-node"), [path.join("scripts", "examples", "follow.ts"), "--rpc", rpc, "--addresses", record, "--poll", "200"], {
-        cwd: ROOT,
-        env: { ...process.env, NODE_OPTIONS: `--require ${path.join(__dirname, "noHardhat.cjs")}`, TS_NODE_TRANSPILE_ONLY: "true" },
-      });
+      const follower = spawn(
+        path.join(BIN, "ts-node"),
+        [path.join("scripts", "examples", "follow.ts"), "--rpc", rpc, "--addresses", record, "--poll", "200"],
+        {
+          cwd: ROOT,
+          env: { ...process.env, NODE_OPTIONS: `--require ${path.join(__dirname, "noHardhat.cjs")}`, TS_NODE_TRANSPILE_ONLY: "true" },
+        },
+      );
       let printed = "";
       follower.stdout.on("data", (d: Buffer) => (printed += d.toString()));
-      const lines = () => printed.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = () =>
+        printed
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
       const waitFor = async (n: number) => {
-        for (const until = Date.now() + 120_000; lines().length < n; await sleep(200)) if (Date.now() > until || follower.exitCode !== null) throw new Error(`follow printed ${printed}`);
+        for (const until = Date.now() + 120_000; lines().length < n; await sleep(200))
+          if (Date.now() > until || follower.exitCode !== null) throw new Error(`follow printed ${printed}`);
       };
       try {
         const past = (await (c.ledger as BaseContract).queryFilter("*", 0)).map((ev) => ("eventName" in ev ? ev.eventName : ""));
         expect(past, "the ledger's constructor and wiring").to.include.members(["PenaltySet", "RewardsSet", "RoleGranted"]);
         await waitFor(past.length);
         expect(lines().map((l) => l.event)).to.deep.equal(past);
-        await (await c.ledger.connect(wallet(0)).setRewards({ producerReward: 2n * WAD, attesterReward: WAD / 10n, reporterShare: WAD / 5n, evidenceWindow: 1_200n })).wait();
+        await (
+          await c.ledger
+            .connect(wallet(0))
+            .setRewards({ producerReward: 2n * WAD, attesterReward: WAD / 10n, reporterShare: WAD / 5n, evidenceWindow: 1_200n })
+        ).wait();
         await waitFor(past.length + 1);
         expect(lines()[past.length]).to.include({ event: "RewardsSet", producerReward: (2n * WAD).toString() });
       } finally {
@@ -159,7 +215,11 @@ export function describeExamples(kind: NodeKind) {
         expect(r.code, `${name} ${args.join(" ")}`).to.equal(1);
         expect(r.err, `${name} ${args.join(" ")}`).to.include(named);
       }
-      const wrongFile = await exec(path.join(BIN, "ts-node"), [path.join("scripts", "examples", "score.ts"), "--rpc", rpc, "--addresses", path.join(dir, "local.json"), "--node", producer], {});
+      const wrongFile = await exec(
+        path.join(BIN, "ts-node"),
+        [path.join("scripts", "examples", "score.ts"), "--rpc", rpc, "--addresses", path.join(dir, "local.json"), "--node", producer],
+        {},
+      );
       expect(wrongFile.err).to.match(/local\.json: field "chainId"/);
       expect(await provider.getTransactionCount(producer), "nothing was sent").to.equal(nonce);
     });

@@ -15,7 +15,12 @@ import { freePorts } from "../ports";
 
 async function populated(admin: Signer, provider: RpcProvider) {
   const system = await deploySystem(admin, presetOptions("local"));
-  const wallets = await populate(system, admin, provider, { count: 30, tag: "nodes-test", batch: 20, deposit: (i) => BigInt(100 + i) * WAD });
+  const wallets = await populate(system, admin, provider, {
+    count: 30,
+    tag: "nodes-test",
+    batch: 20,
+    deposit: (i) => BigInt(100 + i) * WAD,
+  });
   expect(await system.registry.nodeCount()).to.equal(30n);
   for (const [i, w] of wallets.entries()) expect(await system.vault.bonded(w.address), `node ${i}`).to.equal(BigInt(100 + i) * WAD);
   const latest = await provider.getBlock("latest");
@@ -36,7 +41,14 @@ describe("populate on both nodes", function () {
     const anvil = spawn(command, args, { stdio: "ignore" });
     const provider = rpcProvider(`http://127.0.0.1:${port}`, 31337n);
     try {
-      for (let i = 0; !(await provider.getBlockNumber().then(() => true, () => false)); i++) {
+      for (
+        let i = 0;
+        !(await provider.getBlockNumber().then(
+          () => true,
+          () => false,
+        ));
+        i++
+      ) {
         if (i > 120) throw new Error("Anvil did not answer");
         await sleep(250);
       }

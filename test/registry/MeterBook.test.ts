@@ -17,9 +17,7 @@ describe("MeterBook", () => {
 
   it("takes a plan for the next cycle and its fee into the pool", async () => {
     const { meters, vault, nodes } = await loadFixture(fixture);
-    await expect(meters.connect(nodes[0]).reportPlan(1, 1_000n))
-      .to.emit(meters, "PlanReported")
-      .withArgs(nodes[0].address, 1, 1_000n, WAD);
+    await expect(meters.connect(nodes[0]).reportPlan(1, 1_000n)).to.emit(meters, "PlanReported").withArgs(nodes[0].address, 1, 1_000n, WAD);
     expect(await vault.pool()).to.equal(WAD);
     expect((await meters.cycleOf(nodes[0].address, 1)).plannedEnergy).to.equal(1_000n);
   });
@@ -37,9 +35,13 @@ describe("MeterBook", () => {
     await expect(meters.connect(nodes[0]).reportPlan(1, 1n))
       .to.be.revertedWithCustomError(meters, "PlanNotForNextCycle")
       .withArgs(nodes[0].address, 1, 1);
-    await expect(meters.connect(outsider).reportPlan(0, 1n)).to.be.revertedWithCustomError(meters, "NotAdmitted").withArgs(outsider.address);
+    await expect(meters.connect(outsider).reportPlan(0, 1n))
+      .to.be.revertedWithCustomError(meters, "NotAdmitted")
+      .withArgs(outsider.address);
     const next = (await meters.currentCycle(nodes[1].address)) + 1n;
-    await expect(meters.connect(nodes[1]).reportPlan(next, 2n ** 96n)).to.be.revertedWithCustomError(meters, "OutOfRange").withArgs("plannedEnergy", 2n ** 96n, 0n, 2n ** 96n - 1n);
+    await expect(meters.connect(nodes[1]).reportPlan(next, 2n ** 96n))
+      .to.be.revertedWithCustomError(meters, "OutOfRange")
+      .withArgs("plannedEnergy", 2n ** 96n, 0n, 2n ** 96n - 1n);
   });
 
   it("settles a closed cycle: quality D of eq. (3) and the imbalance against the backstop", async () => {
@@ -89,7 +91,9 @@ describe("MeterBook", () => {
     const [node, cycle, metered] = tree.at(0)!;
     await expect(meters.applyMeterReading(0, node, cycle, metered, proof)).to.be.revertedWithCustomError(meters, "MeterAlreadyReported");
     await expect(meters.applyMeterReading(0, node, cycle, metered + 1n, proof)).to.be.revertedWithCustomError(meters, "InvalidMeterProof");
-    await expect(meters.applyMeterReading(1, node, cycle, metered, proof)).to.be.revertedWithCustomError(meters, "IndexOutOfRange").withArgs("rootId", 1, 1);
+    await expect(meters.applyMeterReading(1, node, cycle, metered, proof))
+      .to.be.revertedWithCustomError(meters, "IndexOutOfRange")
+      .withArgs("rootId", 1, 1);
   });
 
   it("takes a plan until the last second before its cycle, not in its first second (issue 19, attack 7)", async () => {
@@ -158,10 +162,18 @@ describe("MeterBook", () => {
 
   it("bounds the participation fee and names the backstop only by the supervisor", async () => {
     const { meters, admin, outsider } = await loadFixture(fixture);
-    await expect(meters.connect(admin).setParticipationFee(10n ** 24n + 1n)).to.be.revertedWithCustomError(meters, "OutOfRange").withArgs("participationFee", 10n ** 24n + 1n, 0n, 10n ** 24n);
+    await expect(meters.connect(admin).setParticipationFee(10n ** 24n + 1n))
+      .to.be.revertedWithCustomError(meters, "OutOfRange")
+      .withArgs("participationFee", 10n ** 24n + 1n, 0n, 10n ** 24n);
     await expect(meters.connect(admin).setParticipationFee(5n)).to.emit(meters, "ParticipationFeeSet").withArgs(5n);
-    await expect(meters.connect(outsider).setBackstop(outsider.address)).to.be.revertedWithCustomError(meters, "AccessControlUnauthorizedAccount");
-    await expect(meters.connect(admin).setBackstop("0x0000000000000000000000000000000000000000")).to.be.revertedWithCustomError(meters, "ZeroAddress");
+    await expect(meters.connect(outsider).setBackstop(outsider.address)).to.be.revertedWithCustomError(
+      meters,
+      "AccessControlUnauthorizedAccount",
+    );
+    await expect(meters.connect(admin).setBackstop("0x0000000000000000000000000000000000000000")).to.be.revertedWithCustomError(
+      meters,
+      "ZeroAddress",
+    );
   });
 
   it("refuses plans and readings for consumers, which have no trading cycle", async () => {
@@ -169,7 +181,9 @@ describe("MeterBook", () => {
     const consumer = others[5];
     await registry.connect(consumer).register(NodeClass.Consumer, 0n, "");
     await registry.connect(admin).admit(consumer.address);
-    await expect(meters.connect(consumer).reportPlan(1, 1n)).to.be.revertedWithCustomError(meters, "NotAProducer").withArgs(consumer.address);
+    await expect(meters.connect(consumer).reportPlan(1, 1n))
+      .to.be.revertedWithCustomError(meters, "NotAProducer")
+      .withArgs(consumer.address);
     await expect(meters.connect(admin).reportMeterReading(consumer.address, 0, 1n)).to.be.revertedWithCustomError(meters, "NotAProducer");
   });
 

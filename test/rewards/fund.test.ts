@@ -32,7 +32,9 @@ describe("fundRewards (fund-rewards task)", () => {
     const held = await token.balanceOf(benefactor.address);
     const e = await fundRewards(vault, token, benefactor, held + 1n, "--amount").catch((x: unknown) => x);
     expect(e).to.be.instanceOf(FundingError);
-    expect((e as FundingError).message).to.match(/^--amount: 0x[0-9a-fA-F]{40} holds 1000000\.0 tokens, less than 1000000\.000000000000000001$/);
+    expect((e as FundingError).message).to.match(
+      /^--amount: 0x[0-9a-fA-F]{40} holds 1000000\.0 tokens, less than 1000000\.000000000000000001$/,
+    );
     expect(await vault.pool()).to.equal(0n);
     expect(await token.balanceOf(benefactor.address)).to.equal(held);
   });

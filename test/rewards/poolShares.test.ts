@@ -39,8 +39,14 @@ describe("pool shares: the parser accepts what the vault accepts", () => {
             () => true,
             () => false,
           );
-        expect(accepts(() => poolShares("--pool-shares", `${producers},${attesters},${keepers}`)), "parser").to.equal(onChain);
-        expect(accepts(() => validatePoolShares(shares)), "mirror").to.equal(onChain);
+        expect(
+          accepts(() => poolShares("--pool-shares", `${producers},${attesters},${keepers}`)),
+          "parser",
+        ).to.equal(onChain);
+        expect(
+          accepts(() => validatePoolShares(shares)),
+          "mirror",
+        ).to.equal(onChain);
       }),
       { numRuns: 24, seed: 24, examples: [[[6_000, 1_500, 2_500]], [[10_000, 0, 0]], [[0, 0, 10_000]], [[5_000, 5_000, 1]]] },
     );

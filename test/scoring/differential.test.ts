@@ -9,13 +9,7 @@ import { NodeClass, WAD, defaultScoringParams, type ScoringParams } from "../../
 import * as ScoreInputs from "../../src/scoring/scoreInputs";
 import { toScoringParams } from "../../src/chain/snapshotReader";
 import { GAIN_STAGE_MODULUS, creditScore, gainApplies, quality, type CreditInputs } from "../../src/scoring/creditScore";
-import {
-  decayedTrust,
-  dynamicTrustScore,
-  penalized,
-  rewarded,
-  type TrustInputs,
-} from "../../src/scoring/dynamicTrustScore";
+import { decayedTrust, dynamicTrustScore, penalized, rewarded, type TrustInputs } from "../../src/scoring/dynamicTrustScore";
 import { ElectionRule, electionKey, lnWad } from "../../src/scoring/electionKey";
 import { depth } from "../depth";
 
@@ -87,12 +81,23 @@ const recordCase = fc
   })
   .map((x) => {
     const scale = (v: bigint) => (v * x.startShare) / 100n;
-    const trustStart = { ...x.trustNow, correct: scale(x.trustNow.correct), offences: scale(x.trustNow.offences), participated: scale(x.trustNow.participated) };
+    const trustStart = {
+      ...x.trustNow,
+      correct: scale(x.trustNow.correct),
+      offences: scale(x.trustNow.offences),
+      participated: scale(x.trustNow.participated),
+    };
     const latest = [x.admittedAt, x.lastVote, x.trustNow.lastParticipation].reduce((a, b) => (a > b ? a : b));
     return { ...x, trustStart, snapshot: latest + x.age };
   });
 type RecordCase = typeof recordCase extends fc.Arbitrary<infer T> ? T : never;
-const trustArray = (r: ScoreInputs.TrustRecord): [bigint, bigint, bigint, bigint, bigint] => [r.trust, r.correct, r.offences, r.participated, r.lastParticipation];
+const trustArray = (r: ScoreInputs.TrustRecord): [bigint, bigint, bigint, bigint, bigint] => [
+  r.trust,
+  r.correct,
+  r.offences,
+  r.participated,
+  r.lastParticipation,
+];
 const toSolidity = (x: RecordCase) => ({
   nodeClass: x.nodeClass,
   capacity: x.capacity,
@@ -226,7 +231,10 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
       [true, M - 1n, M - 1n],
       [true, 5n, 5n + M],
       [true, 5n, 2n ** 256n - 1n],
-      ...fc.sample(fc.tuple(fc.boolean(), edgy([0n, 1n, M - 1n], M - 1n), edgy([0n, 1n, M - 1n, M, 2n ** 256n - 1n], 2n ** 64n)), { numRuns: RUNS, seed: SEED + 3 }),
+      ...fc.sample(fc.tuple(fc.boolean(), edgy([0n, 1n, M - 1n], M - 1n), edgy([0n, 1n, M - 1n, M, 2n ** 256n - 1n], 2n ** 64n)), {
+        numRuns: RUNS,
+        seed: SEED + 3,
+      }),
     ];
     const chain = await inBatches(rows, (b) =>
       harness.gainApplies(
@@ -272,7 +280,18 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
     expect(chainEligible).to.deep.equal(cases.map((x) => ScoreInputs.eligible(x.credit, x.nodeClass, x.deposit, minDeposit)));
     expect(chainCredit).to.deep.equal(
       cases.map((x) =>
-        ScoreInputs.credit(frequencyValue, x.capacity, x.tradingCycle, x.admittedAt, x.credit, x.credit.clean, x.snapshot, x.votes, x.totalVotes, x.lastVote),
+        ScoreInputs.credit(
+          frequencyValue,
+          x.capacity,
+          x.tradingCycle,
+          x.admittedAt,
+          x.credit,
+          x.credit.clean,
+          x.snapshot,
+          x.votes,
+          x.totalVotes,
+          x.lastVote,
+        ),
       ),
     );
     expect(chainTrust).to.deep.equal(
@@ -290,7 +309,15 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
     const epoch = 3_600n;
     const window = 10n;
     const span = window * epoch;
-    const snapshots = [0n, 1n, span, span + 1n, span + 2n, 10n ** 9n, ...fc.sample(fc.bigInt(0n, 10n ** 12n), { numRuns: 200, seed: SEED + 8 })];
+    const snapshots = [
+      0n,
+      1n,
+      span,
+      span + 1n,
+      span + 2n,
+      10n ** 9n,
+      ...fc.sample(fc.bigInt(0n, 10n ** 12n), { numRuns: 200, seed: SEED + 8 }),
+    ];
     const chain = await harness.windowStarts(snapshots, window, epoch);
     expect([...chain]).to.deep.equal(snapshots.map((t) => ScoreInputs.windowStart(t, window, epoch)));
     expect([...chain.slice(0, 5)]).to.deep.equal([0n, 0n, 0n, 0n, 1n]); // none until the window fits after time 0
@@ -314,10 +341,10 @@ describe("scoring: Solidity and TypeScript agree bit for bit", function () {
   });
 
   it(`election keys under both rules: ${RUNS} random scores and nodes`, async () => {
-    const rows = fc.sample(
-      fc.tuple(edgy([0n, 1n, 10n * WAD, 2n ** 200n], 20n * WAD), fc.uint8Array({ minLength: 20, maxLength: 20 })),
-      { numRuns: RUNS, seed: SEED + 6 },
-    );
+    const rows = fc.sample(fc.tuple(edgy([0n, 1n, 10n * WAD, 2n ** 200n], 20n * WAD), fc.uint8Array({ minLength: 20, maxLength: 20 })), {
+      numRuns: RUNS,
+      seed: SEED + 6,
+    });
     const nodes = rows.map(([, bytes]) => ethers.getAddress(ethers.hexlify(bytes)));
     const scores = rows.map(([s]) => s);
     const seed = ethers.keccak256(ethers.toUtf8Bytes("differential"));

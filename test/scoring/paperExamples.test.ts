@@ -5,7 +5,6 @@ import { WAD, defaultScoringParams, withParams } from "../../src/scoring/params"
 import { creditScore, credit, type CreditInputs } from "../../src/scoring/creditScore";
 import { TABLE_2, type Paper1Node } from "../../experiments/papers/paper1";
 
-
 describe("scoring: paper 1 Table 2 worked examples", () => {
   // μ = 1, ξ = 0 makes G equal to C_cre, so the contract's score is the credit value itself.
   const all = withParams(defaultScoringParams(), { credit: { mu: WAD, xi: 0n } });

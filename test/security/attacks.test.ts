@@ -63,7 +63,15 @@ async function punishable(f: LedgerFixture) {
         f.registry.trustRecordAt(n.address, t),
         f.vault.rewards(n.address),
       ]);
-      return { bonded, unbonding, jailed: credit.jailed, penalty: credit.offencePenalty, trust: trust.trust, offences: trust.offences, reward };
+      return {
+        bonded,
+        unbonding,
+        jailed: credit.jailed,
+        penalty: credit.offencePenalty,
+        trust: trust.trust,
+        offences: trust.offences,
+        reward,
+      };
     }),
   );
 }
@@ -101,7 +109,9 @@ describe("issue 19: attacks on the contracts", () => {
       await expect(f.ledger.connect(staleOwner).commitBlock(stale, sigs, "0x"))
         .to.be.revertedWithCustomError(f.election, "IndexOutOfRange")
         .withArgs("slot", S + 1n, S);
-      await expect(f.election.slotOwner(f.epoch, S + 1n)).to.be.revertedWithCustomError(f.election, "IndexOutOfRange").withArgs("slot", S + 1n, S);
+      await expect(f.election.slotOwner(f.epoch, S + 1n))
+        .to.be.revertedWithCustomError(f.election, "IndexOutOfRange")
+        .withArgs("slot", S + 1n, S);
       expect(await f.ledger.head()).to.equal(head);
       // the real owner's block still goes on the head
       const real = { ...header(f, 1n, { parentHash: head }), epoch: f.epoch + 1n };
@@ -134,7 +144,10 @@ describe("issue 19: attacks on the contracts", () => {
       await expect(f.ledger.connect(p).commitBlock(h, [sp, withV(sa, 0)], "0x"))
         .to.be.revertedWithCustomError(f.ledger, "NotEnoughAttestations")
         .withArgs(1n, 2n);
-      await expect(f.ledger.connect(p).commitBlock(h, [withV(sp, 1), sa], "0x")).to.be.revertedWithCustomError(f.ledger, "ProducerDidNotSign");
+      await expect(f.ledger.connect(p).commitBlock(h, [withV(sp, 1), sa], "0x")).to.be.revertedWithCustomError(
+        f.ledger,
+        "ProducerDidNotSign",
+      );
     });
   });
 
@@ -157,9 +170,14 @@ describe("issue 19: attacks on the contracts", () => {
         });
       }
       const tree = tradeTree(trades, digest);
-      const { tx, h } = await commit(f, 0n, { tradeRoot: tree.root, tradeCount: BigInt(trades.length), energyTotal: 100n * BigInt(trades.length) });
+      const { tx, h } = await commit(f, 0n, {
+        tradeRoot: tree.root,
+        tradeCount: BigInt(trades.length),
+        energyTotal: 100n * BigInt(trades.length),
+      });
       await tx;
-      const report = (t: SignedTrade) => f.ledger.reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, tree.getProof(tradeLeaf(t, digest)));
+      const report = (t: SignedTrade) =>
+        f.ledger.reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, tree.getProof(tradeLeaf(t, digest)));
       await expect(report(trades[0]), "the canonical signature is valid").to.be.revertedWithCustomError(f.ledger, "TradeIsValid");
       // one re-encoding proves the block invalid (the block is punished once); the client must never accept one
       await expect(report(trades[1])).to.emit(f.ledger, "OffencePunished");
@@ -182,7 +200,10 @@ describe("issue 19: attacks on the contracts", () => {
       const standby = f.members[3];
       const [standbyStake, standbyJail] = [await f.vault.bonded(standby), await f.registry.isJailed(standby)];
       const t = forged.trade;
-      await expect(f.ledger.reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof)).to.emit(f.ledger, "OffencePunished");
+      await expect(f.ledger.reportInvalidTrade(h, t.order, t.sellerSignature, t.buyerSignature, forged.proof)).to.emit(
+        f.ledger,
+        "OffencePunished",
+      );
       const punished = (await f.ledger.queryFilter(f.ledger.filters.OffencePunished())).map((e) => e.args.offender);
       expect(punished, "every punishment fell on the forger").to.deep.equal([f.members[0], f.members[0]]);
       expect([await f.vault.bonded(standby), await f.registry.isJailed(standby)]).to.deep.equal([standbyStake, standbyJail]);
@@ -235,7 +256,13 @@ describe("issue 19: attacks on the contracts", () => {
         const valid: [number, number][] = [];
         for (let from = 1; from < L; from++) {
           for (let to = 0; to < from; to++) {
-            if (await f.election.challengeOrder.staticCall(f.epoch, from, to).then(() => true, () => false)) valid.push([from, to]);
+            if (
+              await f.election.challengeOrder.staticCall(f.epoch, from, to).then(
+                () => true,
+                () => false,
+              )
+            )
+              valid.push([from, to]);
           }
         }
         if (valid.length === 0) break;
@@ -281,7 +308,10 @@ describe("issue 19: attacks on the contracts", () => {
       const epoch = (await f.election.currentEpoch()) + 2n;
       await time.increaseTo(await f.election.snapshotOf(epoch));
       const seed = await openElection(f.election, epoch);
-      const scored = await SnapshotReader.of(f.system).scoreAll(epoch, twins.map((t) => t.address));
+      const scored = await SnapshotReader.of(f.system).scoreAll(
+        epoch,
+        twins.map((t) => t.address),
+      );
       expect(new Set(scored.map((s) => s.score)).size, "equal scores").to.equal(1);
       const byTie = [...twins.map((t) => t.address)].sort((a, b) => (tieBreak(seed, a) < tieBreak(seed, b) ? -1 : 1));
       expect([...(await f.election.referenceList(epoch))]).to.deep.equal([byTie[0]]);
@@ -317,7 +347,9 @@ describe("issue 19: attacks on the contracts", () => {
       await network.provider.send("hardhat_setPrevRandao", [keccak256("0x01")]);
       await expect(f.election.fixSeed(epoch)).not.to.emit(f.election, "SeedFixed");
       expect((await f.election.elections(epoch)).seed).to.equal(seed);
-      await expect(f.election.fixSeed(epoch + 1n)).to.be.revertedWithCustomError(f.election, "ElectionNotOpen").withArgs(epoch + 1n);
+      await expect(f.election.fixSeed(epoch + 1n))
+        .to.be.revertedWithCustomError(f.election, "ElectionNotOpen")
+        .withArgs(epoch + 1n);
     });
 
     it("a seed left unfixed is never fixed once its election's epoch has begun", async () => {
@@ -342,7 +374,10 @@ describe("issue 19: attacks on the contracts", () => {
         .withArgs("evidenceWindow", unbonding - slot, slot, unbonding - slot - 1n);
       await f.ledger.connect(f.admin).setRewards({ ...rewards, evidenceWindow: unbonding - slot - 1n });
       expect(await f.ledger.minUnbondingPeriod()).to.equal(unbonding);
-      await expect(f.vault.connect(f.admin).setUnbondingPeriod(unbonding - 1n)).to.be.revertedWithCustomError(f.vault, "UnbondingBelowFloor");
+      await expect(f.vault.connect(f.admin).setUnbondingPeriod(unbonding - 1n)).to.be.revertedWithCustomError(
+        f.vault,
+        "UnbondingBelowFloor",
+      );
       const p = { ...toScoringParams(await f.registry.scoringParams()), minDeposit: 300n * WAD };
       await f.registry.connect(f.admin).setScoringParams(p);
       expect(await f.vault.minRemainder()).to.equal(300n * WAD);
@@ -355,7 +390,9 @@ describe("issue 19: attacks on the contracts", () => {
       const f = await loadFixture(fixture);
       const floors = await f.vault.unbondingFloors();
       expect(floors).to.deep.equal([await f.election.getAddress(), await f.ledger.getAddress()]);
-      await expect(f.vault.connect(f.admin).addUnbondingFloor(ethers.ZeroAddress)).to.be.revertedWithCustomError(f.vault, "ZeroAddress").withArgs("floor");
+      await expect(f.vault.connect(f.admin).addUnbondingFloor(ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(f.vault, "ZeroAddress")
+        .withArgs("floor");
       const Vault = await ethers.getContractFactory("StakeVault");
       const fresh = await Vault.deploy(await f.token.getAddress(), f.admin.address, 3_600n, poolShares(defaultSystemOptions()));
       expect(await fresh.minRemainder(), "no rule named yet").to.equal(0n);
@@ -366,8 +403,11 @@ describe("issue 19: attacks on the contracts", () => {
         .withArgs(3_600n, await f.ledger.getAddress(), await f.ledger.minUnbondingPeriod());
       // the election needs its challenge window, an hour: it fits, up to the most floors a vault keeps
       const max = await fresh.MAX_UNBONDING_FLOORS();
-      for (let i = 0n; i < max; i++) await expect(fresh.addUnbondingFloor(await f.election.getAddress())).to.emit(fresh, "UnbondingFloorAdded");
-      await expect(fresh.addUnbondingFloor(await f.election.getAddress())).to.be.revertedWithCustomError(fresh, "OutOfRange").withArgs("unbondingFloors", max + 1n, 0n, max);
+      for (let i = 0n; i < max; i++)
+        await expect(fresh.addUnbondingFloor(await f.election.getAddress())).to.emit(fresh, "UnbondingFloorAdded");
+      await expect(fresh.addUnbondingFloor(await f.election.getAddress()))
+        .to.be.revertedWithCustomError(fresh, "OutOfRange")
+        .withArgs("unbondingFloors", max + 1n, 0n, max);
       expect(BigInt((await fresh.unbondingFloors()).length)).to.equal(max);
     });
 

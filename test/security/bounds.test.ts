@@ -50,7 +50,12 @@ describe("bounds and guards", () => {
       const { election, nodes, addresses } = await loadFixture(fixture);
       const candidates = Array.from({ length: 33 }, (_, i) => addresses[i % addresses.length]);
       const before = await election.votesAt(addresses[0], await time.latest());
-      await expect(election.connect(nodes[0]).vote(candidates, candidates.map(() => 0n)))
+      await expect(
+        election.connect(nodes[0]).vote(
+          candidates,
+          candidates.map(() => 0n),
+        ),
+      )
         .to.be.revertedWithCustomError(election, "OutOfRange")
         .withArgs("candidates", 33n, 0n, 32n);
       expect(await election.votesAt(addresses[0], await time.latest())).to.deep.equal(before);
@@ -76,11 +81,17 @@ describe("bounds and guards", () => {
       await expect(election.finalize(epoch)).to.be.revertedWithCustomError(election, "NoSubmission").withArgs(epoch);
       await election.connect(keeper).submit(epoch, list);
       const n = BigInt(list.length);
-      await expect(election.challengeDuplicate(epoch, 0, n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs("j", n, n);
+      await expect(election.challengeDuplicate(epoch, 0, n))
+        .to.be.revertedWithCustomError(election, "IndexOutOfRange")
+        .withArgs("j", n, n);
       await expect(election.challengeDuplicate(epoch, 1, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
       await expect(election.challengeDuplicate(epoch, 2, 1)).to.be.revertedWithCustomError(election, "ChallengeFailed");
-      await expect(election.challengeOrder(epoch, n, 0n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs("from", n, n);
-      await expect(election.challengeOrder(epoch, 1n, 1n)).to.be.revertedWithCustomError(election, "IndexOutOfRange").withArgs("to", 1n, 1n);
+      await expect(election.challengeOrder(epoch, n, 0n))
+        .to.be.revertedWithCustomError(election, "IndexOutOfRange")
+        .withArgs("from", n, n);
+      await expect(election.challengeOrder(epoch, 1n, 1n))
+        .to.be.revertedWithCustomError(election, "IndexOutOfRange")
+        .withArgs("to", 1n, 1n);
       const outside = bestKeys(scored, maxLength + 1)[maxLength].node;
       await expect(election.challengeExcluded(epoch, outside, n + 1n))
         .to.be.revertedWithCustomError(election, "IndexOutOfRange")
@@ -176,8 +187,16 @@ describe("bounds and guards", () => {
       const b = { ...header(f, 0n), epoch: f.epoch + 1n };
       const [sa, sb] = [await signHeader(signer, f.domain, a), await signHeader(signer, f.domain, b)];
       await expect(f.ledger.reportEquivocation(a, sa, b, sb)).to.be.revertedWithCustomError(f.ledger, "NotEquivocation");
-      const inclusion = (h: typeof a) => ({ header: h, sellerSignatureHash: ethers.ZeroHash, buyerSignatureHash: ethers.ZeroHash, proof: [] });
-      await expect(f.ledger.reportReplayedTrade(ethers.ZeroHash, inclusion(b), inclusion(a))).to.be.revertedWithCustomError(f.ledger, "NotAReplay");
+      const inclusion = (h: typeof a) => ({
+        header: h,
+        sellerSignatureHash: ethers.ZeroHash,
+        buyerSignatureHash: ethers.ZeroHash,
+        proof: [],
+      });
+      await expect(f.ledger.reportReplayedTrade(ethers.ZeroHash, inclusion(b), inclusion(a))).to.be.revertedWithCustomError(
+        f.ledger,
+        "NotAReplay",
+      );
       expect(await f.registry.isJailed(f.members[0])).to.equal(false);
     });
 
@@ -215,21 +234,27 @@ describe("bounds and guards", () => {
       const R = await ethers.getContractFactory("NodeRegistry");
       const now = BigInt(await time.latest());
       const vault = await f.vault.getAddress();
-      await expect(R.deploy(f.admin.address, ethers.ZeroAddress, 0, defaultScoringParams(), now, 3600)).to.be.revertedWithCustomError(R, "ZeroAddress").withArgs("vault");
+      await expect(R.deploy(f.admin.address, ethers.ZeroAddress, 0, defaultScoringParams(), now, 3600))
+        .to.be.revertedWithCustomError(R, "ZeroAddress")
+        .withArgs("vault");
       for (const [genesis, duration] of [
         [now, 365n * 86_400n + 1n],
         [now + 366n * 86_400n, 3600n],
       ]) {
         const deployment = R.deploy(f.admin.address, vault, 0, defaultScoringParams(), genesis, duration);
         if (duration > 365n * 86_400n) {
-          await expect(deployment).to.be.revertedWithCustomError(R, "OutOfRange").withArgs("epochDuration", duration, 60n, 365n * 86_400n);
+          await expect(deployment)
+            .to.be.revertedWithCustomError(R, "OutOfRange")
+            .withArgs("epochDuration", duration, 60n, 365n * 86_400n);
         } else {
           await expect(deployment).to.be.revertedWithCustomError(R, "OutOfRange").withArgs("genesis", genesis, 0n, anyValue); // a year from the block's time
         }
       }
       const node = f.others[0];
       await f.registry.connect(node).register(NodeClass.MultiHouseholdCommunityPV, 1_000n, "http://a");
-      await expect(f.registry.connect(node).setEndpoint("x".repeat(257))).to.be.revertedWithCustomError(f.registry, "OutOfRange").withArgs("endpoint", 257n, 0n, 256n);
+      await expect(f.registry.connect(node).setEndpoint("x".repeat(257)))
+        .to.be.revertedWithCustomError(f.registry, "OutOfRange")
+        .withArgs("endpoint", 257n, 0n, 256n);
       expect(await f.registry.endpointOf(node.address)).to.equal("http://a");
 
       await f.registry.connect(f.admin).admit(node.address);
@@ -241,7 +266,9 @@ describe("bounds and guards", () => {
       expect((await f.meters.cycleOf(node.address, 1)).settled).to.equal(false);
 
       const page = Array.from({ length: 501 }, () => node.address);
-      await expect(f.lens.read(await f.election.getAddress(), page, now, 0)).to.be.revertedWithCustomError(f.lens, "OutOfRange").withArgs("nodes", 501n, 0n, 500n);
+      await expect(f.lens.read(await f.election.getAddress(), page, now, 0))
+        .to.be.revertedWithCustomError(f.lens, "OutOfRange")
+        .withArgs("nodes", 501n, 0n, 500n);
     });
   });
 });

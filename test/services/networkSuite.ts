@@ -35,156 +35,184 @@ export const STANDARD_METHODS = new Set([
 
 /** The whole network on `node` (ports chosen free: test runs share the machine); `say` gets the run's duration. */
 export function describeNetwork(node: NodeKind, say: (line: string) => void = () => undefined) {
-describe(`network on ${node}: node, keeper and delegate clients in their own processes`, function () {
-  this.timeout(900_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `energy-dpos-network-${node}-`));
-  let network: Network;
-  before(async () => {
-    const [port, basePort] = [await freePorts(1), await freePorts(4)];
-    network = new Network({ ...DEFAULT_NETWORK_OPTIONS, node, port, basePort, speed: 12, misbehave: "withhold", dir, recordRpc: true, say: () => undefined });
-  });
+  describe(`network on ${node}: node, keeper and delegate clients in their own processes`, function () {
+    this.timeout(900_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `energy-dpos-network-${node}-`));
+    let network: Network;
+    before(async () => {
+      const [port, basePort] = [await freePorts(1), await freePorts(4)];
+      network = new Network({
+        ...DEFAULT_NETWORK_OPTIONS,
+        node,
+        port,
+        basePort,
+        speed: 12,
+        misbehave: "withhold",
+        dir,
+        recordRpc: true,
+        say: () => undefined,
+      });
+    });
 
-  let failed = false;
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") failed = true;
-  });
-  after(async () => {
-    await network.stop();
-    if (!failed) fs.rmSync(dir, { recursive: true, force: true }); // kept for reading when a test failed
-  });
+    let failed = false;
+    afterEach(function () {
+      if (this.currentTest?.state === "failed") failed = true;
+    });
+    after(async () => {
+      await network.stop();
+      if (!failed) fs.rmSync(dir, { recursive: true, force: true }); // kept for reading when a test failed
+    });
 
-  async function waitFor(what: string, check: () => Promise<boolean>, limitMs = 300_000) {
-    const until = Date.now() + limitMs;
-    while (!(await check())) {
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; logs in ${dir}`);
-      await sleep(250);
-    }
-  }
-
-  it("elects three epochs by the keeper, produces attested blocks, slashes the withholder, and survives a keeper crash", async () => {
-    const started = Date.now();
-    await network.start();
-    const c = network.contracts;
-    const keeper = network.processes.get("keeper")!;
-    const keeperAddress = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // account 1 of the node
-    const [genesis, epochDuration] = await Promise.all([c.election.genesis(), c.election.epochDuration()]);
-    const epochNow = async () => ((await network.now()) - genesis) / epochDuration;
-
-    // The first election the keeper submits depends on how fast the processes start (seconds on a
-    // loaded machine, while the chain runs 12x): the epochs checked count from it.
-    const start = await epochNow();
-    let first = 0n;
-    await waitFor("the keeper's first submission", async () => {
-      for (const e of [start + 1n, start + 2n, start + 3n]) {
-        if ((await c.election.elections(e)).submission !== ZeroAddress) return ((first = e), true);
+    async function waitFor(what: string, check: () => Promise<boolean>, limitMs = 300_000) {
+      const until = Date.now() + limitMs;
+      while (!(await check())) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}; logs in ${dir}`);
+        await sleep(250);
       }
-      return false;
-    });
-    const crash = first + 1n;
-    // crash the keeper between its submission for the next epoch and the finalization
-    await waitFor(`the keeper's submission for epoch ${crash}`, async () => (await c.election.elections(crash)).submission !== ZeroAddress);
-    expect((await c.election.elections(crash)).finalized, "killed before finalizing").to.equal(false);
-    // the point is restart safety, not restart speed: on a loaded machine a new process takes tens of
-    // seconds to start, several epochs at 12x, so the fast clock waits for it
-    network.pauseClock();
-    await network.kill("keeper", "SIGKILL");
-    expect(keeper.signalCode).to.equal("SIGKILL");
-    network.service("keeper", ["keeper", "--from", "1", "--poll", "250"]);
-    await network.waitForLog("keeper", '"event":"started"');
-    network.resumeClock();
-    await waitFor(`epoch ${crash} finalized by the restarted keeper`, async () => (await c.election.elections(crash)).finalized);
-    expect(await epochNow(), `finalized before epoch ${crash} began`).to.be.lessThan(crash);
-
-    await waitFor(`the end of epoch ${first + 2n}`, async () => (await epochNow()) >= first + 3n);
-    for (const epoch of [first, crash, first + 2n]) {
-      const r = await epochReport(c, epoch);
-      expect(r.finalized, `epoch ${epoch} finalized`).to.equal(true);
-      expect(r.submitter, `epoch ${epoch} submitted by the keeper`).to.equal(keeperAddress);
-      expect([...(await c.election.submittedList(epoch))], `epoch ${epoch}: the reference election`).to.deep.equal([...(await c.election.referenceList(epoch))]);
-      const committed = r.slots.filter((s) => s.committed).length;
-      expect(committed, `epoch ${epoch}: committed slots`).to.be.greaterThanOrEqual(3);
-      for (const s of r.slots) if (s.committed) expect(s.owner.toLowerCase()).to.not.equal(network.producers[0].toLowerCase());
     }
-    const blocks = await c.ledger.queryFilter(c.ledger.filters.BlockCommitted());
-    expect(blocks.length).to.be.greaterThanOrEqual(9);
-    for (const b of blocks) expect(b.args.attesters.length, "a majority of K = 3 signed").to.be.greaterThanOrEqual(2);
-    let trades = 0n;
-    for (const b of blocks) {
-      const tx = await b.getTransaction();
-      trades += c.ledger.interface.parseTransaction(tx)!.args[0].tradeCount;
-    }
-    expect(trades, "prosumer trades reached blocks").to.be.greaterThan(0n);
 
-    const punished = await c.ledger.queryFilter(c.ledger.filters.OffencePunished(network.producers[0]));
-    expect(punished.length, "the withholder was punished").to.be.greaterThanOrEqual(1);
-    expect(punished[0].args.offence).to.equal(0n); // missed slot
-    expect(punished[0].args.reporter).to.equal(keeperAddress);
-    expect(punished[0].args.slashed).to.be.greaterThan(0n);
-    const others = await c.ledger.queryFilter(c.ledger.filters.OffencePunished());
-    expect(others.every((p) => p.args.offender === network.producers[0]), "no honest delegate punished").to.equal(true);
-    expect(await c.vault.accountedBalance()).to.equal(await c.token.balanceOf(await c.vault.getAddress()));
+    it("elects three epochs by the keeper, produces attested blocks, slashes the withholder, and survives a keeper crash", async () => {
+      const started = Date.now();
+      await network.start();
+      const c = network.contracts;
+      const keeper = network.processes.get("keeper")!;
+      const keeperAddress = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // account 1 of the node
+      const [genesis, epochDuration] = await Promise.all([c.election.genesis(), c.election.epochDuration()]);
+      const epochNow = async () => ((await network.now()) - genesis) / epochDuration;
 
-    const log = fs.readFileSync(path.join(dir, "keeper.log"), "utf8");
-    expect(log.match(/"event":"started"/g)?.length, "two keeper starts in one log").to.equal(2);
-    const twice = new RegExp(`"event":"submit","epoch":${crash},.*\\n[\\s\\S]*"event":"submit","epoch":${crash},`);
-    expect(log, `the restarted keeper did not submit epoch ${crash} again`).to.not.match(twice);
-    say(`network on ${node}: from the node's start to the end of epoch ${first + 2n} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  });
-
-  /** `hardhat <args> --network localhost` against the running network. */
-  function task(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const env = { ...process.env, LOCALHOST_RPC_URL: network.serviceUrl("tasks"), ENERGY_DPOS_ADDRESSES: network.addressDir() };
-    return new Promise((resolve) => {
-      execFile(path.join("node_modules", ".bin", "hardhat"), [...args, "--network", "localhost"], { env }, (error, out, err) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
+      // The first election the keeper submits depends on how fast the processes start (seconds on a
+      // loaded machine, while the chain runs 12x): the epochs checked count from it.
+      const start = await epochNow();
+      let first = 0n;
+      await waitFor("the keeper's first submission", async () => {
+        for (const e of [start + 1n, start + 2n, start + 3n]) {
+          if ((await c.election.elections(e)).submission !== ZeroAddress) return ((first = e), true);
+        }
+        return false;
+      });
+      const crash = first + 1n;
+      // crash the keeper between its submission for the next epoch and the finalization
+      await waitFor(
+        `the keeper's submission for epoch ${crash}`,
+        async () => (await c.election.elections(crash)).submission !== ZeroAddress,
       );
+      expect((await c.election.elections(crash)).finalized, "killed before finalizing").to.equal(false);
+      // the point is restart safety, not restart speed: on a loaded machine a new process takes tens of
+      // seconds to start, several epochs at 12x, so the fast clock waits for it
+      network.pauseClock();
+      await network.kill("keeper", "SIGKILL");
+      expect(keeper.signalCode).to.equal("SIGKILL");
+      network.service("keeper", ["keeper", "--from", "1", "--poll", "250"]);
+      await network.waitForLog("keeper", '"event":"started"');
+      network.resumeClock();
+      await waitFor(`epoch ${crash} finalized by the restarted keeper`, async () => (await c.election.elections(crash)).finalized);
+      expect(await epochNow(), `finalized before epoch ${crash} began`).to.be.lessThan(crash);
+
+      await waitFor(`the end of epoch ${first + 2n}`, async () => (await epochNow()) >= first + 3n);
+      for (const epoch of [first, crash, first + 2n]) {
+        const r = await epochReport(c, epoch);
+        expect(r.finalized, `epoch ${epoch} finalized`).to.equal(true);
+        expect(r.submitter, `epoch ${epoch} submitted by the keeper`).to.equal(keeperAddress);
+        expect([...(await c.election.submittedList(epoch))], `epoch ${epoch}: the reference election`).to.deep.equal([
+          ...(await c.election.referenceList(epoch)),
+        ]);
+        const committed = r.slots.filter((s) => s.committed).length;
+        expect(committed, `epoch ${epoch}: committed slots`).to.be.greaterThanOrEqual(3);
+        for (const s of r.slots) if (s.committed) expect(s.owner.toLowerCase()).to.not.equal(network.producers[0].toLowerCase());
+      }
+      const blocks = await c.ledger.queryFilter(c.ledger.filters.BlockCommitted());
+      expect(blocks.length).to.be.greaterThanOrEqual(9);
+      for (const b of blocks) expect(b.args.attesters.length, "a majority of K = 3 signed").to.be.greaterThanOrEqual(2);
+      let trades = 0n;
+      for (const b of blocks) {
+        const tx = await b.getTransaction();
+        trades += c.ledger.interface.parseTransaction(tx)!.args[0].tradeCount;
+      }
+      expect(trades, "prosumer trades reached blocks").to.be.greaterThan(0n);
+
+      const punished = await c.ledger.queryFilter(c.ledger.filters.OffencePunished(network.producers[0]));
+      expect(punished.length, "the withholder was punished").to.be.greaterThanOrEqual(1);
+      expect(punished[0].args.offence).to.equal(0n); // missed slot
+      expect(punished[0].args.reporter).to.equal(keeperAddress);
+      expect(punished[0].args.slashed).to.be.greaterThan(0n);
+      const others = await c.ledger.queryFilter(c.ledger.filters.OffencePunished());
+      expect(
+        others.every((p) => p.args.offender === network.producers[0]),
+        "no honest delegate punished",
+      ).to.equal(true);
+      expect(await c.vault.accountedBalance()).to.equal(await c.token.balanceOf(await c.vault.getAddress()));
+
+      const log = fs.readFileSync(path.join(dir, "keeper.log"), "utf8");
+      expect(log.match(/"event":"started"/g)?.length, "two keeper starts in one log").to.equal(2);
+      const twice = new RegExp(`"event":"submit","epoch":${crash},.*\\n[\\s\\S]*"event":"submit","epoch":${crash},`);
+      expect(log, `the restarted keeper did not submit epoch ${crash} again`).to.not.match(twice);
+      say(`network on ${node}: from the node's start to the end of epoch ${first + 2n} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
-  }
 
-  it("role tasks act and print JSON; bad arguments fail non-zero with a message naming them, changing nothing", async () => {
-    const c = network.contracts;
-    const consumer = network.consumers[0]; // account 2 + producers
-    const from = String(2 + network.producers.length);
-    const before = await c.vault.bonded(consumer);
-    const benefactor = String(3 + network.producers.length); // the second consumer
-    const [deposit, fund, delegates, ...bad] = await Promise.all([
-      task(["deposit", "--from", from, "--amount", "1.5", "--json"]),
-      task(["fund-rewards", "--from", benefactor, "--amount", "10", "--json"]),
-      task(["show-delegates", "--epoch", "4", "--json"]),
-      task(["deposit", "--from", from, "--amount", "abc"]),
-      task(["register", "--from", "15", "--class", "Solar", "--capacity", "5"]),
-      task(["vote", "--from", from, "--votes", "0x12:1"]),
-      task(["show-node", "--node", "nope"]),
-      task(["deposit", "--from", "env:NO_SUCH_KEY", "--amount", "1"]),
-      task(["admit", "--from", "0", "--node", consumer]),
-    ]);
-    expect(deposit.code, deposit.err).to.equal(0);
-    expect(BigInt(JSON.parse(deposit.out).bonded)).to.equal(before + 1_500_000_000_000_000_000n);
-    expect(fund.code, fund.err).to.equal(0);
-    const shared = JSON.parse(fund.out).shared;
-    // the default shares, 60 / 15 / 25 %, of 10 tokens
-    expect([shared.producers, shared.attesters, shared.keepers]).to.deep.equal(["6000000000000000000", "1500000000000000000", "2500000000000000000"]);
-    expect(delegates.code, delegates.err).to.equal(0);
-    expect(JSON.parse(delegates.out).delegates).to.deep.equal((await epochReport(c, 4n)).delegates);
-    const named = ["--amount", "--class", "--votes", "--node", "NO_SUCH_KEY", "admit would revert"];
-    for (const [i, r] of bad.entries()) {
-      expect(r.code, named[i]).to.not.equal(0);
-      expect(r.err + r.out, named[i]).to.include(named[i]);
+    /** `hardhat <args> --network localhost` against the running network. */
+    function task(args: string[]): Promise<{ code: number; out: string; err: string }> {
+      const env = { ...process.env, LOCALHOST_RPC_URL: network.serviceUrl("tasks"), ENERGY_DPOS_ADDRESSES: network.addressDir() };
+      return new Promise((resolve) => {
+        execFile(path.join("node_modules", ".bin", "hardhat"), [...args, "--network", "localhost"], { env }, (error, out, err) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
+        );
+      });
     }
-    expect(await c.vault.bonded(consumer), "only the good deposit landed").to.equal(before + 1_500_000_000_000_000_000n);
-  });
 
-  it("the deployment, the keeper, the delegate clients and the tasks sent standard eth_* methods only", () => {
-    const sent = network.recorder!.methods;
-    expect([...sent.keys()].sort()).to.deep.equal(["delegate-1", "delegate-2", "delegate-3", "delegate-4", "deploy", "keeper", "tasks"]);
-    for (const [caller, methods] of sent) {
-      expect([...methods].filter((m) => !STANDARD_METHODS.has(m)), `${caller} sent only standard methods (${[...methods].join(", ")})`).to.deep.equal([]);
-    }
-    const delegates = new Set([1, 2, 3, 4].flatMap((i) => [...sent.get(`delegate-${i}`)!]));
-    for (const [caller, methods] of [...["deploy", "keeper", "tasks"].map((c) => [c, sent.get(c)!] as const), ["delegate clients", delegates] as const]) {
-      expect([...methods], `${caller}: keys sign locally, transactions go out raw`).to.include("eth_sendRawTransaction");
-    }
-    expect([...delegates], "the delegate clients read committed blocks from the logs").to.include("eth_getLogs");
+    it("role tasks act and print JSON; bad arguments fail non-zero with a message naming them, changing nothing", async () => {
+      const c = network.contracts;
+      const consumer = network.consumers[0]; // account 2 + producers
+      const from = String(2 + network.producers.length);
+      const before = await c.vault.bonded(consumer);
+      const benefactor = String(3 + network.producers.length); // the second consumer
+      const [deposit, fund, delegates, ...bad] = await Promise.all([
+        task(["deposit", "--from", from, "--amount", "1.5", "--json"]),
+        task(["fund-rewards", "--from", benefactor, "--amount", "10", "--json"]),
+        task(["show-delegates", "--epoch", "4", "--json"]),
+        task(["deposit", "--from", from, "--amount", "abc"]),
+        task(["register", "--from", "15", "--class", "Solar", "--capacity", "5"]),
+        task(["vote", "--from", from, "--votes", "0x12:1"]),
+        task(["show-node", "--node", "nope"]),
+        task(["deposit", "--from", "env:NO_SUCH_KEY", "--amount", "1"]),
+        task(["admit", "--from", "0", "--node", consumer]),
+      ]);
+      expect(deposit.code, deposit.err).to.equal(0);
+      expect(BigInt(JSON.parse(deposit.out).bonded)).to.equal(before + 1_500_000_000_000_000_000n);
+      expect(fund.code, fund.err).to.equal(0);
+      const shared = JSON.parse(fund.out).shared;
+      // the default shares, 60 / 15 / 25 %, of 10 tokens
+      expect([shared.producers, shared.attesters, shared.keepers]).to.deep.equal([
+        "6000000000000000000",
+        "1500000000000000000",
+        "2500000000000000000",
+      ]);
+      expect(delegates.code, delegates.err).to.equal(0);
+      expect(JSON.parse(delegates.out).delegates).to.deep.equal((await epochReport(c, 4n)).delegates);
+      const named = ["--amount", "--class", "--votes", "--node", "NO_SUCH_KEY", "admit would revert"];
+      for (const [i, r] of bad.entries()) {
+        expect(r.code, named[i]).to.not.equal(0);
+        expect(r.err + r.out, named[i]).to.include(named[i]);
+      }
+      expect(await c.vault.bonded(consumer), "only the good deposit landed").to.equal(before + 1_500_000_000_000_000_000n);
+    });
+
+    it("the deployment, the keeper, the delegate clients and the tasks sent standard eth_* methods only", () => {
+      const sent = network.recorder!.methods;
+      expect([...sent.keys()].sort()).to.deep.equal(["delegate-1", "delegate-2", "delegate-3", "delegate-4", "deploy", "keeper", "tasks"]);
+      for (const [caller, methods] of sent) {
+        expect(
+          [...methods].filter((m) => !STANDARD_METHODS.has(m)),
+          `${caller} sent only standard methods (${[...methods].join(", ")})`,
+        ).to.deep.equal([]);
+      }
+      const delegates = new Set([1, 2, 3, 4].flatMap((i) => [...sent.get(`delegate-${i}`)!]));
+      for (const [caller, methods] of [
+        ...["deploy", "keeper", "tasks"].map((c) => [c, sent.get(c)!] as const),
+        ["delegate clients", delegates] as const,
+      ]) {
+        expect([...methods], `${caller}: keys sign locally, transactions go out raw`).to.include("eth_sendRawTransaction");
+      }
+      expect([...delegates], "the delegate clients read committed blocks from the logs").to.include("eth_getLogs");
+    });
   });
-});
 }

@@ -58,7 +58,9 @@ describe("StakeVault", () => {
       await vault.connect(admin).pause();
       await time.increaseTo(releaseAt);
       const before = await token.balanceOf(node.address);
-      await expect(vault.connect(node).withdraw()).to.emit(vault, "Withdrawn").withArgs(node.address, 200n * WAD);
+      await expect(vault.connect(node).withdraw())
+        .to.emit(vault, "Withdrawn")
+        .withArgs(node.address, 200n * WAD);
       expect((await token.balanceOf(node.address)) - before).to.equal(200n * WAD);
       await expect(vault.connect(node).withdraw()).to.be.revertedWithCustomError(vault, "NothingUnbonding");
       await expectConserved(vault, token);
@@ -76,15 +78,14 @@ describe("StakeVault", () => {
     it("bonds, unbonds and withdraws a keeper bond", async () => {
       const { vault, keeper, token } = await loadFixture(fixture);
       await expect(vault.connect(keeper).bondKeeper(10n * WAD)).to.emit(vault, "KeeperBonded");
-      await expect(vault.connect(keeper).requestKeeperUnbond(11n * WAD)).to.be.revertedWithCustomError(
-        vault,
-        "InsufficientBonded",
-      );
+      await expect(vault.connect(keeper).requestKeeperUnbond(11n * WAD)).to.be.revertedWithCustomError(vault, "InsufficientBonded");
       await vault.connect(keeper).requestKeeperUnbond(4n * WAD);
       expect(await vault.keeperBond(keeper.address)).to.equal(6n * WAD);
       await expect(vault.connect(keeper).withdrawKeeperBond()).to.be.revertedWithCustomError(vault, "UnbondingNotFinished");
       await time.increase(await vault.unbondingPeriod());
-      await expect(vault.connect(keeper).withdrawKeeperBond()).to.emit(vault, "KeeperBondWithdrawn").withArgs(keeper.address, 4n * WAD);
+      await expect(vault.connect(keeper).withdrawKeeperBond())
+        .to.emit(vault, "KeeperBondWithdrawn")
+        .withArgs(keeper.address, 4n * WAD);
       await expectConserved(vault, token);
     });
   });
@@ -116,12 +117,12 @@ describe("StakeVault", () => {
       // 30 tokens in: 60 % to producers, 15 % to attesters, 25 % to keepers (the default shares)
       await expect(vault.connect(admin).collectFee(payer.address, 30n * WAD))
         .to.emit(vault, "PoolShared")
-        .withArgs(30n * WAD, 18n * WAD, 45n * WAD / 10n, 75n * WAD / 10n);
+        .withArgs(30n * WAD, 18n * WAD, (45n * WAD) / 10n, (75n * WAD) / 10n);
       expect(await vault.pool()).to.equal(30n * WAD);
       await expect(vault.connect(admin).accrueReward(RewardRole.Producer, earner.address, 50n * WAD))
         .to.emit(vault, "RewardAccrued")
         .withArgs(earner.address, RewardRole.Producer, 18n * WAD, 0n);
-      expect(await vault.rewardPools()).to.deep.equal([0n, 45n * WAD / 10n, 75n * WAD / 10n]);
+      expect(await vault.rewardPools()).to.deep.equal([0n, (45n * WAD) / 10n, (75n * WAD) / 10n]);
       // an empty role pool pays nothing and records nothing, whatever the others hold
       await expect(vault.connect(admin).accrueReward(RewardRole.Producer, earner.address, 1n)).not.to.emit(vault, "RewardAccrued");
       expect(await vault.rewards(earner.address)).to.equal(18n * WAD);
@@ -139,11 +140,13 @@ describe("StakeVault", () => {
       const [producer] = others;
       for (const payer of others.slice(1, 11)) await vault.connect(admin).collectFee(payer.address, WAD);
       await vault.connect(admin).accrueReward(RewardRole.Keeper, keeper.address, 10n * WAD);
-      expect(await vault.rewards(keeper.address), "the keeper gets its 25 %, not the pool").to.equal(25n * WAD / 10n);
+      expect(await vault.rewards(keeper.address), "the keeper gets its 25 %, not the pool").to.equal((25n * WAD) / 10n);
       for (let block = 0; block < 13; block++) await vault.connect(admin).accrueReward(RewardRole.Producer, producer.address, WAD);
       expect(await vault.rewards(producer.address), "the producers' 60 %").to.equal(6n * WAD);
-      await expect(vault.connect(producer).claim()).to.emit(vault, "RewardClaimed").withArgs(producer.address, 6n * WAD);
-      expect(await vault.rewardPools()).to.deep.equal([0n, 15n * WAD / 10n, 0n]);
+      await expect(vault.connect(producer).claim())
+        .to.emit(vault, "RewardClaimed")
+        .withArgs(producer.address, 6n * WAD);
+      expect(await vault.rewardPools()).to.deep.equal([0n, (15n * WAD) / 10n, 0n]);
       await expectConserved(vault, token);
     });
 
@@ -151,7 +154,9 @@ describe("StakeVault", () => {
       const { vault, token, admin, others } = await withOperator();
       // 1 wei: attesters' and keepers' parts round to 0; 9,999 wei: 1,499 and 2,499 (99.99 % of a wei lost each)
       await expect(vault.connect(admin).collectFee(others[0].address, 1n)).to.emit(vault, "PoolShared").withArgs(1n, 1n, 0n, 0n);
-      await expect(vault.connect(admin).collectFee(others[0].address, 9_999n)).to.emit(vault, "PoolShared").withArgs(9_999n, 6_001n, 1_499n, 2_499n);
+      await expect(vault.connect(admin).collectFee(others[0].address, 9_999n))
+        .to.emit(vault, "PoolShared")
+        .withArgs(9_999n, 6_001n, 1_499n, 2_499n);
       expect(await vault.rewardPools()).to.deep.equal([6_002n, 1_499n, 2_499n]);
       expect(await vault.pool()).to.equal(10_000n);
       await expectConserved(vault, token);
@@ -163,7 +168,9 @@ describe("StakeVault", () => {
       await vault.connect(admin).collectFee(others[5].address, 20n * WAD + 1n); // attesters: 3 tokens (the wei rounds away)
       // asked 2 tokens each, 3 attesters: the pool holds 1 each, and the wei of 3 that does not divide stays
       const tx = vault.connect(admin).accrueRewardEach(RewardRole.Attester, [a, b, c], 2n * WAD);
-      await expect(tx).to.emit(vault, "RewardAccrued").withArgs(a, RewardRole.Attester, WAD, 2n * WAD);
+      await expect(tx)
+        .to.emit(vault, "RewardAccrued")
+        .withArgs(a, RewardRole.Attester, WAD, 2n * WAD);
       await expect(tx).to.emit(vault, "RewardAccrued").withArgs(c, RewardRole.Attester, WAD, 0n);
       for (const x of [a, b, c]) expect(await vault.rewards(x)).to.equal(WAD);
       expect((await vault.rewardPools())[1]).to.equal(0n);
@@ -195,7 +202,11 @@ describe("StakeVault", () => {
       }
       const vault = await F.deploy(at, admin.address, 3600, { producers: 0n, attesters: 0n, keepers: 10_000n });
       await expect(vault.deploymentTransaction()).to.emit(vault, "PoolSharesSet").withArgs(0n, 0n, 10_000n);
-      expect([await vault.producerShareBps(), await vault.attesterShareBps(), await vault.keeperShareBps()]).to.deep.equal([0n, 0n, 10_000n]);
+      expect([await vault.producerShareBps(), await vault.attesterShareBps(), await vault.keeperShareBps()]).to.deep.equal([
+        0n,
+        0n,
+        10_000n,
+      ]);
     });
 
     it("slashes bonded then unbonding deposit, shares with the reporter, rest to the pool", async () => {
@@ -211,7 +222,7 @@ describe("StakeVault", () => {
       expect(await vault.rewards(reporter.address)).to.equal(15n * WAD);
       expect(await vault.pool()).to.equal(135n * WAD);
       // the slash's remainder is shared among the roles like a fee
-      expect(await vault.rewardPools()).to.deep.equal([81n * WAD, 2025n * WAD / 100n, 3375n * WAD / 100n]);
+      expect(await vault.rewardPools()).to.deep.equal([81n * WAD, (2025n * WAD) / 100n, (3375n * WAD) / 100n]);
       // asking for more than is left takes what is left
       await vault.connect(admin).slash(node.address, 1_000n * WAD, reporter.address, 0n);
       expect((await vault.unbonding(node.address)).amount).to.equal(0n);
@@ -264,7 +275,9 @@ describe("StakeVault", () => {
       await expect(vault.connect(admin).setUnbondingPeriod(59n * 60n))
         .to.be.revertedWithCustomError(vault, "OutOfRange")
         .withArgs("unbondingPeriod", 59n * 60n, 3600n, 365n * 86_400n);
-      await expect(vault.connect(admin).setUnbondingPeriod(8n * 86_400n)).to.emit(vault, "UnbondingPeriodSet").withArgs(8n * 86_400n);
+      await expect(vault.connect(admin).setUnbondingPeriod(8n * 86_400n))
+        .to.emit(vault, "UnbondingPeriodSet")
+        .withArgs(8n * 86_400n);
       await expect(vault.connect(outsider).setUnbondingPeriod(2n * 86_400n)).to.be.revertedWithCustomError(
         vault,
         "AccessControlUnauthorizedAccount",
@@ -276,8 +289,13 @@ describe("StakeVault", () => {
     it("refuses a zero token or admin at deployment", async () => {
       const { token, admin } = await loadFixture(fixture);
       const F = await ethers.getContractFactory("StakeVault");
-      await expect(F.deploy(ethers.ZeroAddress, admin.address, 3600, poolShares(defaultSystemOptions()))).to.be.revertedWithCustomError(F, "ZeroAddress");
-      await expect(F.deploy(await token.getAddress(), ethers.ZeroAddress, 3600, poolShares(defaultSystemOptions()))).to.be.revertedWithCustomError(F, "ZeroAddress");
+      await expect(F.deploy(ethers.ZeroAddress, admin.address, 3600, poolShares(defaultSystemOptions()))).to.be.revertedWithCustomError(
+        F,
+        "ZeroAddress",
+      );
+      await expect(
+        F.deploy(await token.getAddress(), ethers.ZeroAddress, 3600, poolShares(defaultSystemOptions())),
+      ).to.be.revertedWithCustomError(F, "ZeroAddress");
     });
   });
 });

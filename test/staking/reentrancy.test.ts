@@ -12,7 +12,12 @@ describe("StakeVault against a re-entrant token", () => {
   async function hostile() {
     const [admin] = await ethers.getSigners();
     const token = await new ReentrantToken__factory(admin).deploy();
-    const vault = await new StakeVault__factory(admin).deploy(await token.getAddress(), admin.address, 3_600n, poolShares(defaultSystemOptions()));
+    const vault = await new StakeVault__factory(admin).deploy(
+      await token.getAddress(),
+      admin.address,
+      3_600n,
+      poolShares(defaultSystemOptions()),
+    );
     await vault.grantRole(await vault.OPERATOR_ROLE(), admin.address);
     const [t, v] = [await token.getAddress(), await vault.getAddress()];
     const call = (data: string) => token.act(v, data);

@@ -13,12 +13,10 @@ const RUNS = depth("POOL_RUNS", 12, 300);
 const U256_MAX = 2n ** 256n - 1n;
 
 /** Three basis-point shares adding up to 10,000, edges (0 and 10,000) included. */
-const sharesArb = fc
-  .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }))
-  .map(([x, y]): PoolShares => {
-    const [lo, hi] = x < y ? [x, y] : [y, x];
-    return { producers: BigInt(lo), attesters: BigInt(hi - lo), keepers: BPS - BigInt(hi) };
-  });
+const sharesArb = fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 })).map(([x, y]): PoolShares => {
+  const [lo, hi] = x < y ? [x, y] : [y, x];
+  return { producers: BigInt(lo), attesters: BigInt(hi - lo), keepers: BPS - BigInt(hi) };
+});
 /** Any uint a caller could send, weighted towards the small amounts that round. */
 const amountArb = fc.oneof(fc.bigInt({ min: 0n, max: 20_000n }), fc.bigInt({ min: 0n, max: 10n ** 24n }), fc.constant(U256_MAX));
 const stepArb = fc.record({
@@ -94,7 +92,8 @@ describe("StakeVault role pools (property)", () => {
             }
           } else {
             const signer = accounts[step.who];
-            if ((owed.get(who) ?? 0n) === 0n) await expect(vault.connect(signer).claim()).to.be.revertedWithCustomError(vault, "NothingToClaim");
+            if ((owed.get(who) ?? 0n) === 0n)
+              await expect(vault.connect(signer).claim()).to.be.revertedWithCustomError(vault, "NothingToClaim");
             else {
               await expect(vault.connect(signer).claim()).to.changeTokenBalance(token, signer, owed.get(who)!);
               owed.set(who, 0n);

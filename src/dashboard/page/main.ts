@@ -7,7 +7,20 @@ import "./style.css";
 import uPlot from "uplot";
 import type { DashboardStatus, ErrorBody, TablePage } from "../api";
 import type { Cell, Column, Row } from "../table";
-import { bannerFor, chainClock, compactNumber, countdown, downloadUrl, duration, formatDecimal, pager, parseRoute, routeHash, shortAddress, type Route } from "../ui/format";
+import {
+  bannerFor,
+  chainClock,
+  compactNumber,
+  countdown,
+  downloadUrl,
+  duration,
+  formatDecimal,
+  pager,
+  parseRoute,
+  routeHash,
+  shortAddress,
+  type Route,
+} from "../ui/format";
 
 // ------------------------------------------------------------------ state
 
@@ -26,10 +39,15 @@ const view = document.getElementById("view")!;
 
 type Child = Node | string | number | null | undefined | false;
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children)
+    if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }
 
@@ -100,16 +118,30 @@ function table(page: TablePage, o: TableOptions): HTMLElement {
       h(
         "span",
         { class: "downloads" },
-        h("a", { href: downloadUrl(o.download.path, o.download.params ?? {}, "csv"), download: `${page.name}.csv`, "data-download": "csv" }, "CSV"),
+        h(
+          "a",
+          { href: downloadUrl(o.download.path, o.download.params ?? {}, "csv"), download: `${page.name}.csv`, "data-download": "csv" },
+          "CSV",
+        ),
         " ",
-        h("a", { href: downloadUrl(o.download.path, o.download.params ?? {}, "json"), download: `${page.name}.json`, "data-download": "json" }, "JSON"),
+        h(
+          "a",
+          { href: downloadUrl(o.download.path, o.download.params ?? {}, "json"), download: `${page.name}.json`, "data-download": "json" },
+          "JSON",
+        ),
       ),
     );
   }
   box.append(head);
   if (page.note) box.append(h("p", { class: "note" }, page.note));
   if (o.filter) {
-    const input = h("input", { type: "search", placeholder: o.filter.placeholder, value: o.filter.value, "aria-label": o.filter.placeholder, maxlength: "100" });
+    const input = h("input", {
+      type: "search",
+      placeholder: o.filter.placeholder,
+      value: o.filter.value,
+      "aria-label": o.filter.placeholder,
+      maxlength: "100",
+    });
     input.addEventListener("change", () => o.filter!.onFilter(input.value));
     box.append(h("div", { class: "filter" }, input));
   }
@@ -130,7 +162,8 @@ function table(page: TablePage, o: TableOptions): HTMLElement {
     for (const c of page.columns) tr.append(cell(c, row[c.key] ?? null, row));
     tbody.append(tr);
   }
-  if (page.rows.length === 0) tbody.append(h("tr", {}, h("td", { colspan: String(page.columns.length), class: "muted" }, o.empty ?? "Nothing yet.")));
+  if (page.rows.length === 0)
+    tbody.append(h("tr", {}, h("td", { colspan: String(page.columns.length), class: "muted" }, o.empty ?? "Nothing yet.")));
   box.append(h("div", { class: "scroll" }, h("table", {}, h("thead", {}, thead), tbody)));
   if (o.onPage && page.total > page.limit) {
     const p = pager(page.total, page.offset, page.limit);
@@ -141,7 +174,13 @@ function table(page: TablePage, o: TableOptions): HTMLElement {
       else b.addEventListener("click", () => o.onPage!(offset));
       return b;
     };
-    nav.append(go("first", p.prev === undefined ? undefined : 0), go("previous", p.prev), h("span", { class: "pages" }, `rows ${p.from}–${p.to} of ${page.total}, page ${p.page} of ${p.pages}`), go("next", p.next), go("last", p.next === undefined ? undefined : p.last));
+    nav.append(
+      go("first", p.prev === undefined ? undefined : 0),
+      go("previous", p.prev),
+      h("span", { class: "pages" }, `rows ${p.from}–${p.to} of ${page.total}, page ${p.page} of ${p.pages}`),
+      go("next", p.next),
+      go("last", p.next === undefined ? undefined : p.last),
+    );
     box.append(nav);
   } else {
     box.append(h("p", { class: "muted count" }, `${page.total} row${page.total === 1 ? "" : "s"}`));
@@ -150,21 +189,52 @@ function table(page: TablePage, o: TableOptions): HTMLElement {
 }
 
 /** A table sent whole (not a page) shown as one page. */
-const whole = (t: { name: string; columns: Column[]; rows: Row[] }): TablePage => ({ ...t, total: t.rows.length, offset: 0, limit: t.rows.length || 1 });
+const whole = (t: { name: string; columns: Column[]; rows: Row[] }): TablePage => ({
+  ...t,
+  total: t.rows.length,
+  offset: 0,
+  limit: t.rows.length || 1,
+});
 
 function card(label: string, value: Child, sub?: Child, testid?: string): HTMLElement {
-  return h("div", { class: "card", "data-card": testid }, h("div", { class: "label" }, label), h("div", { class: "value" }, value), sub ? h("div", { class: "sub" }, sub) : null);
+  return h(
+    "div",
+    { class: "card", "data-card": testid },
+    h("div", { class: "label" }, label),
+    h("div", { class: "value" }, value),
+    sub ? h("div", { class: "sub" }, sub) : null,
+  );
 }
 
 function errorBox(e: unknown): HTMLElement {
   const err = e instanceof ApiError ? e : new ApiError(0, (e as Error).message);
   const kind = err.status === 404 ? "not-found" : err.status === 400 ? "bad-request" : err.status === 503 ? "unavailable" : "error";
-  return h("div", { class: `error e-${kind}`, "data-error": kind, role: "alert" }, h("strong", {}, kind === "not-found" ? "Not found. " : kind === "bad-request" ? "Cannot show this. " : kind === "unavailable" ? "Not available now. " : "Error. "), err.message);
+  return h(
+    "div",
+    { class: `error e-${kind}`, "data-error": kind, role: "alert" },
+    h(
+      "strong",
+      {},
+      kind === "not-found"
+        ? "Not found. "
+        : kind === "bad-request"
+          ? "Cannot show this. "
+          : kind === "unavailable"
+            ? "Not available now. "
+            : "Error. ",
+    ),
+    err.message,
+  );
 }
 
 // ------------------------------------------------------------------ charts
 
-function chart(title: string, x: number[], series: { label: string; values: (number | null)[]; color: string }[], xLabel: string): HTMLElement {
+function chart(
+  title: string,
+  x: number[],
+  series: { label: string; values: (number | null)[]; color: string }[],
+  xLabel: string,
+): HTMLElement {
   const box = h("section", { class: "chart", "data-chart": title });
   box.append(h("h2", {}, title));
   const holder = h("div", { class: "plot" });
@@ -181,7 +251,10 @@ function chart(title: string, x: number[], series: { label: string; values: (num
         height: 260,
         scales: { x: { time: false } },
         // epochs are whole numbers: no tick between two of them
-        axes: [{ label: xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (_u, ticks) => ticks.map((t) => String(t)) }, { size: 60, values: (_u, ticks) => ticks.map(compactNumber) }],
+        axes: [
+          { label: xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (_u, ticks) => ticks.map((t) => String(t)) },
+          { size: 60, values: (_u, ticks) => ticks.map(compactNumber) },
+        ],
         series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: x.length < 60 } }))],
       },
       [x, ...series.map((s) => s.values)] as uPlot.AlignedData,
@@ -194,7 +267,15 @@ function chart(title: string, x: number[], series: { label: string; values: (num
 
 // ------------------------------------------------------------------ views
 
-type Members = { epoch: string; state: string; source?: string; submitter?: string; challengeEnd?: number; snapshot: number; table: TablePage | { name: string; columns: Column[]; rows: Row[] } };
+type Members = {
+  epoch: string;
+  state: string;
+  source?: string;
+  submitter?: string;
+  challengeEnd?: number;
+  snapshot: number;
+  table: TablePage | { name: string; columns: Column[]; rows: Row[] };
+};
 
 function membersSection(title: string, m: Members | undefined, next: boolean): HTMLElement {
   if (!m) return h("section", { class: "table" }, h("h2", {}, title), h("p", { class: "muted" }, "No epoch has begun yet."));
@@ -206,9 +287,16 @@ function membersSection(title: string, m: Members | undefined, next: boolean): H
     none: "no delegates",
   };
   const t = "total" in m.table ? m.table : whole(m.table);
-  const box = table(t, { title: `${title} — epoch ${m.epoch}`, download: { path: "/api/delegates", params: { epoch: m.epoch } }, empty: next ? "No list submitted yet." : "No delegates serve this epoch." });
+  const box = table(t, {
+    title: `${title} — epoch ${m.epoch}`,
+    download: { path: "/api/delegates", params: { epoch: m.epoch } },
+    empty: next ? "No list submitted yet." : "No delegates serve this epoch.",
+  });
   box.dataset.state = m.state;
-  box.insertBefore(h("p", { class: "note" }, `${states[m.state] ?? m.state}; scores at the snapshot (${chainClock(m.snapshot)}).`), box.children[1]);
+  box.insertBefore(
+    h("p", { class: "note" }, `${states[m.state] ?? m.state}; scores at the snapshot (${chainClock(m.snapshot)}).`),
+    box.children[1],
+  );
   return box;
 }
 
@@ -234,7 +322,12 @@ async function overview(): Promise<HTMLElement> {
       card("block", String(s.chain?.block ?? "—"), `chain ${s.chain?.chainId ?? "?"}, ${s.chain?.rate ?? 1}× wall time`, "block"),
       card("model", sys.model, `${sys.rule}, K = ${sys.delegates}, ${sys.standbys} standby${sys.standbys === 1 ? "" : "s"}`, "model"),
       card("nodes", formatDecimal(sys.nodes), "admitted", "nodes"),
-      card("reward pool", formatDecimal(o.rewards.pool === undefined ? null : tokens(o.rewards.pool)), `${formatDecimal(tokens(o.rewards.totalRewards))} accrued, unclaimed`, "pool"),
+      card(
+        "reward pool",
+        formatDecimal(o.rewards.pool === undefined ? null : tokens(o.rewards.pool)),
+        `${formatDecimal(tokens(o.rewards.totalRewards))} accrued, unclaimed`,
+        "pool",
+      ),
     ),
   );
   root.append(membersSection("Serving now", o.current, false));
@@ -245,7 +338,14 @@ async function overview(): Promise<HTMLElement> {
       "section",
       { class: "table", "data-election": e.phase },
       h("div", { class: "table-head" }, h("h2", {}, `Election of epoch ${e.epoch}`), link(`#/election/${e.epoch}`, "all steps and gas")),
-      h("p", {}, `${e.phase}`, e.opener ? `; opened by ${shortAddress(e.opener)}` : "", e.submitter ? `; list by ${shortAddress(e.submitter)}` : "", `; ${e.challenges} challenge${e.challenges === 1 ? "" : "s"}; ${formatDecimal(e.gas)} gas so far; submissions until ${chainClock(e.deadline)}.`),
+      h(
+        "p",
+        {},
+        `${e.phase}`,
+        e.opener ? `; opened by ${shortAddress(e.opener)}` : "",
+        e.submitter ? `; list by ${shortAddress(e.submitter)}` : "",
+        `; ${e.challenges} challenge${e.challenges === 1 ? "" : "s"}; ${formatDecimal(e.gas)} gas so far; submissions until ${chainClock(e.deadline)}.`,
+      ),
     ),
   );
   root.append(slotStrip(o.slots, "Slots of this epoch"));
@@ -261,13 +361,25 @@ function tokens(units: string): string {
 }
 
 function slotStrip(page: TablePage, title: string): HTMLElement {
-  const box = h("section", { class: "timeline", "data-timeline": "slots" }, h("div", { class: "table-head" }, h("h2", {}, title), link("#/slots", "timeline of the last epochs")));
+  const box = h(
+    "section",
+    { class: "timeline", "data-timeline": "slots" },
+    h("div", { class: "table-head" }, h("h2", {}, title), link("#/slots", "timeline of the last epochs")),
+  );
   const byEpoch = new Map<string, Row[]>();
   for (const r of page.rows) byEpoch.set(String(r.epoch), [...(byEpoch.get(String(r.epoch)) ?? []), r]);
   for (const [epoch, rows] of byEpoch) {
     const line = h("div", { class: "epoch-line" }, h("span", { class: "epoch-label" }, `epoch ${epoch}`));
     for (const r of rows.sort((a, b) => Number(a.slot) - Number(b.slot))) {
-      const label = [`slot ${r.slot}`, String(r.status), r.owner ? `by ${shortAddress(String(r.owner))}` : "", r.takenOver ? "(standby)" : "", r.trades !== null ? `${r.trades} trades, ${formatDecimal(r.energy as string)} Wh` : ""].filter(Boolean).join(" ");
+      const label = [
+        `slot ${r.slot}`,
+        String(r.status),
+        r.owner ? `by ${shortAddress(String(r.owner))}` : "",
+        r.takenOver ? "(standby)" : "",
+        r.trades !== null ? `${r.trades} trades, ${formatDecimal(r.energy as string)} Wh` : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
       const cellEl = h(
         "a",
         {
@@ -288,28 +400,59 @@ function slotStrip(page: TablePage, title: string): HTMLElement {
     box.append(line);
   }
   if (byEpoch.size === 0) box.append(h("p", { class: "muted" }, "No epoch has begun yet."));
-  box.append(h("p", { class: "legend" }, ...["committed", "missed", "open", "upcoming", "unscheduled"].map((s) => h("span", { class: `badge s-${s}` }, s)), h("span", { class: "badge taken-over" }, "taken over by a standby")));
+  box.append(
+    h(
+      "p",
+      { class: "legend" },
+      ...["committed", "missed", "open", "upcoming", "unscheduled"].map((s) => h("span", { class: `badge s-${s}` }, s)),
+      h("span", { class: "badge taken-over" }, "taken over by a standby"),
+    ),
+  );
   return box;
 }
 
 async function electionView(epoch?: number): Promise<HTMLElement> {
-  const e = await api<{ epoch: string; phase: string; opener?: string; submitter?: string; challenges: number; gas: string; seed?: string; deadline: number; challengeEnd?: number; table: TablePage }>(
-    `/api/election${epoch === undefined ? "" : `?epoch=${epoch}&limit=500`}`,
-  );
+  const e = await api<{
+    epoch: string;
+    phase: string;
+    opener?: string;
+    submitter?: string;
+    challenges: number;
+    gas: string;
+    seed?: string;
+    deadline: number;
+    challengeEnd?: number;
+    table: TablePage;
+  }>(`/api/election${epoch === undefined ? "" : `?epoch=${epoch}&limit=500`}`);
   const n = Number(e.epoch);
   const root = h("div", {});
   root.append(
     h(
       "div",
       { class: "cards" },
-      card("election of epoch", String(e.epoch), h("span", {}, n > 1 ? link(`#/election/${n - 1}`, "← previous") : "", " ", link(`#/election/${n + 1}`, "next →"))),
-      card("phase", e.phase, e.challengeEnd ? `challenges until ${chainClock(e.challengeEnd)}` : `submissions until ${chainClock(e.deadline)}`, "phase"),
+      card(
+        "election of epoch",
+        String(e.epoch),
+        h("span", {}, n > 1 ? link(`#/election/${n - 1}`, "← previous") : "", " ", link(`#/election/${n + 1}`, "next →")),
+      ),
+      card(
+        "phase",
+        e.phase,
+        e.challengeEnd ? `challenges until ${chainClock(e.challengeEnd)}` : `submissions until ${chainClock(e.deadline)}`,
+        "phase",
+      ),
       card("challenges", String(e.challenges), "upheld"),
       card("gas", formatDecimal(e.gas), "all steps"),
       card("seed", e.seed ? `${e.seed.slice(0, 10)}…` : "not fixed", e.opener ? `opened by ${shortAddress(e.opener)}` : "not opened"),
     ),
   );
-  root.append(table(e.table, { title: `Steps of the election of epoch ${e.epoch}`, download: { path: "/api/election", params: { epoch: e.epoch } }, empty: "Not opened yet." }));
+  root.append(
+    table(e.table, {
+      title: `Steps of the election of epoch ${e.epoch}`,
+      download: { path: "/api/election", params: { epoch: e.epoch } },
+      empty: "Not opened yet.",
+    }),
+  );
   return root;
 }
 
@@ -327,9 +470,15 @@ async function offencesView(): Promise<HTMLElement> {
 }
 
 async function rewardsView(): Promise<HTMLElement> {
-  const r = await api<{ pool: string; pools: { producers: string; attesters: string; keepers: string }; totalRewards: string; fees: string; funded: string; slashedToPool: string; table: TablePage }>(
-    "/api/rewards?limit=500",
-  );
+  const r = await api<{
+    pool: string;
+    pools: { producers: string; attesters: string; keepers: string };
+    totalRewards: string;
+    fees: string;
+    funded: string;
+    slashedToPool: string;
+    table: TablePage;
+  }>("/api/rewards?limit=500");
   const root = h("div", {});
   root.append(
     h(
@@ -359,7 +508,12 @@ async function nodesView(r: Extract<Route, { view: "nodes" }>): Promise<HTMLElem
   const page = await api<TablePage & { index: { ready: boolean; done: number; total: number } }>(`/api/nodes?${params.toString()}`);
   const nav = (patch: Partial<Extract<Route, { view: "nodes" }>>) => (location.hash = routeHash({ ...r, ...patch }));
   const root = h("div", {});
-  const find = h("form", { class: "find" }, h("label", {}, "Open a node: ", h("input", { name: "address", placeholder: "0x… address", size: "44", maxlength: "100" })), h("button", { type: "submit" }, "Open"));
+  const find = h(
+    "form",
+    { class: "find" },
+    h("label", {}, "Open a node: ", h("input", { name: "address", placeholder: "0x… address", size: "44", maxlength: "100" })),
+    h("button", { type: "submit" }, "Open"),
+  );
   find.addEventListener("submit", (ev) => {
     ev.preventDefault();
     location.hash = routeHash({ view: "node", address: String(new FormData(find).get("address") ?? "").trim() });
@@ -370,11 +524,26 @@ async function nodesView(r: Extract<Route, { view: "nodes" }>): Promise<HTMLElem
       title: "Nodes",
       download: page.index.ready ? { path: "/api/nodes" } : undefined,
       onPage: (offset) => nav({ offset }),
-      sort: { key: r.sort, order: r.order ?? "asc", onSort: (key) => nav({ sort: key, order: r.sort === key && r.order !== "desc" ? "desc" : "asc", offset: 0 }) },
-      filter: { value: r.filter ?? "", placeholder: "filter by address, class or status", onFilter: (filter) => nav({ filter, offset: 0 }) },
+      sort: {
+        key: r.sort,
+        order: r.order ?? "asc",
+        onSort: (key) => nav({ sort: key, order: r.sort === key && r.order !== "desc" ? "desc" : "asc", offset: 0 }),
+      },
+      filter: {
+        value: r.filter ?? "",
+        placeholder: "filter by address, class or status",
+        onFilter: (filter) => nav({ filter, offset: 0 }),
+      },
     }),
   );
-  if (!page.index.ready) root.append(h("p", { class: "note" }, `Reading every node for sorting, filtering and the downloads: ${page.index.done} of ${page.index.total || "?"}.`));
+  if (!page.index.ready)
+    root.append(
+      h(
+        "p",
+        { class: "note" },
+        `Reading every node for sorting, filtering and the downloads: ${page.index.done} of ${page.index.total || "?"}.`,
+      ),
+    );
   return root;
 }
 
@@ -416,10 +585,30 @@ async function nodeView(address: string): Promise<HTMLElement> {
       { class: "cards" },
       card("class", CLASSES[n.nodeClass] ?? String(n.nodeClass), `${formatDecimal(n.capacity)} W`, "class"),
       card("status", STATUS[n.status] ?? String(n.status), n.jailed ? `jailed until ${chainClock(n.jailedUntil)}` : "not jailed", "status"),
-      card("deposit", formatDecimal(tokens(n.deposit)), Number(n.unbonding) > 0 ? `${formatDecimal(tokens(n.unbonding))} unbonding` : "bonded", "deposit"),
-      card("votes", formatDecimal(n.votesReceived), `of ${formatDecimal(n.totalVotes)} cast; it votes for ${n.votesCast.length} node${n.votesCast.length === 1 ? "" : "s"}`, "votes"),
-      card("rewards", formatDecimal(tokens(n.claimable)), `claimable; ${formatDecimal(tokens(n.accrued))} accrued in all; ${n.blocksProduced} blocks produced`, "rewards"),
-      card(n.model === "dynamic-trust" ? "trust" : "quality D", formatDecimal(tokens(n.model === "dynamic-trust" ? n.trust : n.quality)), n.clean ? "clean record (ΔC+)" : "no clean record", "trust"),
+      card(
+        "deposit",
+        formatDecimal(tokens(n.deposit)),
+        Number(n.unbonding) > 0 ? `${formatDecimal(tokens(n.unbonding))} unbonding` : "bonded",
+        "deposit",
+      ),
+      card(
+        "votes",
+        formatDecimal(n.votesReceived),
+        `of ${formatDecimal(n.totalVotes)} cast; it votes for ${n.votesCast.length} node${n.votesCast.length === 1 ? "" : "s"}`,
+        "votes",
+      ),
+      card(
+        "rewards",
+        formatDecimal(tokens(n.claimable)),
+        `claimable; ${formatDecimal(tokens(n.accrued))} accrued in all; ${n.blocksProduced} blocks produced`,
+        "rewards",
+      ),
+      card(
+        n.model === "dynamic-trust" ? "trust" : "quality D",
+        formatDecimal(tokens(n.model === "dynamic-trust" ? n.trust : n.quality)),
+        n.clean ? "clean record (ΔC+)" : "no clean record",
+        "trust",
+      ),
       card("client", n.health?.state ?? "no endpoint", n.endpoint || "no endpoint registered", "client"),
     ),
   );
@@ -428,16 +617,37 @@ async function nodeView(address: string): Promise<HTMLElement> {
   const terms = n.history.columns.filter((c) => !["epoch", "eligible", "reason", "role"].includes(c.key));
   root.append(
     chart(
-      n.model === "dynamic-trust" ? "Trust score R and its terms over the epochs" : n.model === "credit" ? "Consensus value G and its terms over the epochs" : "Weighted votes over the epochs",
+      n.model === "dynamic-trust"
+        ? "Trust score R and its terms over the epochs"
+        : n.model === "credit"
+          ? "Consensus value G and its terms over the epochs"
+          : "Weighted votes over the epochs",
       x,
-      terms.map((c, i) => ({ label: c.label, values: rows.map((r) => (r[c.key] === null ? null : Number(r[c.key]))), color: TERM_COLORS[i % TERM_COLORS.length] })),
+      terms.map((c, i) => ({
+        label: c.label,
+        values: rows.map((r) => (r[c.key] === null ? null : Number(r[c.key]))),
+        color: TERM_COLORS[i % TERM_COLORS.length],
+      })),
       "epoch",
     ),
   );
   root.append(table(whole(n.history), { title: "Score at each election's snapshot", download: { path: `/api/nodes/${n.node}/history` } }));
-  root.append(table(whole(n.offences), { title: "Offences of this node", download: { path: `/api/nodes/${n.node}/offences` }, empty: "No offence proven." }));
+  root.append(
+    table(whole(n.offences), {
+      title: "Offences of this node",
+      download: { path: `/api/nodes/${n.node}/offences` },
+      empty: "No offence proven.",
+    }),
+  );
   if (n.votesCast.length > 0) {
-    root.append(h("section", { class: "table" }, h("h2", {}, "Votes it casts"), h("ul", {}, ...n.votesCast.map((v) => h("li", {}, nodeLink(v.candidate), `: ${v.votes}`)))));
+    root.append(
+      h(
+        "section",
+        { class: "table" },
+        h("h2", {}, "Votes it casts"),
+        h("ul", {}, ...n.votesCast.map((v) => h("li", {}, nodeLink(v.candidate), `: ${v.votes}`))),
+      ),
+    );
   }
   return root;
 }
@@ -447,8 +657,25 @@ async function energyView(): Promise<HTMLElement> {
   const rows = page.rows;
   const root = h("div", {});
   const x = rows.map((r) => Number(r.epoch));
-  root.append(chart("Energy traded per epoch (Wh)", x, [{ label: "energy (Wh)", values: rows.map((r) => Number(r.energy)), color: "#16a34a" }], "epoch"));
-  root.append(chart("Trades and blocks per epoch", x, [{ label: "trades", values: rows.map((r) => Number(r.trades)), color: "#2563eb" }, { label: "blocks", values: rows.map((r) => Number(r.blocks)), color: "#d97706" }], "epoch"));
+  root.append(
+    chart(
+      "Energy traded per epoch (Wh)",
+      x,
+      [{ label: "energy (Wh)", values: rows.map((r) => Number(r.energy)), color: "#16a34a" }],
+      "epoch",
+    ),
+  );
+  root.append(
+    chart(
+      "Trades and blocks per epoch",
+      x,
+      [
+        { label: "trades", values: rows.map((r) => Number(r.trades)), color: "#2563eb" },
+        { label: "blocks", values: rows.map((r) => Number(r.blocks)), color: "#d97706" },
+      ],
+      "epoch",
+    ),
+  );
   root.append(table(page, { title: "Energy per epoch", download: { path: "/api/energy" } }));
   return root;
 }
@@ -472,7 +699,12 @@ async function build(r: Route): Promise<HTMLElement> {
     case "energy":
       return energyView();
     default:
-      return h("div", { class: "error", "data-error": "not-found", role: "alert" }, `There is no page "${r.path}". `, link("#/", "Go to the overview"));
+      return h(
+        "div",
+        { class: "error", "data-error": "not-found", role: "alert" },
+        `There is no page "${r.path}". `,
+        link("#/", "Go to the overview"),
+      );
   }
 }
 
@@ -490,7 +722,12 @@ async function render(): Promise<void> {
     let content: HTMLElement;
     const d = status?.deployment;
     if (status && d && d.state !== "ok" && d.state !== "unknown") {
-      content = h("div", { class: "error e-no-deployment", "data-error": "no-deployment", role: "alert" }, h("strong", {}, "No deployment to show. "), d.message ?? "");
+      content = h(
+        "div",
+        { class: "error e-no-deployment", "data-error": "no-deployment", role: "alert" },
+        h("strong", {}, "No deployment to show. "),
+        d.message ?? "",
+      );
     } else {
       try {
         content = await build(r);
@@ -530,12 +767,17 @@ function tick(): void {
   const clock = document.getElementById("clock")!;
   clock.textContent = c ? `epoch ${c.epoch} · slot ${c.slot} · ${duration(c.slotLeftWall)} left` : "";
   const slotLeft = document.getElementById("slot-left");
-  if (slotLeft && c) slotLeft.textContent = `ends in ${duration(c.slotLeft)} chain time${c.rate !== 1 ? ` (${duration(c.slotLeftWall)} at ${c.rate}×)` : ""}`;
+  if (slotLeft && c)
+    slotLeft.textContent = `ends in ${duration(c.slotLeft)} chain time${c.rate !== 1 ? ` (${duration(c.slotLeftWall)} at ${c.rate}×)` : ""}`;
   const epochLeft = document.getElementById("epoch-left");
-  if (epochLeft && c) epochLeft.textContent = `ends in ${duration(c.epochLeft)} chain time${c.rate !== 1 ? ` (${duration(c.epochLeftWall)})` : ""}`;
-  for (const a of document.querySelectorAll<HTMLAnchorElement>("header nav a")) a.classList.toggle("active", a.dataset.view === route.view || (a.dataset.view === "nodes" && route.view === "node"));
+  if (epochLeft && c)
+    epochLeft.textContent = `ends in ${duration(c.epochLeft)} chain time${c.rate !== 1 ? ` (${duration(c.epochLeftWall)})` : ""}`;
+  for (const a of document.querySelectorAll<HTMLAnchorElement>("header nav a"))
+    a.classList.toggle("active", a.dataset.view === route.view || (a.dataset.view === "nodes" && route.view === "node"));
   const footer = document.getElementById("footer")!;
-  footer.textContent = status?.deployment.contracts ? `chain ${status.deployment.chainId} · election ${status.deployment.contracts.election} · deployed ${status.deployment.deployedAt ?? "?"}` : "";
+  footer.textContent = status?.deployment.contracts
+    ? `chain ${status.deployment.chainId} · election ${status.deployment.contracts.election} · deployed ${status.deployment.deployedAt ?? "?"}`
+    : "";
 }
 
 function connect(): void {

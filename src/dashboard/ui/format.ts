@@ -42,7 +42,10 @@ export function duration(seconds: number): string {
 /** A chain timestamp (seconds) as "2026-12-02 01:12:00 UTC". */
 export function chainClock(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return "—";
-  return new Date(seconds * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return new Date(seconds * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
 }
 
 export interface Countdown {
@@ -69,7 +72,15 @@ export function countdown(s: DashboardStatus, wallNow: number): Countdown | unde
   const t = Math.min(s.chain.time + elapsed, s.now.slotEnd);
   const slotLeft = Math.max(0, s.now.slotEnd - t);
   const epochLeft = Math.max(0, s.now.epochEnd - t);
-  return { epoch: s.now.epoch, slot: s.now.slot, slotLeft, epochLeft, slotLeftWall: slotLeft / rate, epochLeftWall: epochLeft / rate, rate };
+  return {
+    epoch: s.now.epoch,
+    slot: s.now.slot,
+    slotLeft,
+    epochLeft,
+    slotLeftWall: slotLeft / rate,
+    epochLeftWall: epochLeft / rate,
+    rate,
+  };
 }
 
 export interface Banner {
@@ -101,10 +112,14 @@ export function bannerFor(s: DashboardStatus | undefined, connected: boolean, wa
     };
   }
   if (s.rpc.state === "connecting") return { state: "lost", message: `Connecting to the chain at ${s.rpc.url}…` };
-  if (s.deployment.state !== "ok" && s.deployment.state !== "unknown") return { state: "no-deployment", message: s.deployment.message ?? "No deployment is attached." };
+  if (s.deployment.state !== "ok" && s.deployment.state !== "unknown")
+    return { state: "no-deployment", message: s.deployment.message ?? "No deployment is attached." };
   if (s.error) return { state: "error", message: `The last read of the chain failed: ${s.error}` };
   if (s.index && s.chain && s.index.block < s.chain.block - 5) {
-    return { state: "indexing", message: `Reading the chain's history: block ${s.index.block} of ${s.chain.block}; the tables fill in as it goes.` };
+    return {
+      state: "indexing",
+      message: `Reading the chain's history: block ${s.index.block} of ${s.chain.block}; the tables fill in as it goes.`,
+    };
   }
   return { state: "ok", message: "" };
 }
@@ -167,7 +182,13 @@ export function parseRoute(hash: string): Route {
       return { view: "rewards" };
     case "nodes": {
       const order = params.get("order");
-      return { view: "nodes", offset: num("offset"), sort: params.get("sort") ?? undefined, order: order === "desc" || order === "asc" ? order : undefined, filter: params.get("filter") ?? undefined };
+      return {
+        view: "nodes",
+        offset: num("offset"),
+        sort: params.get("sort") ?? undefined,
+        order: order === "desc" || order === "asc" ? order : undefined,
+        filter: params.get("filter") ?? undefined,
+      };
     }
     case "node":
       return { view: "node", address: decodeURIComponent(parts[1] ?? "") };
