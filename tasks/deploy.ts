@@ -53,10 +53,13 @@ task("deploy-system", "Deploy token, vault, registry, meter book, election, ledg
         ];
       }
       if (hre.network.name === "hardhat")
-        throw new Error(
+        throw new p.ArgumentError(
+          "--network",
+          hre.network.name,
           'network "hardhat" forgets everything when the command ends: deploy to --network localhost (after `npx hardhat node`) or --network testnet',
         );
-      if (!("url" in hre.network.config)) throw new Error(`network "${hre.network.name}" has no url`);
+      if (!("url" in hre.network.config))
+        throw new p.ArgumentError("--network", hre.network.name, `network "${hre.network.name}" has no url`);
       const provider = rpcProvider(hre.network.config.url);
       const admin = await signerFrom((args.from as string) ?? (hre.network.name === "testnet" ? "env:TESTNET_PRIVATE_KEY" : "0"), provider);
       const { deploySystem } = await import("../src/deployment/deploySystem");

@@ -13,6 +13,7 @@ import { chainTime, sendChecked as send, signerFrom } from "../src/chain/tx";
 import { asTask } from "./lib/failure";
 import { ensureCompiled } from "./lib/compiled";
 import * as p from "../src/util/parse";
+import { StateError } from "../src/util/errors";
 
 type Ctx = Awaited<ReturnType<typeof import("./lib/context").connect>>;
 type Args = Record<string, string | boolean | undefined>;
@@ -44,7 +45,7 @@ async function ensureAllowance(ctx: Ctx, amount: bigint) {
   const token = ctx.contracts.token.connect(signer);
   const owner = await signer.getAddress();
   const balance = await token.balanceOf(owner);
-  if (balance < amount) throw new Error(`--amount: ${owner} holds ${fmt(balance)}, less than ${fmt(amount)}`);
+  if (balance < amount) throw new p.ArgumentError("--amount", amount, `${owner} holds ${fmt(balance)}, less than ${fmt(amount)}`);
   if ((await token.allowance(owner, vault)) < amount) await send("approve", token.approve, vault, amount);
 }
 
@@ -63,7 +64,8 @@ roleTask("register", "Prosumer: register a node (class, capacity, delegate-clien
   const cls = p.nodeClass("--class", a.class as string);
   const capacity = p.whole("--capacity", a.capacity as string, 0n, 10n ** 10n);
   const endpoint = (a.endpoint as string) ?? "";
-  if (endpoint !== "" && !/^https?:\/\/\S+$/.test(endpoint)) throw new Error(`--endpoint: "${endpoint}" is not an http(s) URL`);
+  if (endpoint !== "" && !/^https?:\/\/\S+$/.test(endpoint))
+    throw new p.ArgumentError("--endpoint", endpoint, `"${endpoint}" is not an http(s) URL`);
   const r = await send("register", ctx.contracts.registry.connect(need(ctx.signer)).register, cls, capacity, endpoint);
   const node = await need(ctx.signer).getAddress();
   return {
@@ -195,15 +197,19 @@ roleTask("unjail", "Delegate: leave jail once its jail period is over, if its de
   // the contract's own rule first, to say in words what its error would only encode
   const d = unjailDecision({ jailed: record.jailed, jailedUntil: record.jailedUntil, now, deposit, minimum });
   if (!d.due) {
-    if (d.reason === "not-jailed") throw new Error(`--from: ${node} is not jailed (NotJailed)`);
+    if (d.reason === "not-jailed") throw new p.ArgumentError("--from", node, `${node} is not jailed (NotJailed)`);
     if (d.reason === "jail-not-over") {
       const at = new Date(Number(d.jailedUntil) * 1000).toISOString();
-      throw new Error(
-        `--from: ${node} is jailed until ${at} (chain time ${d.jailedUntil}), ${d.jailedUntil - now} s after the latest block (JailNotOver)`,
+      throw new p.ArgumentError(
+        "--from",
+        node,
+        `${node} is jailed until ${at} (chain time ${d.jailedUntil}), ${d.jailedUntil - now} s after the latest block (JailNotOver)`,
       );
     }
-    throw new Error(
-      `--from: ${node}'s deposit of ${fmt(d.deposit)} is below the minimum of ${fmt(d.minimum)}; deposit ${fmt(d.minimum - d.deposit)} more first (DepositBelowMinimum)`,
+    throw new p.ArgumentError(
+      "--from",
+      node,
+      `${node}'s deposit of ${fmt(d.deposit)} is below the minimum of ${fmt(d.minimum)}; deposit ${fmt(d.minimum - d.deposit)} more first (DepositBelowMinimum)`,
     );
   }
   const r = await send("unjail", ctx.contracts.registry.connect(signer).unjail);
@@ -224,10 +230,15 @@ roleTask("trade", "Prosumers: sign a trade order as seller and buyer and send it
   };
   const domain = ledgerDomain(BigInt(ctx.record.chainId), ctx.record.contracts.ledger);
   const answers = await sendToDelegates(ctx.contracts, await signedTrade(domain, order, seller, buyer));
-  if (answers.length === 0) throw new Error(`epoch ${await ctx.contracts.election.currentEpoch()} has no delegates to take trades yet`);
+  if (answers.length === 0)
+    throw new StateError("delegates", 0, `epoch ${await ctx.contracts.election.currentEpoch()} has no delegates to take trades yet`);
   const ok = answers.filter((x) => x.status === 200).length;
   if (ok === 0)
-    throw new Error(`no delegate accepted the trade: ${answers.map((x) => `${x.url}: ${JSON.stringify(x.answer)}`).join("; ")}`);
+    throw new StateError(
+      "trade",
+      answers.length,
+      `no delegate accepted the trade: ${answers.map((x) => `${x.url}: ${JSON.stringify(x.answer)}`).join("; ")}`,
+    );
   return { text: `trade sent to ${answers.length} delegates, accepted by ${ok}`, json: { order, answers } };
 })
   .addParam("seller", "the seller's account (index, env:NAME or file:PATH)")

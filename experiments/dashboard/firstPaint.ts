@@ -25,6 +25,7 @@ import { parseList } from "../../src/util/parse";
 import { sleep } from "../../src/util/sleep";
 import { populate, type RpcProvider } from "../world/populate";
 import { launchChromium } from "../../test-browser/browser";
+import { EnvironmentError, StateError } from "../../src/util/errors";
 
 const ROOT = path.join(__dirname, "..", "..");
 const OUT = path.join(ROOT, "results", "dashboard");
@@ -97,7 +98,7 @@ async function main() {
       const m = /Dashboard on (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]);
     });
-    child.once("exit", (code) => reject(new Error(`the dashboard exited (${code}): ${out}`)));
+    child.once("exit", (code) => reject(new EnvironmentError("dashboard", `the dashboard exited (${code}): ${out}`)));
   });
   const browser = await launchChromium();
   const loads: { paint: number; fcp: number | null; block: number }[] = [];
@@ -118,7 +119,7 @@ async function main() {
       const paint = (await page.evaluate("performance.getEntriesByName('dashboard-painted')[0].startTime")) as number;
       const fcp = (await page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")) as number | null;
       const rows = await page.locator('section[data-table^="delegates-"] tbody tr').count();
-      if (rows < 3) throw new Error(`the first view shows ${rows} delegate rows`);
+      if (rows < 3) throw new StateError("rows", rows, `the first view shows ${rows} delegate rows`);
       loads.push({ paint, fcp, block });
       console.log(`load ${i + 1}: overview painted at ${paint.toFixed(0)} ms (first contentful paint ${fcp?.toFixed(0) ?? "?"} ms)`);
       await context.close();
@@ -128,7 +129,7 @@ async function main() {
       const t0 = performance.now();
       const r = await fetch(`${url}${route}`);
       await r.text();
-      if (!r.ok) throw new Error(`${route}: HTTP ${r.status}`);
+      if (!r.ok) throw new StateError(route, r.status, `${route}: HTTP ${r.status}`);
       return performance.now() - t0;
     };
     const views = {

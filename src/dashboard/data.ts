@@ -689,7 +689,7 @@ export class DashboardData {
       const head = this.head;
       // a newer epoch or another chain makes this index useless: stop and let the next request start over
       if (this.sys !== sys || !head || sys.clock.epochOf(BigInt(head.time)) + 1n !== idx.epoch)
-        throw new Error(`epoch ${idx.epoch - 1n} ended while indexing`);
+        throw new StateError("epoch", idx.epoch - 1n, `epoch ${idx.epoch - 1n} ended while indexing`);
       idx.entries.push(...(await this.entries(sys, idx.epoch, nodes.slice(i, i + LENS_PAGE), i)));
       idx.done = idx.entries.length;
     }

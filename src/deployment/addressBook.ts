@@ -80,7 +80,11 @@ export function writeRecord(
 export function readDeployment(chainId: bigint, dir = ADDRESS_DIR): DeploymentRecord {
   const file = recordFile(chainId, dir);
   if (!fs.existsSync(file)) {
-    throw new Error(`no deployment recorded for chain ${chainId} (${file}): run \`npx hardhat deploy-system --network <name>\` first`);
+    throw new StateError(
+      "deployment",
+      chainId,
+      `no deployment recorded for chain ${chainId} (${file}): run \`npx hardhat deploy-system --network <name>\` first`,
+    );
   }
   return readRecordFile(file);
 }
@@ -96,7 +100,7 @@ export function readRecordFile(file: string): DeploymentRecord {
   const parsed = Record.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${file}: field "${issue.path.join(".")}" ${issue.message}`);
+    throw new InputError(file, issue.path.join("."), `field "${issue.path.join(".")}" ${issue.message}`);
   }
   return parsed.data;
 }
@@ -130,7 +134,9 @@ export async function attachRecord(record: DeploymentRecord, runner: Signer | Pr
     );
   const a = record.contracts;
   if ((await provider.getCode(a.election)) === "0x") {
-    throw new Error(
+    throw new StateError(
+      "election",
+      a.election,
       `chain ${chainId} has no contract at the recorded election ${a.election} (${file}): ` +
         "the node was restarted or the file belongs to another chain; deploy again",
     );

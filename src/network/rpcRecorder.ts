@@ -3,6 +3,7 @@
 // The network test points each service at its own path and then checks the methods it sent.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { InputError } from "../util/errors";
 
 export class RpcRecorder {
   /** Methods sent, per caller name. */
@@ -24,7 +25,7 @@ export class RpcRecorder {
 
   /** The URL a caller named `name` sends to. */
   url(name: string): string {
-    if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`RpcRecorder: caller name "${name}" must be lowercase letters, digits and -`);
+    if (!/^[a-z0-9-]+$/.test(name)) throw new InputError("caller name", name, `"${name}" must be lowercase letters, digits and -`);
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/${name}`;
   }
 
