@@ -14,7 +14,12 @@ function stopSignal(): AbortSignal {
 }
 
 task("keeper", "Run a keeper: open, submit, check, challenge and finalize elections, report missed slots, claim rewards")
-  .addOptionalParam("from", "the keeper's account: index on a local node, env:NAME or file:PATH holding a private key", undefined, types.string)
+  .addOptionalParam(
+    "from",
+    "the keeper's account: index on a local node, env:NAME or file:PATH holding a private key",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("poll", "milliseconds between ticks", "1000", types.string)
   .addFlag("watchOnly", "never submit lists (no keeper bond): only check, challenge, finalize and report")
   .setAction(async (args: { from?: string; poll: string; watchOnly: boolean }, hre) => {
@@ -36,12 +41,27 @@ task("keeper", "Run a keeper: open, submit, check, challenge and finalize electi
   });
 
 task("delegate", "Run a delegate client: take trades over HTTP, produce and attest blocks")
-  .addOptionalParam("from", "the delegate node's account: index on a local node, env:NAME or file:PATH holding a private key", undefined, types.string)
+  .addOptionalParam(
+    "from",
+    "the delegate node's account: index on a local node, env:NAME or file:PATH holding a private key",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("port", "HTTP port (the endpoint the node registered)", "7000", types.string)
   .addOptionalParam("host", "HTTP host to listen on", "127.0.0.1", types.string)
   .addOptionalParam("poll", "milliseconds between ticks", "500", types.string)
-  .addOptionalParam("misbehave", "demonstrations only: withhold or equivocate (its own slots; it attests, takes trades and unjails honestly)", undefined, types.string)
-  .addOptionalParam("dataDir", "folder of the slashing-protection record (what this key signed); keep it across restarts", ".energy-dpos/delegate", types.string)
+  .addOptionalParam(
+    "misbehave",
+    "demonstrations only: withhold or equivocate (its own slots; it attests, takes trades and unjails honestly)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "dataDir",
+    "folder of the slashing-protection record (what this key signed); keep it across restarts",
+    ".energy-dpos/delegate",
+    types.string,
+  )
   .setAction(async (args: { from?: string; port: string; host: string; poll: string; misbehave?: string; dataDir: string }, hre) => {
     await asTask("delegate", () => ensureCompiled(hre));
     const { connect, need } = await import("./lib/context");

@@ -148,11 +148,13 @@ export class SnapshotReader {
 
   /** The deployment's immutables, read once. */
   private constants() {
-    this.fixed ??= Promise.all([this.registry.scoringModel(), this.election.rule(), Clock.read(this.election)]).then(([model, rule, clock]) => ({
-      model: Number(model),
-      rule: Number(rule),
-      clock,
-    }));
+    this.fixed ??= Promise.all([this.registry.scoringModel(), this.election.rule(), Clock.read(this.election)]).then(
+      ([model, rule, clock]) => ({
+        model: Number(model),
+        rule: Number(rule),
+        clock,
+      }),
+    );
     return this.fixed;
   }
 

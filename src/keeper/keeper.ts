@@ -114,7 +114,8 @@ export class Keeper {
         if (this.loop.changed("submission", "nothing-to-elect")) this.log.info({ event: "nothing-to-elect", epoch: Number(epoch) });
         return;
       }
-      if (await this.send("submit", { epoch: Number(epoch), list }, e.connect(this.signer).submit, epoch, list)) this.loop.changed("submission", "submitted");
+      if (await this.send("submit", { epoch: Number(epoch), list }, e.connect(this.signer).submit, epoch, list))
+        this.loop.changed("submission", "submitted");
       return;
     }
     if (now < el.submittedAt + challengePeriod) {

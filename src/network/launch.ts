@@ -111,13 +111,33 @@ export class Network {
       const extra = i === 0 && o.misbehave ? ["--misbehave", o.misbehave] : [];
       // each client keeps its slashing-protection record beside its log, for this run alone
       const dataDir = path.join(o.dir, `delegate-${i + 1}-signed`);
-      this.service(`delegate-${i + 1}`, ["delegate", "--from", String(2 + i), "--port", String(o.basePort + i), "--poll", "200", "--data-dir", dataDir, ...extra]);
+      this.service(`delegate-${i + 1}`, [
+        "delegate",
+        "--from",
+        String(2 + i),
+        "--port",
+        String(o.basePort + i),
+        "--poll",
+        "200",
+        "--data-dir",
+        dataDir,
+        ...extra,
+      ]);
     }
     // the fast clock starts once every service is up: a slow start (a loaded machine) loses no epoch
     await this.waitForLog("keeper", '"event":"started"');
     for (let i = 0; i < o.producers; i++) await this.waitForLog(`delegate-${i + 1}`, '"event":"listening"');
     if (o.dashboardPort !== undefined) {
-      this.spawn("dashboard", TS_NODE, ["--transpile-only", path.join(ROOT, "scripts", "dashboard.ts"), "--rpc", this.rpcUrl, "--addresses", this.addressDir(), "--port", String(o.dashboardPort)]);
+      this.spawn("dashboard", TS_NODE, [
+        "--transpile-only",
+        path.join(ROOT, "scripts", "dashboard.ts"),
+        "--rpc",
+        this.rpcUrl,
+        "--addresses",
+        this.addressDir(),
+        "--port",
+        String(o.dashboardPort),
+      ]);
     }
     this.startClock();
     if (o.tradeEveryMs > 0) this.startTrading();
@@ -184,10 +204,17 @@ export class Network {
   /** Wait until service `name` logs `line` (its start); fails when it exits first or after 5 minutes. */
   async waitForLog(name: string, line: string): Promise<void> {
     const file = path.join(this.options.dir, `${name}.log`);
-    for (const until = Date.now() + 300_000; Date.now() < until; ) {
+    for (const until = Date.now() + 300_000; Date.now() < until;) {
       const child = this.processes.get(name);
       if (!child || child.exitCode !== null) throw new Error(`${name} exited (code ${child?.exitCode}) before it started; see ${file}`);
-      if (fs.readFileSync(file).subarray(this.logStart.get(name) ?? 0).toString("utf8").includes(line)) return;
+      if (
+        fs
+          .readFileSync(file)
+          .subarray(this.logStart.get(name) ?? 0)
+          .toString("utf8")
+          .includes(line)
+      )
+        return;
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error(`${name} did not start within 5 minutes; see ${file}`);
@@ -197,7 +224,9 @@ export class Network {
     const node = this.processes.get("node")!;
     for (let i = 0; i < 240; i++) {
       if (node.exitCode !== null) {
-        throw new Error(`the ${NODE_NAMES[this.options.node]} node exited (code ${node.exitCode}); see ${path.join(this.options.dir, "node.log")}`);
+        throw new Error(
+          `the ${NODE_NAMES[this.options.node]} node exited (code ${node.exitCode}); see ${path.join(this.options.dir, "node.log")}`,
+        );
       }
       try {
         await this.provider.getBlockNumber();
@@ -225,7 +254,11 @@ export class Network {
       const producer = i < o.producers;
       await (await c.token.connect(w).approve(vault, 2n ** 255n)).wait();
       const endpoint = producer ? `http://127.0.0.1:${o.basePort + i}` : "";
-      await (await c.registry.connect(w).register(producer ? NodeClass.Wind : NodeClass.Consumer, producer ? BigInt(90_000 - i * 10_000) : 0n, endpoint)).wait();
+      await (
+        await c.registry
+          .connect(w)
+          .register(producer ? NodeClass.Wind : NodeClass.Consumer, producer ? BigInt(90_000 - i * 10_000) : 0n, endpoint)
+      ).wait();
       await (await c.registry.connect(admin).admit(w.address)).wait();
       if (producer) await (await c.vault.connect(w).deposit(BigInt(500 + 100 * (o.producers - i)) * WAD)).wait();
     }

@@ -16,7 +16,9 @@ describe("NodeRegistry", () => {
         .withArgs(node.address, NodeClass.SingleHouseholdClusterPV, 40_000n, "http://n1");
       expect((await registry.nodeOf(node.address)).status).to.equal(1n); // Pending
       expect(await registry.nodeCount(), "listed at admission, not registration").to.equal(0n);
-      await expect(registry.connect(admin).admit(node.address)).to.emit(registry, "NodeAdmitted").withArgs(node.address, 30n * 86_400n);
+      await expect(registry.connect(admin).admit(node.address))
+        .to.emit(registry, "NodeAdmitted")
+        .withArgs(node.address, 30n * 86_400n);
       const t = BigInt(await time.latest());
       const credit = await registry.creditRecordAt(node.address, t);
       expect(credit.admitted).to.equal(true);
@@ -31,7 +33,9 @@ describe("NodeRegistry", () => {
     it("rejects bad registrations with errors that name the problem, changing nothing", async () => {
       const { registry, others } = await loadFixture(fixture);
       const [node] = others;
-      await expect(registry.connect(node).register(7, 1n, "")).to.be.revertedWithCustomError(registry, "OutOfRange").withArgs("nodeClass", 7, 0, 6);
+      await expect(registry.connect(node).register(7, 1n, ""))
+        .to.be.revertedWithCustomError(registry, "OutOfRange")
+        .withArgs("nodeClass", 7, 0, 6);
       await expect(registry.connect(node).register(NodeClass.Wind, 0n, ""))
         .to.be.revertedWithCustomError(registry, "OutOfRange")
         .withArgs("capacity", 0n, 1n, 10n ** 10n);
@@ -144,7 +148,9 @@ describe("NodeRegistry", () => {
     it("ΔC+ of a clean term counts in the next stage's election only (paper 1 eq. 5), and an offence clears it", async () => {
       const { registry, admin, node } = await withRecorder(ScoringModel.Credit);
       const term = await registry.currentEpoch();
-      await expect(registry.connect(admin).setCleanRecord(node.address, true)).to.emit(registry, "CleanRecordSet").withArgs(node.address, true);
+      await expect(registry.connect(admin).setCleanRecord(node.address, true))
+        .to.emit(registry, "CleanRecordSet")
+        .withArgs(node.address, true);
       const d = await registry.epochDuration();
       const next = await registry.epochStart(term + 1n); // the snapshot of the election of term + 2
       const clean = async (t: bigint) => (await registry.creditRecordAt(node.address, t)).clean;
@@ -153,7 +159,10 @@ describe("NodeRegistry", () => {
       expect(await clean(next + d - 1n), "the stage after: expired").to.equal(false);
       const inputs = { votes: 0n, totalVotes: 0n, weightedVotes: 0n, lastVote: 0n, deposit: 1_000n * WAD };
       const p = defaultScoringParams();
-      const [[okNext, gained], [okLater, plain]] = await Promise.all([registry.scoreAt(node.address, next, inputs), registry.scoreAt(node.address, next + d, inputs)]);
+      const [[okNext, gained], [okLater, plain]] = await Promise.all([
+        registry.scoreAt(node.address, next, inputs),
+        registry.scoreAt(node.address, next + d, inputs),
+      ]);
       expect(okNext && okLater).to.equal(true);
       expect(gained - plain).to.equal((p.credit.mu * p.credit.gainValue) / WAD);
       // a second clean term in the next epoch moves the gain on by one stage
@@ -234,10 +243,9 @@ describe("NodeRegistry", () => {
       await expect(F.deploy(admin.address, await vault.getAddress(), 0, defaultScoringParams(), now, 59))
         .to.be.revertedWithCustomError(F, "OutOfRange")
         .withArgs("epochDuration", 59n, 60n, 365n * 86_400n);
-      await expect(F.deploy(ethers.ZeroAddress, await vault.getAddress(), 0, defaultScoringParams(), now, 3600)).to.be.revertedWithCustomError(
-        F,
-        "ZeroAddress",
-      );
+      await expect(
+        F.deploy(ethers.ZeroAddress, await vault.getAddress(), 0, defaultScoringParams(), now, 3600),
+      ).to.be.revertedWithCustomError(F, "ZeroAddress");
     });
   });
 });
