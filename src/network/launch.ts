@@ -22,6 +22,7 @@ import type { MisbehaviourName } from "../delegate/misbehaviour";
 import { sendToDelegates, signedTrade } from "../delegate/prosumer";
 import { nodeCommand, type NodeKind } from "./nodes";
 import { RpcRecorder } from "./rpcRecorder";
+import { EnvironmentError } from "../util/errors";
 
 const ROOT = path.join(__dirname, "..", "..");
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
@@ -206,7 +207,8 @@ export class Network {
     const file = path.join(this.options.dir, `${name}.log`);
     for (const until = Date.now() + 300_000; Date.now() < until;) {
       const child = this.processes.get(name);
-      if (!child || child.exitCode !== null) throw new Error(`${name} exited (code ${child?.exitCode}) before it started; see ${file}`);
+      if (!child || child.exitCode !== null)
+        throw new EnvironmentError(name, `${name} exited (code ${child?.exitCode}) before it started; see ${file}`);
       if (
         fs
           .readFileSync(file)
@@ -217,14 +219,15 @@ export class Network {
         return;
       await new Promise((r) => setTimeout(r, 250));
     }
-    throw new Error(`${name} did not start within 5 minutes; see ${file}`);
+    throw new EnvironmentError(name, `${name} did not start within 5 minutes; see ${file}`);
   }
 
   private async waitForNode(): Promise<void> {
     const node = this.processes.get("node")!;
     for (let i = 0; i < 240; i++) {
       if (node.exitCode !== null) {
-        throw new Error(
+        throw new EnvironmentError(
+          "node",
           `the ${NODE_NAMES[this.options.node]} node exited (code ${node.exitCode}); see ${path.join(this.options.dir, "node.log")}`,
         );
       }
@@ -235,7 +238,7 @@ export class Network {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
-    throw new Error(`no JSON-RPC answer on ${this.rpcUrl} after 60 s`);
+    throw new EnvironmentError("node", `no JSON-RPC answer on ${this.rpcUrl} after 60 s`);
   }
 
   /** Producers 2..2+P-1 (falling capacity, the first the largest) and consumers after them. */
