@@ -78,6 +78,30 @@ export interface NodeSnapshot {
   deposit: bigint;
 }
 
+/** Paper 1's inputs of a node from its lens view at `snapshot − 1` (the keeper's and the dashboard's one path). */
+export function creditInputsOf(p: ScoringParams, v: NodeSnapshot, snapshot: bigint) {
+  const nodeClass = Number(v.node.nodeClass);
+  return ScoreInputs.credit(
+    nodeClass < p.frequencyValue.length ? p.frequencyValue[nodeClass] : 0n,
+    v.node.capacity,
+    v.node.tradingCycle,
+    v.node.admittedAt,
+    v.credit,
+    v.credit.clean, // creditRecordAt(snapshot − 1) says whether ΔC+ applies at the snapshot
+    snapshot,
+    v.votes,
+    v.totalVotes,
+    v.lastVote,
+  );
+}
+
+/** Paper 2's inputs of a node from its lens view (at `snapshot − 1` and at the window's start). */
+export function trustInputsOf(p: ScoringParams, clock: Clock, v: NodeSnapshot, snapshot: bigint) {
+  const rounds = clock.epochOf(snapshot) - clock.epochOf(v.node.admittedAt);
+  const start = { ...EMPTY_TRUST_RECORD, ...v.trustAtWindowStart };
+  return ScoreInputs.trust(v.trust, start, rounds, p.trust.window, v.node.admittedAt, snapshot, v.votes, v.totalVotes, v.deposit);
+}
+
 /** Nodes per lens call: well under the lens's MAX_PAGE and any RPC's call gas cap. */
 export const LENS_PAGE = 250;
 
@@ -113,29 +137,9 @@ export class SnapshotReader {
       const eligible = ScoreInputs.eligible(v.credit, nodeClass, v.deposit, params.minDeposit);
       let score = 0n;
       if (eligible && model === ScoringModel.Credit) {
-        score = creditScore(
-          params.credit,
-          ScoreInputs.credit(
-            params.frequencyValue[nodeClass],
-            v.node.capacity,
-            v.node.tradingCycle,
-            v.node.admittedAt,
-            v.credit,
-            v.credit.clean, // creditRecordAt(snapshot − 1) says whether ΔC+ applies at the snapshot
-            snapshot,
-            v.votes,
-            v.totalVotes,
-            v.lastVote,
-          ),
-        );
+        score = creditScore(params.credit, creditInputsOf(params, v, snapshot));
       } else if (eligible && model === ScoringModel.DynamicTrust) {
-        const window = params.trust.window;
-        const rounds = clock.epochOf(snapshot) - clock.epochOf(v.node.admittedAt);
-        const start = { ...EMPTY_TRUST_RECORD, ...v.trustAtWindowStart };
-        score = dynamicTrustScore(
-          params.trust,
-          ScoreInputs.trust(v.trust, start, rounds, window, v.node.admittedAt, snapshot, v.votes, v.totalVotes, v.deposit),
-        );
+        score = dynamicTrustScore(params.trust, trustInputsOf(params, clock, v, snapshot));
       } else if (eligible) {
         score = v.weightedVotes;
       }

@@ -3,13 +3,12 @@
 // (src/chain/snapshotReader.ts), stopped before they are summed, so a reader sees why a delegate
 // was chosen. Pure; test/dashboard holds
 // the total to the keeper's score and to the contract's scoreOf.
-import type { NodeSnapshot } from "../chain/snapshotReader";
+import { creditInputsOf, trustInputsOf, type NodeSnapshot } from "../chain/snapshotReader";
 import type { Clock } from "../chain/clock";
 import { capacityValue, consensusValue, credit, creditGain, creditLoss, voteValue } from "../scoring/creditScore";
 import { behaviourFactor, decayedTrust, depositValue, historyTrust, participationFactor, trustValue } from "../scoring/dynamicTrustScore";
 import { MAX_ATTRIBUTE, NodeClass, ScoringModel, WAD, type ScoringParams } from "../scoring/params";
 import * as ScoreInputs from "../scoring/scoreInputs";
-import { EMPTY_TRUST_RECORD } from "../scoring/scoreInputs";
 
 /** Paper 1 eqs. (1)-(5): every value WAD. */
 export interface CreditTerms {
@@ -90,18 +89,7 @@ export function scoreTerms(model: ScoringModel, p: ScoringParams, clock: Clock, 
           : "deposit below minimum";
   if (model === ScoringModel.Credit) {
     const c = p.credit;
-    const n = ScoreInputs.credit(
-      nodeClass < p.frequencyValue.length ? p.frequencyValue[nodeClass] : 0n,
-      v.node.capacity,
-      v.node.tradingCycle,
-      v.node.admittedAt,
-      v.credit,
-      v.credit.clean, // creditRecordAt(snapshot − 1) says whether ΔC+ applies at the snapshot
-      snapshot,
-      v.votes,
-      v.totalVotes,
-      v.lastVote,
-    );
+    const n = creditInputsOf(p, v, snapshot);
     const loss = creditLoss(n.elapsedSinceVote, n.tradingCycle, c.lossRate) + n.offencePenalty;
     const terms: CreditTerms = {
       model: "credit",
@@ -118,9 +106,7 @@ export function scoreTerms(model: ScoringModel, p: ScoringParams, clock: Clock, 
   }
   if (model === ScoringModel.DynamicTrust) {
     const t = p.trust;
-    const rounds = clock.epochOf(snapshot) - clock.epochOf(v.node.admittedAt);
-    const start = { ...EMPTY_TRUST_RECORD, ...v.trustAtWindowStart };
-    const n = ScoreInputs.trust(v.trust, start, rounds, t.window, v.node.admittedAt, snapshot, v.votes, v.totalVotes, v.deposit);
+    const n = trustInputsOf(p, clock, v, snapshot);
     const A = behaviourFactor(t, n.correctActions, n.offences);
     const B = participationFactor(n.participatedRounds, n.windowRounds);
     const trust = decayedTrust(t.dynamics, n.trust, n.elapsedSinceParticipation);
