@@ -161,11 +161,11 @@ export function validateScoringParams(p: ScoringParams): void {
   within("qualityScale", p.qualityScale, 0n, MAX_ATTRIBUTE);
   within("lossRate", c.lossRate, 0n, MAX_ATTRIBUTE);
   within("gainValue", c.gainValue, 0n, MAX_ATTRIBUTE);
-  within("voteScale", c.voteScale, 1n, 100n * WAD);
+  within("voteScale", c.voteScale, 1n, 2n ** 64n - 1n); // the contract's uint64 field
   within("capacityRef", c.capacityRef, 1n, 10n ** 12n);
   within("mu1", t.mu1, 0n, MAX_ATTRIBUTE);
   within("mu2", t.mu2, 0n, MAX_ATTRIBUTE);
-  within("trust.voteScale", t.voteScale, 1n, 100n * WAD);
+  within("trust.voteScale", t.voteScale, 1n, 2n ** 64n - 1n);
   within("maxTrust", d.maxTrust, 1n, 1000n * WAD);
   within("initialTrust", d.initialTrust, 0n, d.maxTrust);
   within("trustReward", d.trustReward, 0n, d.maxTrust);
