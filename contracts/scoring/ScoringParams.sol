@@ -147,7 +147,7 @@ library ScoringParamsLib {
         _atMost("qualityScale", p.qualityScale, MAX_ATTRIBUTE);
         _atMost("lossRate", c.lossRate, MAX_ATTRIBUTE);
         _atMost("gainValue", c.gainValue, MAX_ATTRIBUTE);
-        _within("voteScale", c.voteScale, 1, type(uint64).max); // the field's width, about 18.4e18: one bound, the type's
+        _within("voteScale", c.voteScale, 1, type(uint64).max); // the field's width, about 18.4e18
         _within("capacityRef", c.capacityRef, 1, 1e12);
         _atMost("mu1", t.mu1, MAX_ATTRIBUTE);
         _atMost("mu2", t.mu2, MAX_ATTRIBUTE);
