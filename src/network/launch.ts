@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { HDNodeWallet, type JsonRpcProvider } from "ethers";
-import { HARDHAT_MNEMONIC, chainTime, rpcProvider } from "../chain/tx";
+import { HARDHAT_MNEMONIC, chainTime, rpcProvider, sendChecked } from "../chain/tx";
 import { attach, recordDeployment, type Contracts } from "../deployment/addressBook";
 import { deploySystem } from "../deployment/deploySystem";
 import { presetOptions } from "../deployment/presets";
@@ -252,23 +252,28 @@ export class Network {
     this.consumers = wallets.slice(o.producers).map((w) => w.address);
     o.say(`Registering, admitting and bonding ${o.producers} producers and ${o.consumers} consumers; votes...`);
     const keeper = account(1, this.provider);
-    for (const w of [keeper, ...wallets]) await (await c.token.connect(admin).mint(w.address, 10_000n * WAD)).wait();
+    // through sendChecked, as the services send: an exact estimate can fall short when the block that
+    // mines a vote has a later timestamp than the one it was estimated in (a new checkpoint instead of
+    // an update), which Anvil's same-second blocks showed
+    for (const w of [keeper, ...wallets]) await sendChecked("mint", c.token.connect(admin).mint, w.address, 10_000n * WAD);
     for (const [i, w] of wallets.entries()) {
       const producer = i < o.producers;
-      await (await c.token.connect(w).approve(vault, 2n ** 255n)).wait();
+      await sendChecked("approve", c.token.connect(w).approve, vault, 2n ** 255n);
       const endpoint = producer ? `http://127.0.0.1:${o.basePort + i}` : "";
-      await (
-        await c.registry
-          .connect(w)
-          .register(producer ? NodeClass.Wind : NodeClass.Consumer, producer ? BigInt(90_000 - i * 10_000) : 0n, endpoint)
-      ).wait();
-      await (await c.registry.connect(admin).admit(w.address)).wait();
-      if (producer) await (await c.vault.connect(w).deposit(BigInt(500 + 100 * (o.producers - i)) * WAD)).wait();
+      await sendChecked(
+        "register",
+        c.registry.connect(w).register,
+        producer ? NodeClass.Wind : NodeClass.Consumer,
+        producer ? BigInt(90_000 - i * 10_000) : 0n,
+        endpoint,
+      );
+      await sendChecked("admit", c.registry.connect(admin).admit, w.address);
+      if (producer) await sendChecked("deposit", c.vault.connect(w).deposit, BigInt(500 + 100 * (o.producers - i)) * WAD);
     }
     // every node votes: most for the first producer, the rest spread
     for (const [i, w] of wallets.entries()) {
       const candidates = [this.producers[0], this.producers[1 + (i % (o.producers - 1))]];
-      await (await c.election.connect(w).vote(candidates, [6n, 4n])).wait();
+      await sendChecked("vote", c.election.connect(w).vote, candidates, [6n, 4n]);
     }
   }
 
