@@ -13,9 +13,9 @@ import { decayedTrust, dynamicTrustScore, penalized, rewarded, type TrustInputs 
 import { ElectionRule, electionKey, lnWad } from "../../src/scoring/electionKey";
 import { depth } from "../depth";
 
-// 10,000 random input sets per model in the deep run, 1,500 in `npm test` (test/depth.ts);
+// 10,000 random input sets per model in the deep run, 500 in `npm test` (test/depth.ts);
 // DIFFERENTIAL_RUNS sets it for `npm run coverage`, where instrumented contracts run far slower.
-const RUNS = depth("DIFFERENTIAL_RUNS", 1_500, 10_000);
+const RUNS = depth("DIFFERENTIAL_RUNS", 500, 10_000);
 const BATCH = 500;
 const SEED = 20261123;
 
