@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IEpochClock} from "./IEpochClock.sol";
 import {IStakeVault} from "./IStakeVault.sol";
 import {ScoringParams, NodeClass, ScoringModel} from "../scoring/ScoringParams.sol";
+import {CreditRecord, TrustRecord} from "../registry/NodeRecord.sol";
 
 /// @title INodeRegistry
 /// @notice Node registrations and admission, the credit and trust attributes the scores read,
@@ -56,6 +57,14 @@ interface INodeRegistry is IEpochClock {
     event CorrectActionRecorded(address indexed node, uint256 trust);
     event OffenceRecorded(address indexed node, uint256 creditPenalty, uint256 trust, uint256 jailedUntil);
     event CleanRecordSet(address indexed node, bool clean);
+    /// @notice Every write of a node's credit record (admission, exit, offence, quality, clean
+    ///         record, unjail), with the new packed record (NodeRecord.sol), checkpointed at this
+    ///         block's timestamp. With {TrustRecordSet} these are the whole history `scoreAt`
+    ///         reads, so an indexer (the keeper's, src/index/) rebuilds it from logs alone.
+    event CreditRecordSet(address indexed node, CreditRecord record);
+    /// @notice Every write of a node's trust record (admission, participation, correct action,
+    ///         offence), with the new packed record; see {CreditRecordSet}.
+    event TrustRecordSet(address indexed node, TrustRecord record);
     event NodeUnjailed(address indexed node);
     event ScoringParamsSet(uint256 indexed version);
 

@@ -100,11 +100,8 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         n.admittedAt = SafeCast.toUint48(block.timestamp);
         n.tradingCycle = p.tradingCycle[uint256(n.nodeClass)];
         _nodeList.push(node);
-        _creditRecord[node].push(_now(), CreditRecord.unwrap(NodeRecord.packCredit(0, 0, false, true, false, 0, 0)));
-        _trustRecord[node].push(
-            _now(),
-            TrustRecord.unwrap(NodeRecord.packTrust(p.trust.dynamics.initialTrust, 0, 0, 0, 0))
-        );
+        _setCredit(node, NodeRecord.packCredit(0, 0, false, true, false, 0, 0));
+        _setTrust(node, NodeRecord.packTrust(p.trust.dynamics.initialTrust, 0, 0, 0, 0));
         emit NodeAdmitted(node, n.tradingCycle);
     }
 
@@ -120,7 +117,7 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         if (n.status != Status.Admitted && n.status != Status.Pending) revert NotActive(msg.sender, n.status);
         if (n.status == Status.Admitted) {
             CreditRecord rec = CreditRecord.wrap(_creditRecord[msg.sender].latest());
-            _creditRecord[msg.sender].push(_now(), CreditRecord.unwrap(rec.withAdmitted(false)));
+            _setCredit(msg.sender, rec.withAdmitted(false));
         }
         n.status = Status.Exited;
         emit NodeExited(msg.sender);
@@ -152,16 +149,13 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
     function recordOffence(address node, uint256 creditPenalty, uint256 jailFor) external onlyRole(RECORDER_ROLE) {
         TrustRecord t = TrustRecord.wrap(_trustRecord[node].latest());
         uint256 trust = DynamicTrustScore.penalized(_trustDynamics(), t.trust());
-        _trustRecord[node].push(_now(), TrustRecord.unwrap(t.withTrust(trust).withOffences(t.offences() + 1)));
+        _setTrust(node, t.withTrust(trust).withOffences(t.offences() + 1));
         CreditRecord c = CreditRecord.wrap(_creditRecord[node].latest());
         uint256 penalty = c.offencePenalty() + creditPenalty;
         if (penalty > CreditScore.MAX_ATTRIBUTE) penalty = CreditScore.MAX_ATTRIBUTE;
         uint256 until = block.timestamp + jailFor;
         if (c.jailedUntil() > until) until = c.jailedUntil();
-        _creditRecord[node].push(
-            _now(),
-            CreditRecord.unwrap(c.withOffencePenalty(penalty).withClean(false).withJail(true, until))
-        );
+        _setCredit(node, c.withOffencePenalty(penalty).withClean(false).withJail(true, until));
         lastJailing = _now();
         emit OffenceRecorded(node, penalty, trust, until);
     }
@@ -176,14 +170,14 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         _admitted(node);
         CreditRecord c = CreditRecord.wrap(_creditRecord[node].latest());
         d = CreditScore.quality(hasPlan, plannedEnergy, meteredEnergy, _latestParams().qualityScale, c.quality());
-        _creditRecord[node].push(_now(), CreditRecord.unwrap(c.withQuality(d)));
+        _setCredit(node, c.withQuality(d));
     }
 
     /// @inheritdoc INodeRegistry
     function setCleanRecord(address node, bool clean) external onlyRole(RECORDER_ROLE) {
         CreditRecord c = CreditRecord.wrap(_creditRecord[node].latest());
         uint256 stage = clean ? (currentEpoch() + 1) % CreditScore.GAIN_STAGE_MODULUS : c.gainStage();
-        _creditRecord[node].push(_now(), CreditRecord.unwrap(c.withClean(clean, stage)));
+        _setCredit(node, c.withClean(clean, stage));
         emit CleanRecordSet(node, clean);
     }
 
@@ -195,7 +189,7 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         uint256 minimum = _latestParams().minDeposit;
         uint256 deposit = vault.bonded(msg.sender);
         if (deposit < minimum) revert DepositBelowMinimum(msg.sender, deposit, minimum);
-        _creditRecord[msg.sender].push(_now(), CreditRecord.unwrap(c.withJail(false, 0)));
+        _setCredit(msg.sender, c.withJail(false, 0));
         emit NodeUnjailed(msg.sender);
     }
 
@@ -398,11 +392,20 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
             t = t.withCorrect(t.correct() + 1);
             emit CorrectActionRecorded(node, trust);
         }
-        _trustRecord[node].push(
-            _now(),
-            TrustRecord.unwrap(t.withTrust(trust).withParticipated(participated).withLastParticipation(block.timestamp))
-        );
+        _setTrust(node, t.withTrust(trust).withParticipated(participated).withLastParticipation(block.timestamp));
         emit ParticipationRecorded(node, epoch, trust);
+    }
+
+    /// @dev The one writer of credit records: checkpoint at this second, and say so with the value.
+    function _setCredit(address node, CreditRecord c) private {
+        _creditRecord[node].push(_now(), CreditRecord.unwrap(c));
+        emit CreditRecordSet(node, c);
+    }
+
+    /// @dev The one writer of trust records (see {_setCredit}).
+    function _setTrust(address node, TrustRecord t) private {
+        _trustRecord[node].push(_now(), TrustRecord.unwrap(t));
+        emit TrustRecordSet(node, t);
     }
 
     function _pending(address node) private view returns (Node storage n) {
