@@ -1,5 +1,6 @@
 // Reads what a score needs for one node at an election's snapshot from the contracts, and
 // scores it with the TypeScript mirror: the keeper's view, rebuilt from the chain alone.
+import { ZeroHash } from "ethers";
 import type { DelegateElection, NodeRegistry, SnapshotLens, StakeVault } from "../../typechain-types";
 import { creditScore } from "../scoring/creditScore";
 import { dynamicTrustScore } from "../scoring/dynamicTrustScore";
@@ -68,7 +69,7 @@ export function toScoringParams(r: ParamsResult): ScoringParams {
 /** What a score reads about one node at a snapshot (the lens's `NodeView`). */
 export interface NodeSnapshot {
   node: { nodeClass: bigint; tradingCycle: bigint; admittedAt: bigint; capacity: bigint };
-  credit: ScoreInputs.CreditRecord;
+  credit: ScoreInputs.CreditRecord & { jailedUntil?: bigint };
   trust: ScoreInputs.TrustRecord;
   trustAtWindowStart: { correct: bigint; offences: bigint; participated: bigint };
   votes: bigint;
@@ -102,6 +103,61 @@ export function trustInputsOf(p: ScoringParams, clock: Clock, v: NodeSnapshot, s
   return ScoreInputs.trust(v.trust, start, rounds, p.trust.window, v.node.admittedAt, snapshot, v.votes, v.totalVotes, v.deposit);
 }
 
+/** What every score of one election shares (SnapshotReader.electionAt). */
+export interface ElectionContext {
+  model: ScoringModel;
+  rule: ElectionRule;
+  clock: Clock;
+  params: ScoringParams;
+  /** Zero until the seed is fixed (then only a top-K election has keys). */
+  seed: string;
+  snapshot: bigint;
+  /** The timepoint every input is read at: `snapshot − 1`. */
+  t: bigint;
+  /** Where paper 2's window of counters opens (0 for the other models, or a window from the start). */
+  windowStart: bigint;
+}
+
+/** A scored node; its tie-break is hashed only when a ranking compares two equal keys. */
+class Scored implements SnapshotScore {
+  private tieBreak?: bigint;
+  constructor(
+    readonly node: string,
+    readonly eligible: boolean,
+    readonly score: bigint,
+    readonly key: bigint,
+    private readonly seed: string,
+  ) {}
+
+  get tie(): bigint {
+    return (this.tieBreak ??= tieBreak(this.seed, this.node));
+  }
+}
+
+/**
+ * Each node's eligibility, score and key from its inputs at the snapshot, with the TypeScript
+ * mirror: the one scoring path of the keeper, whether the inputs come from the lens or the index.
+ */
+export function scoreViews(e: ElectionContext, nodes: readonly string[], views: readonly NodeSnapshot[]): SnapshotScore[] {
+  const { model, rule, clock, params, seed, snapshot } = e;
+  const opened = seed !== ZeroHash;
+  return views.map((v, i) => {
+    const node = nodes[i];
+    const nodeClass = Number(v.node.nodeClass) as NodeClass;
+    const eligible = ScoreInputs.eligible(v.credit, nodeClass, v.deposit, params.minDeposit);
+    let score = 0n;
+    if (eligible && model === ScoringModel.Credit) {
+      score = creditScore(params.credit, creditInputsOf(params, v, snapshot));
+    } else if (eligible && model === ScoringModel.DynamicTrust) {
+      score = dynamicTrustScore(params.trust, trustInputsOf(params, clock, v, snapshot));
+    } else if (eligible) {
+      score = v.weightedVotes;
+    }
+    const key = eligible && (opened || rule === ElectionRule.TopK) ? electionKey(rule, score, seed, node) : NEVER;
+    return new Scored(node, eligible, score, key, seed);
+  });
+}
+
 /** Nodes per lens call: well under the lens's MAX_PAGE and any RPC's call gas cap. */
 export const LENS_PAGE = 250;
 
@@ -120,42 +176,31 @@ export class SnapshotReader {
 
   /** Score and key of every node in `nodes` for the election of `epoch`, computed off-chain. */
   async scoreAll(epoch: bigint, nodes: string[]): Promise<SnapshotScore[]> {
+    const election = await this.electionAt(epoch);
+    return scoreViews(election, nodes, await this.read(nodes, election.t, election.windowStart));
+  }
+
+  /** What every score of the election of `epoch` shares: the rules, parameters, seed and timepoints. */
+  async electionAt(epoch: bigint): Promise<ElectionContext> {
     const { model, rule, clock } = await this.constants();
     const snapshot = clock.snapshotOf(epoch);
     const [params, seed] = await Promise.all([
       this.registry.scoringParamsAt(snapshot - 1n).then(toScoringParams),
       this.election.elections(epoch).then((e) => e.seed),
     ]);
-    const t = snapshot - 1n;
     const windowStart =
       model === ScoringModel.DynamicTrust ? ScoreInputs.windowStart(snapshot, params.trust.window, clock.epochDuration) : 0n;
-    const views = await this.read(nodes, t, windowStart);
-    const opened = seed !== "0x" + "00".repeat(32);
-    return views.map((v, i) => {
-      const node = nodes[i];
-      const nodeClass = Number(v.node.nodeClass) as NodeClass;
-      const eligible = ScoreInputs.eligible(v.credit, nodeClass, v.deposit, params.minDeposit);
-      let score = 0n;
-      if (eligible && model === ScoringModel.Credit) {
-        score = creditScore(params.credit, creditInputsOf(params, v, snapshot));
-      } else if (eligible && model === ScoringModel.DynamicTrust) {
-        score = dynamicTrustScore(params.trust, trustInputsOf(params, clock, v, snapshot));
-      } else if (eligible) {
-        score = v.weightedVotes;
-      }
-      const key = eligible && (opened || rule === ElectionRule.TopK) ? electionKey(rule as ElectionRule, score, seed, node) : NEVER;
-      return { node, eligible, score, key, tie: tieBreak(seed, node) };
-    });
+    return { model, rule, clock, params, seed, snapshot, t: snapshot - 1n, windowStart };
   }
 
-  private fixed?: Promise<{ model: number; rule: number; clock: Clock }>;
+  private fixed?: Promise<{ model: ScoringModel; rule: ElectionRule; clock: Clock }>;
 
   /** The deployment's immutables, read once. */
   private constants() {
     this.fixed ??= Promise.all([this.registry.scoringModel(), this.election.rule(), Clock.read(this.election)]).then(
       ([model, rule, clock]) => ({
-        model: Number(model),
-        rule: Number(rule),
+        model: Number(model) as ScoringModel,
+        rule: Number(rule) as ElectionRule,
         clock,
       }),
     );

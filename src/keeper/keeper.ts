@@ -10,6 +10,7 @@
 import type { Logger } from "pino";
 import { ZeroAddress, ZeroHash, type Signer } from "ethers";
 import { SnapshotReader, type SnapshotScore } from "../chain/snapshotReader";
+import { IndexedReader, type IndexOptions } from "../index/reader";
 import { Clock } from "../chain/clock";
 import { bestKeys } from "../election/engine";
 import { planRepair, type Challenge } from "./watcher";
@@ -24,12 +25,18 @@ export interface KeeperOptions {
   claimAbove: bigint;
   /** Submit lists (needs a keeper bond); when false the keeper only watches, challenges and reports. */
   submit: boolean;
+  /**
+   * Score from a local index of the contracts' events (src/index/), caught up each election, rather
+   * than reading every node through the lens: what a population of 100,000 nodes needs.
+   */
+  index?: IndexOptions;
 }
 
 export const DEFAULT_KEEPER_OPTIONS: KeeperOptions = { pollMs: 1_000, claimAbove: 1n, submit: true };
 
 export class Keeper {
   private readonly reader: SnapshotReader;
+  private readonly indexed?: IndexedReader;
   private clock?: Clock;
   /** Scores per election epoch: fixed once its seed is (the snapshot already is). A cache only. */
   private readonly scored = new Map<bigint, Map<string, SnapshotScore>>();
@@ -47,6 +54,7 @@ export class Keeper {
     private readonly options: KeeperOptions = DEFAULT_KEEPER_OPTIONS,
   ) {
     this.reader = SnapshotReader.of(c);
+    if (options.index) this.indexed = new IndexedReader(c, options.index);
     this.loop = new ServiceLoop(() => this.tick(), log, { pollMs: options.pollMs });
   }
 
@@ -192,12 +200,20 @@ export class Keeper {
     const cached = this.scored.get(epoch);
     if (cached) return cached;
     const started = performance.now();
-    const nodes = await allNodes(this.c);
-    const scored = await this.reader.scoreAll(epoch, nodes);
+    let scored: SnapshotScore[];
+    let detail = {};
+    if (this.indexed) {
+      const r = await this.indexed.scoreAll(epoch);
+      scored = r.scores;
+      detail = { logs: r.catchUp.logs, blocks: r.catchUp.to - r.catchUp.from + 1, ...(r.cache ? { cacheIgnored: r.cache } : {}) };
+    } else {
+      scored = await this.reader.scoreAll(epoch, await allNodes(this.c));
+    }
     const map = new Map(scored.map((s) => [s.node.toLowerCase(), s]));
     this.scored.set(epoch, map);
     for (const old of this.scored.keys()) if (old + 2n < epoch) this.scored.delete(old);
-    this.log.info({ event: "scored", epoch: Number(epoch), nodes: nodes.length, ms: Math.round(performance.now() - started) });
+    const ms = Math.round(performance.now() - started);
+    this.log.info({ event: "scored", epoch: Number(epoch), nodes: scored.length, ms, ...detail });
     return map;
   }
 

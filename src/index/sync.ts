@@ -1,0 +1,155 @@
+// Catches the index up with the chain: `eth_getLogs` over the blocks it has not seen, for the
+// three contracts whose events carry the score inputs, in ranges that adapt to the node's limits;
+// each log applied at its block's timestamp (from the log where the node adds it, else from the
+// block's header). The cursor remembers the last block applied and its hash: if that block is no
+// longer on the chain (a reorganisation, or another chain at the same URL), the index is rebuilt.
+import { StakeVault__factory } from "../../typechain-types";
+import { StateError } from "../util/errors";
+import { ScoreIndex } from "./scoreIndex";
+import { ALL_TOPICS, decodeLog, type IndexSources, type RawLog } from "./logs";
+import type { ScoringModel } from "../scoring/params";
+
+/** Anything that sends raw JSON-RPC: an ethers JsonRpcProvider, Hardhat's provider. */
+export interface RpcSender {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+export interface Cursor {
+  block: number;
+  hash: string;
+  timestamp: number;
+}
+
+interface RawBlock {
+  number: string;
+  hash: string;
+  timestamp: string;
+}
+
+export interface SyncOptions {
+  /** Blocks per `eth_getLogs` at first; halved on a refusal or a full answer, doubled on a light one. */
+  span?: number;
+  /** Aim for about this many logs an answer (nodes cap answers at 10,000 logs or a size). */
+  targetLogs?: number;
+}
+
+export interface CatchUp {
+  from: number;
+  to: number;
+  logs: number;
+  requests: number;
+  rebuilt: boolean;
+}
+
+export class IndexSync {
+  index: ScoreIndex;
+  cursor?: Cursor;
+  private span: number;
+  private readonly targetLogs: number;
+
+  constructor(
+    private readonly rpc: RpcSender,
+    readonly sources: IndexSources,
+    readonly model: ScoringModel,
+    /** The deployment's block: no log of the system is older. */
+    readonly startBlock: number,
+    options: SyncOptions = {},
+    restored?: { index: ScoreIndex; cursor: Cursor },
+  ) {
+    this.index = restored?.index ?? new ScoreIndex(model, sources.election);
+    this.cursor = restored?.cursor;
+    this.span = options.span ?? 2_000;
+    this.targetLogs = options.targetLogs ?? 5_000;
+  }
+
+  /** Apply every log up to the latest block; returns what was read. */
+  async catchUp(): Promise<CatchUp> {
+    const head = (await this.rpc.send("eth_getBlockByNumber", ["latest", false])) as RawBlock;
+    let rebuilt = false;
+    if (this.cursor) {
+      const still = (await this.rpc.send("eth_getBlockByNumber", [hex(this.cursor.block), false])) as RawBlock | null;
+      if (!still || still.hash !== this.cursor.hash) {
+        this.index = new ScoreIndex(this.model, this.sources.election);
+        this.cursor = undefined;
+        rebuilt = true;
+      }
+    }
+    const to = Number(head.number);
+    const from = this.cursor ? this.cursor.block + 1 : this.startBlock;
+    if (!this.cursor) this.index.observer = await this.observerBefore(this.startBlock);
+    let logs = 0;
+    let requests = 0;
+    for (let start = from; start <= to;) {
+      const end = Math.min(to, start + this.span - 1);
+      let batch: RawLog[];
+      try {
+        requests++;
+        batch = (await this.rpc.send("eth_getLogs", [
+          {
+            fromBlock: hex(start),
+            toBlock: hex(end),
+            address: [this.sources.registry, this.sources.vault, this.sources.election],
+            topics: [ALL_TOPICS],
+          },
+        ])) as RawLog[];
+      } catch (e) {
+        // a node that refuses a range (too many results, too many blocks) gets a smaller one
+        if (end === start) throw e;
+        this.span = Math.max(1, Math.floor((end - start + 1) / 2));
+        continue;
+      }
+      await this.apply(batch);
+      logs += batch.length;
+      if (batch.length > 2 * this.targetLogs && end > start) this.span = Math.max(1, Math.floor(this.span / 2));
+      else if (batch.length < this.targetLogs / 2) this.span = Math.min(1_000_000, this.span * 2);
+      start = end + 1;
+    }
+    this.cursor = { block: to, hash: head.hash, timestamp: Number(head.timestamp) };
+    return { from, to, logs, requests, rebuilt };
+  }
+
+  /**
+   * The vault's deposit observer at the end of the block before `block`: the deployment links it
+   * (often before the block its record names), and only later changes come as logs. Read from the
+   * node's state at that block; a node that keeps no such history answers for the latest block,
+   * which is exact unless the observer changed since (a `DepositObserverSet` log says when).
+   */
+  private async observerBefore(block: number): Promise<string> {
+    const call = { to: this.sources.vault, data: VAULT.encodeFunctionData("depositObserver") };
+    let out: string;
+    try {
+      out = (await this.rpc.send("eth_call", [call, block === 0 ? "earliest" : hex(block - 1)])) as string;
+    } catch {
+      out = (await this.rpc.send("eth_call", [call, "latest"])) as string;
+    }
+    return out === "0x" ? ZERO : "0x" + out.slice(-40).toLowerCase();
+  }
+
+  private async apply(batch: RawLog[]): Promise<void> {
+    const times = await this.timestamps(batch);
+    for (const log of batch) {
+      if (log.removed) throw new StateError("log", log.blockHash, "a removed log: the chain reorganised while it was read");
+      const e = decodeLog(log, this.sources);
+      if (e) this.index.apply(e, times.get(Number(log.blockNumber))!);
+    }
+  }
+
+  /** Each block's timestamp: from the logs where the node gives it, else from the headers (in parallel). */
+  private async timestamps(batch: RawLog[]): Promise<Map<number, number>> {
+    const times = new Map<number, number>();
+    const missing = new Set<number>();
+    for (const log of batch) {
+      const n = Number(log.blockNumber);
+      if (times.has(n)) continue;
+      if (log.blockTimestamp !== undefined) times.set(n, Number(log.blockTimestamp));
+      else missing.add(n);
+    }
+    const blocks = await Promise.all([...missing].map((n) => this.rpc.send("eth_getBlockByNumber", [hex(n), false]) as Promise<RawBlock>));
+    for (const b of blocks) times.set(Number(b.number), Number(b.timestamp));
+    return times;
+  }
+}
+
+const hex = (n: number): string => "0x" + n.toString(16);
+const ZERO = "0x0000000000000000000000000000000000000000";
+const VAULT = StakeVault__factory.createInterface();
