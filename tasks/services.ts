@@ -22,7 +22,14 @@ task("keeper", "Run a keeper: open, submit, check, challenge and finalize electi
   )
   .addOptionalParam("poll", "milliseconds between ticks", "1000", types.string)
   .addFlag("watchOnly", "never submit lists (no keeper bond): only check, challenge, finalize and report")
-  .setAction(async (args: { from?: string; poll: string; watchOnly: boolean }, hre) => {
+  .addOptionalParam(
+    "indexFile",
+    "cache the score index in this file, so a restart catches up from where it stopped (deleting it loses nothing)",
+    undefined,
+    types.string,
+  )
+  .addFlag("lens", "read every node's inputs through the lens each election instead of keeping an index of the contracts' events")
+  .setAction(async (args: { from?: string; poll: string; watchOnly: boolean; indexFile?: string; lens: boolean }, hre) => {
     await asTask("keeper", () => ensureCompiled(hre));
     const { connect, need } = await import("./lib/context");
     const { Keeper } = await import("../src/keeper/keeper");
@@ -32,7 +39,8 @@ task("keeper", "Run a keeper: open, submit, check, challenge and finalize electi
       const ctx = await connect(hre, args.from);
       const signer = need(ctx.signer);
       const log = pino({ base: { service: "keeper", account: await signer.getAddress() } });
-      const k = new Keeper(ctx.contracts, signer, log, { pollMs, claimAbove: 10n ** 18n, submit: !args.watchOnly });
+      const index = args.lens ? undefined : { rpc: ctx.provider, startBlock: ctx.record.block, file: args.indexFile };
+      const k = new Keeper(ctx.contracts, signer, log, { pollMs, claimAbove: 10n ** 18n, submit: !args.watchOnly, index });
       await k.start();
       log.info({ event: "started", network: hre.network.name, chainId: ctx.record.chainId });
       return { keeper: k, signal: stopSignal() };

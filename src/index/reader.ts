@@ -88,8 +88,37 @@ export class IndexedReader {
     // later elections read later timepoints: keep one epoch of slack behind this one's earliest
     const earliest = Math.min(t, windowStart === 0 ? t : windowStart) - Number(election.clock.epochDuration);
     if (earliest > 0) index.prune(earliest);
-    if (this.options.file) saveIndex(this.options.file, this.key!, index, sync.cursor!);
+    this.saveSoon();
     return { scores, catchUp, cache };
+  }
+
+  private saving?: Promise<void>;
+
+  /**
+   * Write the cache once the election's scores are out (the keeper submits meanwhile): one
+   * synchronous write of the index and its cursor together, so the file is always a state the
+   * index was in. A failed write only costs the next start its warmth; it is reported by `flush`.
+   */
+  private saveSoon(): void {
+    const file = this.options.file;
+    if (!file || this.saving) return;
+    this.saving = new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        this.saving = undefined;
+        try {
+          saveIndex(file, this.key!, this.sync!.index, this.sync!.cursor!);
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      }),
+    );
+    this.saving.catch(() => undefined);
+  }
+
+  /** Wait for the cache write in progress, if any (and throw its error). */
+  async flush(): Promise<void> {
+    await this.saving;
   }
 
   /** The index as it stands (for tests and benchmarks). */

@@ -31,6 +31,8 @@ export interface SyncOptions {
   span?: number;
   /** Aim for about this many logs an answer (nodes cap answers at 10,000 logs or a size). */
   targetLogs?: number;
+  /** Log ranges requested at once (a node serves them on its own threads while these are applied). */
+  concurrency?: number;
 }
 
 export interface CatchUp {
@@ -46,6 +48,7 @@ export class IndexSync {
   cursor?: Cursor;
   private span: number;
   private readonly targetLogs: number;
+  private readonly concurrency: number;
 
   constructor(
     private readonly rpc: RpcSender,
@@ -60,6 +63,7 @@ export class IndexSync {
     this.cursor = restored?.cursor;
     this.span = options.span ?? 2_000;
     this.targetLogs = options.targetLogs ?? 5_000;
+    this.concurrency = options.concurrency ?? 4;
   }
 
   /** Apply every log up to the latest block; returns what was read. */
@@ -77,35 +81,49 @@ export class IndexSync {
     const to = Number(head.number);
     const from = this.cursor ? this.cursor.block + 1 : this.startBlock;
     if (!this.cursor) this.index.observer = await this.observerBefore(this.startBlock);
-    let logs = 0;
-    let requests = 0;
-    for (let start = from; start <= to;) {
-      const end = Math.min(to, start + this.span - 1);
-      let batch: RawLog[];
-      try {
-        requests++;
-        batch = (await this.rpc.send("eth_getLogs", [
-          {
-            fromBlock: hex(start),
-            toBlock: hex(end),
-            address: [this.sources.registry, this.sources.vault, this.sources.election],
-            topics: [ALL_TOPICS],
-          },
-        ])) as RawLog[];
-      } catch (e) {
-        // a node that refuses a range (too many results, too many blocks) gets a smaller one
-        if (end === start) throw e;
-        this.span = Math.max(1, Math.floor((end - start + 1) / 2));
-        continue;
+    const counts = { logs: 0, requests: 0 };
+    // up to `concurrency` ranges in flight, applied strictly in order as they come back
+    const inFlight: Promise<RawLog[]>[] = [];
+    let next = from;
+    const launch = () => {
+      while (next <= to && inFlight.length < this.concurrency) {
+        const end = Math.min(to, next + this.span - 1);
+        inFlight.push(this.logsIn(next, end, counts));
+        next = end + 1;
       }
+    };
+    launch();
+    while (inFlight.length > 0) {
+      const batch = await inFlight.shift()!;
       await this.apply(batch);
-      logs += batch.length;
-      if (batch.length > 2 * this.targetLogs && end > start) this.span = Math.max(1, Math.floor(this.span / 2));
+      counts.logs += batch.length;
+      if (batch.length > 2 * this.targetLogs) this.span = Math.max(1, Math.floor(this.span / 2));
       else if (batch.length < this.targetLogs / 2) this.span = Math.min(1_000_000, this.span * 2);
-      start = end + 1;
+      launch();
     }
     this.cursor = { block: to, hash: head.hash, timestamp: Number(head.timestamp) };
-    return { from, to, logs, requests, rebuilt };
+    return { from, to, logs: counts.logs, requests: counts.requests, rebuilt };
+  }
+
+  /** The logs of blocks [from, to]; a range the node refuses (too many results or blocks) is split in two. */
+  private async logsIn(from: number, to: number, counts: { requests: number }): Promise<RawLog[]> {
+    try {
+      counts.requests++;
+      return (await this.rpc.send("eth_getLogs", [
+        {
+          fromBlock: hex(from),
+          toBlock: hex(to),
+          address: [this.sources.registry, this.sources.vault, this.sources.election],
+          topics: [ALL_TOPICS],
+        },
+      ])) as RawLog[];
+    } catch (e) {
+      if (from === to) throw e;
+      const mid = Math.floor((from + to) / 2);
+      this.span = Math.max(1, mid - from + 1);
+      const first = await this.logsIn(from, mid, counts);
+      return first.concat(await this.logsIn(mid + 1, to, counts));
+    }
   }
 
   /**

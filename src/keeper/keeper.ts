@@ -204,6 +204,7 @@ export class Keeper {
     let detail = {};
     if (this.indexed) {
       const r = await this.indexed.scoreAll(epoch);
+      this.indexed.flush().catch((e: Error) => this.log.warn({ event: "index-cache-not-written", error: e.message }));
       scored = r.scores;
       detail = { logs: r.catchUp.logs, blocks: r.catchUp.to - r.catchUp.from + 1, ...(r.cache ? { cacheIgnored: r.cache } : {}) };
     } else {

@@ -107,7 +107,7 @@ export class Network {
     this.contracts = (await attach(this.provider, this.addressDir())).contracts;
     await this.populate();
     o.say("Starting the keeper and the delegate clients (logs in " + o.dir + ")...");
-    this.service("keeper", ["keeper", "--from", "1", "--poll", "250"]);
+    this.service("keeper", ["keeper", "--from", "1", "--poll", "250", "--index-file", path.join(o.dir, "keeper-index.json")]);
     for (let i = 0; i < o.producers; i++) {
       const extra = i === 0 && o.misbehave ? ["--misbehave", o.misbehave] : [];
       // each client keeps its slashing-protection record beside its log, for this run alone
