@@ -39,7 +39,8 @@ task("keeper", "Run a keeper: open, submit, check, challenge and finalize electi
       const ctx = await connect(hre, args.from);
       const signer = need(ctx.signer);
       const log = pino({ base: { service: "keeper", account: await signer.getAddress() } });
-      const index = args.lens ? undefined : { rpc: ctx.provider, startBlock: ctx.record.block, file: args.indexFile };
+      const { RawRpc } = await import("../src/chain/rpc");
+      const index = args.lens ? undefined : { rpc: new RawRpc(ctx.url), startBlock: ctx.record.block, file: args.indexFile };
       const k = new Keeper(ctx.contracts, signer, log, { pollMs, claimAbove: 10n ** 18n, submit: !args.watchOnly, index });
       await k.start();
       log.info({ event: "started", network: hre.network.name, chainId: ctx.record.chainId });

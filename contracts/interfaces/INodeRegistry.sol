@@ -49,7 +49,17 @@ interface INodeRegistry is IEpochClock {
 
     // ------------------------------------------------------------------ events
     event NodeRegistered(address indexed node, NodeClass nodeClass, uint256 capacity, string endpoint);
-    event NodeAdmitted(address indexed node, uint256 tradingCycle);
+    /// @notice `node` was admitted, with what its score reads from then on: its class, capacity and
+    ///         trading cycle, and its first trust record (the initial trust in force; its first
+    ///         credit record is always "admitted", nothing else). One log per admission is all an
+    ///         indexer reads of a node until it acts (src/index/).
+    event NodeAdmitted(
+        address indexed node,
+        NodeClass nodeClass,
+        uint256 capacity,
+        uint256 tradingCycle,
+        TrustRecord trust
+    );
     event NodeRejected(address indexed node);
     event NodeExited(address indexed node);
     event EndpointUpdated(address indexed node, string endpoint);
@@ -57,13 +67,14 @@ interface INodeRegistry is IEpochClock {
     event CorrectActionRecorded(address indexed node, uint256 trust);
     event OffenceRecorded(address indexed node, uint256 creditPenalty, uint256 trust, uint256 jailedUntil);
     event CleanRecordSet(address indexed node, bool clean);
-    /// @notice Every write of a node's credit record (admission, exit, offence, quality, clean
-    ///         record, unjail), with the new packed record (NodeRecord.sol), checkpointed at this
-    ///         block's timestamp. With {TrustRecordSet} these are the whole history `scoreAt`
-    ///         reads, so an indexer (the keeper's, src/index/) rebuilds it from logs alone.
+    /// @notice Every write of a node's credit record after its admission (exit, offence, quality,
+    ///         clean record, unjail), with the new packed record (NodeRecord.sol), checkpointed at
+    ///         this block's timestamp. With {NodeAdmitted} and {TrustRecordSet} these are the whole
+    ///         history `scoreAt` reads, so an indexer (the keeper's, src/index/) rebuilds it from
+    ///         logs alone.
     event CreditRecordSet(address indexed node, CreditRecord record);
-    /// @notice Every write of a node's trust record (admission, participation, correct action,
-    ///         offence), with the new packed record; see {CreditRecordSet}.
+    /// @notice Every write of a node's trust record after its admission (participation, correct
+    ///         action, offence), with the new packed record; see {CreditRecordSet}.
     event TrustRecordSet(address indexed node, TrustRecord record);
     event NodeUnjailed(address indexed node);
     event ScoringParamsSet(uint256 indexed version);

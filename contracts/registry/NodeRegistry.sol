@@ -100,9 +100,11 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         n.admittedAt = SafeCast.toUint48(block.timestamp);
         n.tradingCycle = p.tradingCycle[uint256(n.nodeClass)];
         _nodeList.push(node);
-        _setCredit(node, NodeRecord.packCredit(0, 0, false, true, false, 0, 0));
-        _setTrust(node, NodeRecord.packTrust(p.trust.dynamics.initialTrust, 0, 0, 0, 0));
-        emit NodeAdmitted(node, n.tradingCycle);
+        // the first records go without their own logs: NodeAdmitted states both
+        _pushCredit(node, NodeRecord.packCredit(0, 0, false, true, false, 0, 0));
+        TrustRecord trust = NodeRecord.packTrust(p.trust.dynamics.initialTrust, 0, 0, 0, 0);
+        _pushTrust(node, trust);
+        emit NodeAdmitted(node, n.nodeClass, n.capacity, n.tradingCycle, trust);
     }
 
     /// @inheritdoc INodeRegistry
@@ -396,16 +398,25 @@ contract NodeRegistry is INodeRegistry, EpochClock, AccessControl, Pausable {
         emit ParticipationRecorded(node, epoch, trust);
     }
 
-    /// @dev The one writer of credit records: checkpoint at this second, and say so with the value.
+    /// @dev The one writer of credit records after admission: checkpoint at this second, and say so
+    ///      with the value.
     function _setCredit(address node, CreditRecord c) private {
-        _creditRecord[node].push(_now(), CreditRecord.unwrap(c));
+        _pushCredit(node, c);
         emit CreditRecordSet(node, c);
     }
 
-    /// @dev The one writer of trust records (see {_setCredit}).
+    /// @dev The one writer of trust records after admission (see {_setCredit}).
     function _setTrust(address node, TrustRecord t) private {
-        _trustRecord[node].push(_now(), TrustRecord.unwrap(t));
+        _pushTrust(node, t);
         emit TrustRecordSet(node, t);
+    }
+
+    function _pushCredit(address node, CreditRecord c) private {
+        _creditRecord[node].push(_now(), CreditRecord.unwrap(c));
+    }
+
+    function _pushTrust(address node, TrustRecord t) private {
+        _trustRecord[node].push(_now(), TrustRecord.unwrap(t));
     }
 
     function _pending(address node) private view returns (Node storage n) {

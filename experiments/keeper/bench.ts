@@ -1,7 +1,7 @@
 // `npm run bench:keeper -- --nodes 10000,100000`: how fast the keeper computes an election from its
 // index (src/index/) on Anvil, cold and warm. One Anvil is started (its npm package's binary), the
 // system deployed with the paper-1 options, and the population grown to each size in turn
-// (experiments/keeper/grow.ts: register, admit, bond). At each size:
+// (experiments/keeper/grow.ts: nodes that are contracts, created, admitted and bonded 200 a transaction). At each size:
 //   - cold: a keeper with no cache reads every log since the deployment and scores every node;
 //   - an epoch of activity follows (votes of 2 % of the nodes, deposits of 1 %), time moves to the
 //     next election's snapshot;
@@ -28,7 +28,8 @@ import { WAD } from "../../src/scoring/params";
 import { sleep } from "../../src/util/sleep";
 import { EnvironmentError, StateError } from "../../src/util/errors";
 import { RawRpc } from "../../src/chain/rpc";
-import { benchNode, grow, sendAndMine } from "./grow";
+import { benchPopulation, grow } from "./grow";
+import type { BenchPopulation } from "../../typechain-types";
 import { zeroBaseFee } from "../world/populate";
 import { freePorts } from "../../test/ports";
 
@@ -70,29 +71,21 @@ async function startAnvil(): Promise<{ anvil: ChildProcess; provider: JsonRpcPro
   }
 }
 
-/** Votes of `voters` nodes (each for 1-3 others) and new deposits of `depositors`, mined in a few blocks. */
-async function activity(system: System, rpc: RawRpc, admin: string, population: number, voters: number, depositors: number, round: number) {
-  const [election, vault, token] = await Promise.all([system.election.getAddress(), system.vault.getAddress(), system.token.getAddress()]);
-  await rpc.send("anvil_autoImpersonateAccount", [true]);
-  await rpc.send("evm_setAutomine", [false]);
-  try {
-    const votes = Array.from({ length: voters }, (_, k) => {
-      const i = (k * 7919 + round * 104_729) % population;
-      const picks = [...new Set([1, 2, 3].slice(0, 1 + (k % 3)).map((j) => benchNode((i + j * 31) % population)))];
-      return { from: benchNode(i), to: election, data: system.election.interface.encodeFunctionData("vote", [picks, picks.map(() => 3n)]) };
-    });
-    // the population bonded all it was minted: the admin mints what each depositor adds first
-    const depositorsNow = Array.from({ length: depositors }, (_, k) => benchNode((k * 104_729 + round) % population));
-    await sendAndMine(
-      rpc,
-      depositorsNow.map((n) => ({ from: admin, to: token, data: system.token.interface.encodeFunctionData("mint", [n, WAD]) })),
-    );
-    const deposits = depositorsNow.map((n) => ({ from: n, to: vault, data: system.vault.interface.encodeFunctionData("deposit", [WAD]) }));
-    await sendAndMine(rpc, [...votes, ...deposits]);
-    return votes.length + deposits.length;
-  } finally {
-    await rpc.send("evm_setAutomine", [true]);
+/** Votes of `voters` nodes (each for 1-3 others) and new deposits of `depositors`: an epoch's activity. */
+async function activity(population: BenchPopulation, size: number, voters: number, depositors: number, round: number) {
+  let sent = 0;
+  for (let k = 0; k < voters; k++) {
+    const i = (k * 7919 + round * 104_729) % size;
+    const picks = [...new Set([1, 2, 3].slice(0, 1 + (k % 3)).map((j) => BigInt((i + j * 31) % size)))];
+    await (await population.vote(i, picks, { gasLimit: 1_000_000n })).wait();
+    sent++;
   }
+  const which = Array.from({ length: depositors }, (_, k) => BigInt((k * 104_729 + round) % size));
+  for (let k = 0; k < which.length; k += 100) {
+    await (await population.deposit(which.slice(k, k + 100), WAD, { gasLimit: 30_000_000n })).wait();
+    sent++;
+  }
+  return sent;
 }
 
 /** Move the chain's clock past the snapshot of `epoch`, and mine a block there. */
@@ -147,13 +140,14 @@ async function main() {
     const options = defaultSystemOptions();
     const system = await deploySystem(admin, options);
     const startBlock = await provider.getBlockNumber();
+    const bench = await benchPopulation(system, admin);
     console.log(`Anvil, paper-1 options (credit model, top-K); sizes ${SIZES.join(", ")}`);
     let population = 0;
     let epoch = 1n;
     for (const size of SIZES) {
       let t = performance.now();
       console.log(`populating ${population} -> ${size} nodes...`);
-      await grow(rpc, system, admin.address, population, size - population);
+      await grow(bench, size - population);
       population = size;
       const populateSeconds = seconds(t);
       epoch = (await system.election.epochOf(BigInt((await provider.getBlock("latest"))!.timestamp))) + 1n;
@@ -179,7 +173,7 @@ async function main() {
           (lensSeconds ? `; lens path ${lensSeconds.toFixed(2)} s` : ""),
       );
 
-      const sent = await activity(system, rpc, admin.address, population, Math.ceil(size / 50), Math.ceil(size / 100), Number(epoch));
+      const sent = await activity(bench, population, Math.ceil(size / 50), Math.ceil(size / 100), Number(epoch));
       epoch += 1n;
       await passSnapshot(system, provider, epoch);
       t = performance.now();

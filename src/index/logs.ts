@@ -25,7 +25,6 @@ const topic = (i: { getEvent(name: string): { topicHash: string } | null }, name
 /** The topics the index reads, by source contract. */
 export const TOPICS = {
   registry: {
-    registered: topic(registry, "NodeRegistered"),
     admitted: topic(registry, "NodeAdmitted"),
     credit: topic(registry, "CreditRecordSet"),
     trust: topic(registry, "TrustRecordSet"),
@@ -78,8 +77,16 @@ export function decodeLog(log: RawLog, s: IndexSources): IndexEvent | undefined 
     const r = TOPICS.registry;
     if (t0 === r.credit) return { kind: "credit", node: addressOf(t1), record: word(d, 0) };
     if (t0 === r.trust) return { kind: "trust", node: addressOf(t1), record: word(d, 0) };
-    if (t0 === r.registered) return { kind: "registered", node: addressOf(t1), nodeClass: Number(word(d, 0)), capacity: word(d, 1) };
-    if (t0 === r.admitted) return { kind: "admitted", node: addressOf(t1), tradingCycle: word(d, 0) };
+    if (t0 === r.admitted) {
+      return {
+        kind: "admitted",
+        node: addressOf(t1),
+        nodeClass: Number(word(d, 0)),
+        capacity: word(d, 1),
+        tradingCycle: word(d, 2),
+        trust: word(d, 3),
+      };
+    }
   } else if (address === s.vault) {
     const v = TOPICS.vault;
     if (t0 === v.deposited) return { kind: "deposited", node: addressOf(t1), bonded: word(d, 1) };

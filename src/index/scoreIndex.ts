@@ -1,11 +1,12 @@
 // Every node's score inputs, rebuilt from the contracts' events: the keeper's index (issue 24). It
 // mirrors the checkpoint histories `scoreAt` reads — the registry's credit and trust records
-// (carried whole by `CreditRecordSet` and `TrustRecordSet`), the vault's bonded deposits
-// (`Deposited`, `WithdrawalRequested`, `Slashed`) and the election's vote tallies (`Voted`,
-// `VotesDropped`, and the deposit hook of the classic model) — so a lookup at any timepoint after
-// its horizon answers what the lens would, with no call to the chain. It is a cache: everything in
-// it comes from logs, and a new index rebuilt from the same logs is equal to it.
-import { ScoringModel, NodeClass } from "../scoring/params";
+// (stated by `NodeAdmitted` at admission, then carried whole by `CreditRecordSet` and
+// `TrustRecordSet`), the vault's bonded deposits (`Deposited`, `WithdrawalRequested`, `Slashed`)
+// and the election's vote tallies (`Voted`, `VotesDropped`, and the deposit hook of the classic
+// model) — so a lookup at any timepoint after its horizon answers what the lens would, with no
+// call to the chain. It is a cache: everything in it comes from logs, and a new index rebuilt from
+// the same logs is equal to it.
+import { ScoringModel } from "../scoring/params";
 import { gainApplies } from "../scoring/creditScore";
 import { voteWeight } from "../scoring/classicScore";
 import type { NodeSnapshot } from "../chain/snapshotReader";
@@ -16,8 +17,7 @@ import { unpackCredit, unpackTrust } from "./records";
 
 /** A decoded log the index applies, at its block's timestamp `t`. */
 export type IndexEvent =
-  | { kind: "registered"; node: string; nodeClass: number; capacity: bigint }
-  | { kind: "admitted"; node: string; tradingCycle: bigint }
+  | { kind: "admitted"; node: string; nodeClass: number; capacity: bigint; tradingCycle: bigint; trust: bigint }
   | { kind: "credit"; node: string; record: bigint }
   | { kind: "trust"; node: string; record: bigint }
   | { kind: "deposited"; node: string; bonded: bigint }
@@ -26,6 +26,9 @@ export type IndexEvent =
   | { kind: "observer"; observer: string }
   | { kind: "voted"; voter: string; candidates: string[]; amounts: bigint[] }
   | { kind: "votesDropped"; voter: string };
+
+/** NodeRecord.packCredit(0, 0, false, true, false, 0, 0): the credit record admission writes. */
+const ADMITTED_CREDIT_RECORD = 1n << 129n;
 
 /** The low 160 bits of a vote tally hold the votes, the high 48 the voter's last vote (ElectionVotes). */
 const VOTES_MASK = (1n << 160n) - 1n;
@@ -92,16 +95,15 @@ export class ScoreIndex {
   /** Apply one log, in chain order, at its block's timestamp `t`. */
   apply(e: IndexEvent, t: number): void {
     switch (e.kind) {
-      case "registered": {
+      case "admitted": {
+        // NodeAdmitted states the node's first records: credit "admitted" alone, and its trust
         const n = this.node(e.node);
         n.nodeClass = e.nodeClass;
         n.capacity = e.capacity;
-        return;
-      }
-      case "admitted": {
-        const n = this.node(e.node);
         n.tradingCycle = e.tradingCycle;
         n.admittedAt = BigInt(t);
+        n.credit.push(t, ADMITTED_CREDIT_RECORD);
+        n.trust.push(t, e.trust);
         this.admitted.push(e.node);
         return;
       }
@@ -244,11 +246,5 @@ export class ScoreIndex {
     }
     this.totalVotes.prune(before);
     this.horizon = before;
-  }
-
-  /** Whether `address` may ever stand (a producer); consumers are never candidates. */
-  isProducer(address: string): boolean {
-    const n = this.nodes.get(address);
-    return n !== undefined && n.nodeClass !== NodeClass.Consumer;
   }
 }

@@ -16,11 +16,12 @@ export async function connect(hre: HardhatRuntimeEnvironment, from: string | und
         "and pass --network localhost (or --network testnet with TESTNET_RPC_URL)",
     );
   }
-  const provider = rpcProvider(hre.network.config.url);
+  const url = hre.network.config.url;
+  const provider = rpcProvider(url);
   const spec = from ?? (hre.network.name === "testnet" ? "env:TESTNET_PRIVATE_KEY" : undefined);
   const signer: Signer | undefined = spec === undefined ? undefined : await signerFrom(spec, provider);
   const { contracts, record } = await attach(signer ?? provider);
-  return { provider, signer, contracts, record };
+  return { url, provider, signer, contracts, record };
 }
 
 /** The caller's signer, or an error naming --from. */

@@ -18,7 +18,7 @@ describe("NodeRegistry", () => {
       expect(await registry.nodeCount(), "listed at admission, not registration").to.equal(0n);
       await expect(registry.connect(admin).admit(node.address))
         .to.emit(registry, "NodeAdmitted")
-        .withArgs(node.address, 30n * 86_400n);
+        .withArgs(node.address, NodeClass.SingleHouseholdClusterPV, 40_000n, 30n * 86_400n, 100n * WAD); // trust record: trust alone
       const t = BigInt(await time.latest());
       const credit = await registry.creditRecordAt(node.address, t);
       expect(credit.admitted).to.equal(true);
