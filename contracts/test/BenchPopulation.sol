@@ -68,12 +68,18 @@ contract BenchPopulation {
         }
     }
 
-    /// @notice Node `voter` votes 3 for each of `candidates` (node numbers).
-    function vote(uint256 voter, uint256[] calldata candidates) external {
-        address[] memory c = new address[](candidates.length);
-        uint256[] memory a = new uint256[](candidates.length);
-        for (uint256 j = 0; j < candidates.length; ++j) (c[j], a[j]) = (address(nodes[candidates[j]]), 3);
-        nodes[voter].vote(c, a);
+    /// @notice Votes `from` to `to` of round `round`: voter k is node (k·7919 + round·104,729) mod
+    ///         the population, and gives 3 votes to each of 1 + (k mod 3) nodes 31 apart after it.
+    function voteRound(uint256 from, uint256 to, uint256 round) external {
+        uint256 size = nodes.length;
+        for (uint256 k = from; k < to; ++k) {
+            uint256 i = (k * 7919 + round * 104_729) % size;
+            uint256 picks = 1 + (k % 3);
+            address[] memory c = new address[](picks);
+            uint256[] memory a = new uint256[](picks);
+            for (uint256 j = 0; j < picks; ++j) (c[j], a[j]) = (address(nodes[(i + (j + 1) * 31) % size]), 3);
+            nodes[i].vote(c, a);
+        }
     }
 
     /// @notice Each of `which` bonds `amount` more.

@@ -101,6 +101,14 @@ export class IndexSync {
       else if (batch.length < this.targetLogs / 2) this.span = Math.min(1_000_000, this.span * 2);
       launch();
     }
+    // the logs were read while the chain went on: if the head they were read up to was replaced
+    // meanwhile, some may be of a dropped fork, so start again from the deployment next time
+    const after = (await this.rpc.send("eth_getBlockByNumber", [hex(to), false])) as RawBlock | null;
+    if (!after || after.hash !== head.hash) {
+      this.index = new ScoreIndex(this.model, this.sources.election);
+      this.cursor = undefined;
+      throw new StateError("block", to, `block ${to} was replaced while its logs were read (a reorganisation); the index is rebuilt next time`);
+    }
     this.cursor = { block: to, hash: head.hash, timestamp: Number(head.timestamp) };
     return { from, to, logs: counts.logs, requests: counts.requests, rebuilt };
   }

@@ -74,6 +74,25 @@ describe("index catch-up", () => {
     expect(sync.index.nodes.get(a.address.toLowerCase())!.bonded.at(now)).to.equal(await f.system.vault.bonded(a.address));
   });
 
+  it("throws and starts again from the deployment when the head it read up to is replaced while its logs were read", async () => {
+    const { f, startBlock, sources } = await setUp();
+    await admitNode(f.system, f.admin, f.others[0]);
+    let logsRead = false;
+    const racing: RpcSender = {
+      async send(method, params) {
+        const out = await ethers.provider.send(method, params);
+        if (method === "eth_getLogs") logsRead = true;
+        // after the logs, the head block answers with another hash: another fork won meanwhile
+        if (method === "eth_getBlockByNumber" && logsRead && params[0] !== "latest") return { ...out, hash: "0x" + "ab".repeat(32) };
+        return out;
+      },
+    };
+    const sync = new IndexSync(racing, sources, ScoringModel.Credit, startBlock);
+    await expect(sync.catchUp()).to.be.rejectedWith(/was replaced while its logs were read/);
+    expect(sync.cursor).to.equal(undefined);
+    expect(sync.index.admitted).to.deep.equal([]);
+  });
+
   it("reads timestamps from headers when logs carry none, and refuses a log it must read but cannot decode", async () => {
     const { f, startBlock, sources } = await setUp();
     await admitNode(f.system, f.admin, f.others[0]);
