@@ -38,10 +38,24 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 });
 
 // test/nodes/ starts its own nodes and runs for minutes: `npm run test:nodes` names its files, and a
-// run that names none (`npm test`, coverage) leaves them out.
+// run that names none (`npm test`, coverage) leaves them out. The longest files go first, so that
+// the parallel workers do not end waiting on one that started last: the end-to-end network test
+// alone takes ~2.5 minutes of mostly waiting on the chain's clock, and started after the rest in
+// alphabetical order.
+const LONGEST_FIRST = [
+  "/test/services/network.test.ts",
+  "/test/invariants/systemProperty.1.test.ts",
+  "/test/invariants/systemProperty.2.test.ts",
+];
 subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, runSuper) => {
   const files = (await runSuper(args)) as string[];
-  return args.testFiles.length > 0 ? files : files.filter((f) => !f.split(path.sep).join("/").includes("/test/nodes/"));
+  const named = (f: string) => f.split(path.sep).join("/");
+  const chosen = args.testFiles.length > 0 ? files : files.filter((f) => !named(f).includes("/test/nodes/"));
+  const rank = (f: string) => {
+    const i = LONGEST_FIRST.findIndex((end) => named(f).endsWith(end));
+    return i < 0 ? LONGEST_FIRST.length : i;
+  };
+  return [...chosen].sort((a, b) => rank(a) - rank(b));
 });
 
 const testnetUrl = process.env.TESTNET_RPC_URL ?? (vars.has("TESTNET_RPC_URL") ? vars.get("TESTNET_RPC_URL") : "");

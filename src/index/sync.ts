@@ -107,7 +107,11 @@ export class IndexSync {
     if (!after || after.hash !== head.hash) {
       this.index = new ScoreIndex(this.model, this.sources.election);
       this.cursor = undefined;
-      throw new StateError("block", to, `block ${to} was replaced while its logs were read (a reorganisation); the index is rebuilt next time`);
+      throw new StateError(
+        "block",
+        to,
+        `block ${to} was replaced while its logs were read (a reorganisation); the index is rebuilt next time`,
+      );
     }
     this.cursor = { block: to, hash: head.hash, timestamp: Number(head.timestamp) };
     return { from, to, logs: counts.logs, requests: counts.requests, rebuilt };

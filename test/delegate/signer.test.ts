@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import { sleep } from "../../src/util/sleep";
 import path from "node:path";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -139,6 +140,9 @@ describe("delegate client: the persisted signer", () => {
       expect(first.status, first.json.error).to.equal(200);
       expect(recoverStrict(headerDigest(f.domain, a), first.json.signature!)).to.equal(attester);
 
+      // the log line may still be on its way through the pipe (pino writes asynchronously): the
+      // count below is of lines the first process wrote, so wait for its line before killing it
+      for (let i = 0; i < 100 && !logs.some((l) => l.includes('"event":"attested"')); i++) await sleep(50);
       child.kill("SIGKILL");
       await new Promise((r) => child!.once("exit", r));
       expect(child.signalCode).to.equal("SIGKILL");

@@ -68,7 +68,7 @@ import { RewardRole, splitInflow, type PoolShares } from "../../src/rewards/pool
 import { poolShares } from "../../src/deployment/deploySystem";
 
 /** Sequences in all, shared by the two test files; steps at most per sequence. */
-const SEQUENCES = depth("PROPERTY_SEQUENCES", 12, 1000);
+const SEQUENCES = depth("PROPERTY_SEQUENCES", 8, 1000);
 const STEPS = Number(process.env.PROPERTY_STEPS ?? 50);
 /** Violation kinds (see `violation`) to log and absorb instead of failing on: to see what else a run finds. */
 const TOLERATE = new Set((process.env.PROPERTY_TOLERATE ?? "").split(",").filter(Boolean));
