@@ -64,8 +64,10 @@ task("deploy-system", "Deploy token, vault, registry, meter book, election, ledg
       const admin = await signerFrom((args.from as string) ?? (hre.network.name === "testnet" ? "env:TESTNET_PRIVATE_KEY" : "0"), provider);
       const { deploySystem } = await import("../src/deployment/deploySystem");
       const { recordDeployment } = await import("../src/deployment/addressBook");
-      const system = await deploySystem(admin, options);
+      // the record's block is where readers of the system's logs start (the keeper's index, the
+      // dashboard): the block before the first creation, so that nothing sent meanwhile is missed
       const block = await provider.getBlockNumber();
+      const system = await deploySystem(admin, options);
       const { file, record } = await recordDeployment(system, (await provider.getNetwork()).chainId, hre.network.name, block);
       if (args.json) console.log(JSON.stringify(record, null, 2));
       else {
@@ -161,8 +163,9 @@ task(
           `deployment "${id}" is not wired as src/deployment/wiring.ts says (missing: ${missing.join("; ") || "none"}; unexpected: ${extra.join("; ") || "none"})`,
         );
       }
-      const ledgerBlock =
-        receipts.find((r) => r!.contractAddress?.toLowerCase() === addresses.ledger.toLowerCase())?.blockNumber ?? Math.min(...blocks);
+      // where readers of the system's logs start: the deployment's first block (a deposit can
+      // follow the vault's creation before the rest is deployed)
+      const ledgerBlock = Math.min(...blocks);
       const options = await readSystemOptions(contracts);
       const { file, record } = writeRecord({ chainId, network: hre.network.name, block: ledgerBlock, contracts: addresses, options });
       if (args.json) console.log(JSON.stringify(record, null, 2));

@@ -14,7 +14,7 @@ export interface RawLog {
   blockHash: string;
   logIndex: string;
   removed?: boolean;
-  blockTimestamp?: string;
+  blockTimestamp?: string | null;
 }
 
 const registry = NodeRegistry__factory.createInterface();

@@ -6,7 +6,7 @@
 import { StakeVault__factory } from "../../typechain-types";
 import { StateError } from "../util/errors";
 import { ScoreIndex } from "./scoreIndex";
-import { ALL_TOPICS, decodeLog, type IndexSources, type RawLog } from "./logs";
+import { ALL_TOPICS, TOPICS, decodeLog, type IndexSources, type RawLog } from "./logs";
 import type { ScoringModel } from "../scoring/params";
 
 /** Anything that sends raw JSON-RPC: an ethers JsonRpcProvider, Hardhat's provider. */
@@ -66,8 +66,31 @@ export class IndexSync {
     this.concurrency = options.concurrency ?? 4;
   }
 
-  /** Apply every log up to the latest block; returns what was read. */
-  async catchUp(): Promise<CatchUp> {
+  private running?: Promise<CatchUp>;
+
+  /**
+   * Apply every log up to the latest block; returns what was read. One catch-up at a time: a call
+   * while one runs gets that one (two would apply the same logs twice). A catch-up that fails
+   * part-way leaves some ranges applied and the cursor where it was, so it drops the index, which
+   * the next one rebuilds from the deployment: never a log applied twice or skipped.
+   */
+  catchUp(): Promise<CatchUp> {
+    this.running ??= this.catchUpOnce().then(
+      (r) => {
+        this.running = undefined;
+        return r;
+      },
+      (e: unknown) => {
+        this.running = undefined;
+        this.index = new ScoreIndex(this.model, this.sources.election);
+        this.cursor = undefined;
+        throw e;
+      },
+    );
+    return this.running;
+  }
+
+  private async catchUpOnce(): Promise<CatchUp> {
     const head = (await this.rpc.send("eth_getBlockByNumber", ["latest", false])) as RawBlock;
     let rebuilt = false;
     if (this.cursor) {
@@ -80,6 +103,8 @@ export class IndexSync {
     }
     const to = Number(head.number);
     const from = this.cursor ? this.cursor.block + 1 : this.startBlock;
+    // a node behind the one the cursor came from (a load balancer's lagging backend): wait for it
+    if (this.cursor && to <= this.cursor.block) return { from, to: this.cursor.block, logs: 0, requests: 0, rebuilt };
     if (!this.cursor) this.index.observer = await this.observerBefore(this.startBlock);
     const counts = { logs: 0, requests: 0 };
     // up to `concurrency` ranges in flight, applied strictly in order as they come back
@@ -150,6 +175,11 @@ export class IndexSync {
     try {
       out = (await this.rpc.send("eth_call", [call, block === 0 ? "earliest" : hex(block - 1)])) as string;
     } catch {
+      // no state that old: if the observer was set from `block` on, it was none before
+      const set = (await this.rpc.send("eth_getLogs", [
+        { fromBlock: hex(block), toBlock: "latest", address: this.sources.vault, topics: [TOPICS.vault.observer] },
+      ])) as RawLog[];
+      if (set.length > 0) return ZERO;
       out = (await this.rpc.send("eth_call", [call, "latest"])) as string;
     }
     return out === "0x" ? ZERO : "0x" + out.slice(-40).toLowerCase();
@@ -171,7 +201,7 @@ export class IndexSync {
     for (const log of batch) {
       const n = Number(log.blockNumber);
       if (times.has(n)) continue;
-      if (log.blockTimestamp !== undefined) times.set(n, Number(log.blockTimestamp));
+      if (typeof log.blockTimestamp === "string" && /^0x[0-9a-f]+$/i.test(log.blockTimestamp)) times.set(n, Number(log.blockTimestamp));
       else missing.add(n);
     }
     const blocks = await Promise.all([...missing].map((n) => this.rpc.send("eth_getBlockByNumber", [hex(n), false]) as Promise<RawBlock>));

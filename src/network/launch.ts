@@ -101,8 +101,9 @@ export class Network {
     if (o.recordRpc) this.recorder = await RpcRecorder.start(this.rpcUrl);
     o.say("Deploying the system (local preset: 4-minute epochs, 4 slots, K = 3, 1 standby)...");
     const deployer = rpcProvider(this.serviceUrl("deploy"), 31337n);
+    const firstBlock = await deployer.getBlockNumber(); // readers of the logs start before the first creation
     const system = await deploySystem(account(0, deployer), presetOptions("local"));
-    await recordDeployment(system, 31337n, "localhost", await deployer.getBlockNumber(), this.addressDir());
+    await recordDeployment(system, 31337n, "localhost", firstBlock, this.addressDir());
     deployer.destroy();
     this.contracts = (await attach(this.provider, this.addressDir())).contracts;
     await this.populate();

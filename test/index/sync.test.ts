@@ -93,6 +93,39 @@ describe("index catch-up", () => {
     expect(sync.index.admitted).to.deep.equal([]);
   });
 
+  it("runs one catch-up at a time, keeps its cursor behind a lagging node, and drops a half-applied index", async () => {
+    const { f, startBlock, sources } = await setUp();
+    await admitNode(f.system, f.admin, f.others[0]);
+    let lag = false;
+    let failLogs = false;
+    const flaky: RpcSender = {
+      async send(method, params) {
+        if (method === "eth_getLogs" && failLogs) throw new Error("HTTP 503");
+        if (method === "eth_getBlockByNumber" && params[0] === "latest" && lag) return ethers.provider.send(method, ["0x1", false]);
+        return ethers.provider.send(method, params);
+      },
+    };
+    const sync = new IndexSync(flaky, sources, ScoringModel.Credit, startBlock);
+    // two callers at once: one catch-up, the node admitted once
+    const [a, b] = await Promise.all([sync.catchUp(), sync.catchUp()]);
+    expect(a).to.equal(b);
+    expect(sync.index.admitted).to.deep.equal([f.others[0].address.toLowerCase()]);
+    const cursor = sync.cursor!;
+    // a node whose head is behind the cursor: nothing read, the cursor stays
+    lag = true;
+    expect((await sync.catchUp()).logs).to.equal(0);
+    expect(sync.cursor).to.deep.equal(cursor);
+    lag = false;
+    // a failure part-way: the index is dropped, and the next catch-up rebuilds it whole
+    await admitNode(f.system, f.admin, f.others[1]);
+    failLogs = true;
+    await expect(sync.catchUp()).to.be.rejectedWith(/HTTP 503/);
+    expect(sync.cursor).to.equal(undefined);
+    failLogs = false;
+    expect((await sync.catchUp()).from).to.equal(startBlock);
+    expect(sync.index.admitted).to.deep.equal([f.others[0].address.toLowerCase(), f.others[1].address.toLowerCase()]);
+  });
+
   it("reads timestamps from headers when logs carry none, and refuses a log it must read but cannot decode", async () => {
     const { f, startBlock, sources } = await setUp();
     await admitNode(f.system, f.admin, f.others[0]);
