@@ -165,9 +165,9 @@ task(
       }
       // where readers of the system's logs start: the deployment's first block (a deposit can
       // follow the vault's creation before the rest is deployed)
-      const ledgerBlock = Math.min(...blocks);
+      const firstBlock = Math.min(...blocks);
       const options = await readSystemOptions(contracts);
-      const { file, record } = writeRecord({ chainId, network: hre.network.name, block: ledgerBlock, contracts: addresses, options });
+      const { file, record } = writeRecord({ chainId, network: hre.network.name, block: firstBlock, contracts: addresses, options });
       if (args.json) console.log(JSON.stringify(record, null, 2));
       else {
         console.log(

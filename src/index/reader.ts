@@ -1,7 +1,7 @@
 // The keeper's scores from its index: catch the index up with the chain, then read every node's
 // inputs at the snapshot from it and score them with the same mirror as the lens path
 // (SnapshotReader.scoreViews). A warm election reads only the logs since the last one; a cold
-// start reads every log since the deployment, about five a node, and nothing per node.
+// start reads every log since the deployment, two a bonded node until it acts, and nothing per node.
 import type { DelegateElection, NodeRegistry, SnapshotLens, StakeVault } from "../../typechain-types";
 import { SnapshotReader, scoreViews, type SnapshotScore } from "../chain/snapshotReader";
 import { StateError } from "../util/errors";
@@ -68,25 +68,25 @@ export class IndexedReader {
   async scoreAll(epoch: bigint): Promise<IndexedScores> {
     const { sync, cache } = await this.ready();
     const [election, catchUp] = await Promise.all([this.lens.electionAt(epoch), sync.catchUp()]);
-    const earliestLookup = Math.min(Number(election.t), Number(election.windowStart) || Number(election.t));
+    const t = Number(election.t);
+    const windowStart = Number(election.windowStart);
+    const earliestLookup = windowStart === 0 ? t : Math.min(t, windowStart);
     if (earliestLookup < sync.index.horizon) {
       // an election further back than the pruned history (an older epoch, or a window made longer
       // since): the history is gone from the cache, not from the chain, so rebuild it
-      this.sync = new IndexSync(this.options.rpc, sync.sources, sync.model, this.options.startBlock, this.options);
+      sync.reset();
       return this.scoreAll(epoch);
     }
     // blocks only move forward in time: once one past the snapshot is in, every input at it is
-    if (sync.cursor!.timestamp <= Number(election.t)) {
+    if (sync.cursor!.timestamp <= t) {
       throw new StateError("snapshot", election.snapshot, `no block at or after the snapshot of epoch ${epoch} yet`);
     }
-    const t = Number(election.t);
-    const windowStart = Number(election.windowStart);
     const index = sync.index;
     const nodes = index.admitted;
     const views = nodes.map((a) => index.viewAt(a, election.clock, t, windowStart));
     const scores = scoreViews(election, nodes, views);
     // later elections read later timepoints: keep one epoch of slack behind this one's earliest
-    const earliest = Math.min(t, windowStart === 0 ? t : windowStart) - Number(election.clock.epochDuration);
+    const earliest = earliestLookup - Number(election.clock.epochDuration);
     if (earliest > 0) index.prune(earliest);
     this.saveSoon();
     return { scores, catchUp, cache };

@@ -82,12 +82,17 @@ export class IndexSync {
       },
       (e: unknown) => {
         this.running = undefined;
-        this.index = new ScoreIndex(this.model, this.sources.election);
-        this.cursor = undefined;
+        this.reset();
         throw e;
       },
     );
     return this.running;
+  }
+
+  /** Forget everything: the next catch-up rebuilds the index from the deployment. */
+  reset(): void {
+    this.index = new ScoreIndex(this.model, this.sources.election);
+    this.cursor = undefined;
   }
 
   private async catchUpOnce(): Promise<CatchUp> {
@@ -96,8 +101,7 @@ export class IndexSync {
     if (this.cursor) {
       const still = (await this.rpc.send("eth_getBlockByNumber", [hex(this.cursor.block), false])) as RawBlock | null;
       if (!still || still.hash !== this.cursor.hash) {
-        this.index = new ScoreIndex(this.model, this.sources.election);
-        this.cursor = undefined;
+        this.reset();
         rebuilt = true;
       }
     }
@@ -127,11 +131,10 @@ export class IndexSync {
       launch();
     }
     // the logs were read while the chain went on: if the head they were read up to was replaced
-    // meanwhile, some may be of a dropped fork, so start again from the deployment next time
+    // meanwhile, some may be of a dropped fork, so start again from the deployment next time (the
+    // failure resets the index, in catchUp)
     const after = (await this.rpc.send("eth_getBlockByNumber", [hex(to), false])) as RawBlock | null;
     if (!after || after.hash !== head.hash) {
-      this.index = new ScoreIndex(this.model, this.sources.election);
-      this.cursor = undefined;
       throw new StateError(
         "block",
         to,
@@ -164,8 +167,8 @@ export class IndexSync {
   }
 
   /**
-   * The vault's deposit observer at the end of the block before `block`: the deployment links it
-   * (often before the block its record names), and only later changes come as logs. Read from the
+   * The vault's deposit observer at the end of the block before `block`: what it was when the
+   * first log the index reads was written; later changes come as logs. Read from the
    * node's state at that block; a node that keeps no such history answers for the latest block,
    * which is exact unless the observer changed since (a `DepositObserverSet` log says when).
    */
