@@ -50,14 +50,7 @@ export async function barChartSvg(title: string, yTitle: string, bars: Bar[], xT
         : []),
     ],
   };
-  const vega = await importModule<typeof import("vega")>("vega");
-  const { compile } = await importModule<typeof import("vega-lite")>("vega-lite");
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return render(spec);
 }
 
 export interface Point {
@@ -99,8 +92,16 @@ export async function lineChartSvg(title: string, xTitle: string, yTitle: string
   return render(spec);
 }
 
+/** The SVG of a vega-lite spec, rendered headless. */
 async function render(spec: TopLevelSpec): Promise<string> {
-  return render(spec);
+  const vega = await importModule<typeof import("vega")>("vega");
+  const { compile } = await importModule<typeof import("vega-lite")>("vega-lite");
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
 }
 
 /** Writes the chart to `file` and returns its path. */

@@ -3,7 +3,7 @@
 // one a core: every job starts from a fresh Hardhat network and its own seed, so the results do not
 // depend on how the jobs were shared. Costs are measured seconds a unit on this machine, used only
 // to hand out the longest jobs first.
-import { runPaper1Experiment, type Paper1Experiment, type Paper1Result, type VoteReading } from "./paper1Fig2";
+import { runPaper1Experiment, type Paper1Experiment, type Paper1Readings, type Paper1Result } from "./paper1Fig2";
 import { runPaper2, type Paper2Run, type Paper2Variant } from "./paper2Fig4";
 import { runModelComparison, type ComparisonRun } from "./modelComparison";
 import { FIG3_ROUNDS, measureConsensusTime, measureRounds, type ConsensusTime } from "./consensusTime";
@@ -12,7 +12,7 @@ import { runCreditDynamics, type CreditDynamicsRun } from "./creditDynamics";
 import { ScoringModel } from "../src/scoring/params";
 
 export type Job =
-  | { kind: "paper1"; experiment: Paper1Experiment; reading: VoteReading; firstRun: number; runs: number; seed: number }
+  | { kind: "paper1"; experiment: Paper1Experiment; firstRun: number; runs: number; seed: number }
   | { kind: "paper2"; variant: Paper2Variant; seed: number; blocks: number }
   | { kind: "models"; model: ScoringModel; seed: number; epochs: number }
   | { kind: "time"; nodes: number; seed: number }
@@ -21,7 +21,7 @@ export type Job =
   | { kind: "throughput"; model: ScoringModel; seed: number; epochs: number; maliciousShare: number };
 
 export type JobResult =
-  | { kind: "paper1"; job: Job; result: Paper1Result }
+  | { kind: "paper1"; job: Job; result: Paper1Readings }
   | { kind: "paper2"; job: Job; result: Paper2Run }
   | { kind: "models"; job: Job; result: ComparisonRun }
   | { kind: "time"; job: Job; result: ConsensusTime }
@@ -45,25 +45,15 @@ export interface Plan {
   throughput?: { seeds: number; epochs: number; maliciousShare: number };
 }
 
-/**
- * Runs of an experiment under a reading of V: the literal count, shown beside the deployment's share
- * (issue 23 item 5), gets half the runs so the full run keeps within its 10 minutes.
- */
-export const countRuns = (reading: VoteReading, runs: number) => (reading === "count" ? Math.ceil(runs / 2) : runs);
-
 /** Paper 1 runs per job: small enough to balance two workers, large enough to amortise a deployment. */
 const PAPER1_CHUNK = 250;
 
 export function planJobs(p: Plan): Job[] {
   const jobs: Job[] = [];
   for (const experiment of p.paper1) {
-    // the literal count needs voteScale 100 (V = min(10, votes)), which the contract's parameter field
-    // cannot hold (ethers refuses 100e18 for it): not run until that is settled (issue 23 item 5)
-    for (const reading of ["share"] as const) {
-      const runs = countRuns(reading, p.runs);
-      for (let first = 0; first < runs; first += PAPER1_CHUNK) {
-        jobs.push({ kind: "paper1", experiment, reading, firstRun: first, runs: Math.min(PAPER1_CHUNK, runs - first), seed: p.seed });
-      }
+    // each run counts under both readings of V (the literal count scored by the mirror, issue 23 item 5)
+    for (let first = 0; first < p.runs; first += PAPER1_CHUNK) {
+      jobs.push({ kind: "paper1", experiment, firstRun: first, runs: Math.min(PAPER1_CHUNK, p.runs - first), seed: p.seed });
     }
   }
   for (const variant of p.paper2)
@@ -118,7 +108,7 @@ export async function runJob(job: Job, onUnit: (done: number) => void): Promise<
     return {
       kind: job.kind,
       job,
-      result: await runPaper1Experiment(job.experiment, job.runs, job.seed, onUnit, job.firstRun, job.reading),
+      result: await runPaper1Experiment(job.experiment, job.runs, job.seed, onUnit, job.firstRun),
     };
   }
   if (job.kind === "paper2") return { kind: job.kind, job, result: await runPaper2(job.variant, job.seed, job.blocks, onUnit) };
@@ -146,17 +136,12 @@ export function mergePaper1(results: JobResult[], runs: number, seed: number): P
   const merged = new Map<string, Paper1Result>();
   for (const r of results) {
     if (r.kind !== "paper1") continue;
-    const { experiment, reading } = r.result;
-    const key = `${reading}:${experiment}`;
-    const m = merged.get(key) ?? {
-      experiment,
-      reading,
-      runs: countRuns(reading, runs),
-      seed,
-      counts: new Array<number>(r.result.counts.length).fill(0),
-    };
-    r.result.counts.forEach((n, i) => (m.counts[i] += n));
-    merged.set(key, m);
+    for (const part of [r.result.share, r.result.count]) {
+      const key = `${part.reading}:${part.experiment}`;
+      const m = merged.get(key) ?? { ...part, runs, seed, counts: new Array<number>(part.counts.length).fill(0) };
+      part.counts.forEach((n, i) => (m.counts[i] += n));
+      merged.set(key, m);
+    }
   }
   return [...merged.values()].sort((a, b) => a.reading.localeCompare(b.reading) * -1 || a.experiment - b.experiment);
 }
