@@ -22,7 +22,6 @@
 // finalized it, and their gas.
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import net from "node:net";
 import pino from "pino";
 import { AbiCoder, ZeroHash, getAddress, keccak256, type Wallet } from "ethers";
 import { deploySystem, type System } from "../src/deployment/deploySystem";
@@ -98,20 +97,8 @@ export interface ThroughputRun {
   forgedRefusals: number;
   /** Missed slots the keeper reported. */
   reported: number;
-}
-
-/** `count` ports free on the loopback now (each bound once by the OS, then released). */
-async function freePorts(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  const servers: net.Server[] = [];
-  for (let i = 0; i < count; i++) {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    servers.push(server);
-    ports.push((server.address() as net.AddressInfo).port);
-  }
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+  /** Offences punished whose offender is not one of the malicious producers (must stay 0). */
+  honestPunished: number;
 }
 
 interface LogEvent {
@@ -151,13 +138,14 @@ export async function runThroughput(
     penalties: [{ ...missed, jailPeriod: epochDuration }, equivocation, invalid],
   });
   const { election, ledger, registry } = system;
-  const ports = await freePorts(THROUGHPUT_PRODUCERS);
   const producers = await populate(system, admin, provider, {
     count: THROUGHPUT_PRODUCERS,
     tag: "throughput",
     capacity: () => 50_000n,
     deposit: () => 500n * WAD,
-    endpoint: (i) => `http://127.0.0.1:${ports[i]}`,
+    // set to the port each client binds once it starts (port 0: the OS picks a free one, so runs
+    // side by side never race for a port)
+    endpoint: () => "http://127.0.0.1:0",
   });
   const traders = await populate(system, admin, provider, {
     count: THROUGHPUT_TRADERS,
@@ -196,11 +184,11 @@ export async function runThroughput(
   const keeper = new Keeper(system, keeperSigner, log, { pollMs: 0, claimAbove: 2n ** 255n, submit: true });
   await keeper.start();
   const clients = new Map(
-    producers.map((w, i) => [
+    producers.map((w) => [
       w.address,
       new DelegateClient(system, w, quiet, {
         host: "127.0.0.1",
-        port: ports[i],
+        port: 0,
         pollMs: 0,
         maxTrades: TRADES_PER_SLOT,
         misbehave: malicious.has(w.address) ? WITHHOLD : undefined,
@@ -217,6 +205,7 @@ export async function runThroughput(
     rows: [],
     forgedRefusals: 0,
     reported: 0,
+    honestPunished: 0,
   };
   const coder = AbiCoder.defaultAbiCoder();
   let nonce = 0n;
@@ -271,8 +260,10 @@ export async function runThroughput(
     }
   };
 
-  for (const c of clients.values()) await c.start();
+  const urls = new Map<string, string>();
+  for (const [a, c] of clients) urls.set(a, await c.start());
   try {
+    await sendTogether(producers.map((w) => ({ from: w, tx: registry.setEndpoint.populateTransaction(urls.get(w.address)!) })));
     const first = (await election.currentEpoch()) + 2n;
     await time.increaseTo(await election.snapshotOf(first));
     while (!(await election.elections(first)).finalized) {
@@ -347,6 +338,8 @@ export async function runThroughput(
       });
       onEpoch(e + 1);
     }
+    const punished = await ledger.queryFilter(ledger.filters.OffencePunished());
+    run.honestPunished = punished.filter((p) => !malicious.has(getAddress(p.args.offender))).length;
   } finally {
     for (const c of clients.values()) await c.stop();
   }

@@ -170,6 +170,9 @@ export async function writeThroughput(folder: string, runs: ThroughputRun[], sec
       (c) => `| ${c.text} | ${c.measured} | ${c.holds === "out of reach" ? "out of reach" : c.holds ? "yes" : "**no**"} |`,
     ),
     "",
+    `Missed slots reported by the keeper: ${runs.reduce((n, r) => n + r.reported, 0)} over all runs; forged blocks refused by honest clients: ${runs.reduce((n, r) => n + r.forgedRefusals, 0)} attestation requests;`,
+    `offences punished whose offender was honest: **${runs.reduce((n, r) => n + r.honestPunished, 0)}**.`,
+    "",
     "The paper measures on its own Python simulation; the round times here are of the keeper code against an in-process EVM",
     "on a shared 2-core machine, so only the comparison between the models means anything.",
   ].join("\n");

@@ -7,6 +7,7 @@ import { describeError } from "../chain/tx";
 import { REFUSAL_STATUS, Refused, refusal, refusalText, type Refusal } from "./checks";
 import { PartyShareExceeded, PoolFull } from "./pool";
 import { DoubleSignRefused, EpochPruned } from "./signer";
+import type { AddressInfo } from "node:net";
 
 export interface DelegateApi {
   health(): object;
@@ -67,5 +68,7 @@ export async function startServer(api: DelegateApi, options: ServerOptions): Pro
   app.post("/trades", async (req, reply) => answer(reply, () => api.trade(req.body)));
   app.post("/attest", async (req, reply) => answer(reply, () => api.attest(req.body)));
   await app.listen({ host: options.host, port: options.port });
-  return { url: `http://${options.host}:${options.port}`, close: () => app.close() };
+  // the port bound, which the OS chose when asked for port 0
+  const { port } = app.server.address() as AddressInfo;
+  return { url: `http://${options.host}:${port}`, close: () => app.close() };
 }
