@@ -127,7 +127,15 @@ export async function runCreditDynamics(
           votes: votes.votes,
           totalVotes: votes.total,
         });
-        return { ...onChain[i], score, key: electionKey(ElectionRule.TopK, score, seedOf, a) };
+        // a plain object with its own tie: spreading onChain[i] would drop its lazy `tie` getter, and
+        // equal keys would then fall in heap order instead of the seed's tie-break
+        return {
+          node: a,
+          eligible: onChain[i].eligible,
+          score,
+          key: electionKey(ElectionRule.TopK, score, seedOf, a),
+          tie: onChain[i].tie,
+        };
       }),
     );
     const byTerm = bestKeys(counterfactual, length)

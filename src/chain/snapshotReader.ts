@@ -118,7 +118,10 @@ export interface ElectionContext {
   windowStart: bigint;
 }
 
-/** A scored node; its tie-break is hashed only when a ranking compares two equal keys. */
+/**
+ * A scored node; its tie-break is hashed only when a ranking compares two equal keys. `tie` is a
+ * getter on the prototype, so an object spread of a Scored (`{ ...s }`) has no `tie`: copy it by name.
+ */
 class Scored implements SnapshotScore {
   private tieBreak?: bigint;
   constructor(
