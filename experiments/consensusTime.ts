@@ -5,6 +5,7 @@
 // keeper reads every node's snapshot through the lens and ranks the keys, submits, and finalizes.
 // The challenge window is protocol waiting time, skipped with `evm_increaseTime` and not counted; so
 // is setting up the nodes (`populate`).
+import { writeReport } from "./report";
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deploySystem } from "../src/deployment/deploySystem";
@@ -203,7 +204,7 @@ export async function writeConsensusTimes(folder: string, rows: ConsensusTime[],
     "magnitude. What matters here is the growth with N: submission and finalization stay constant, the keeper's",
     "computation grows linearly (paged lens reads), and the votes are N transactions.",
   ].join("\n");
-  fs.writeFileSync(path.join(folder, "consensus-time.md"), md + "\n");
+  writeReport(folder, "consensus-time", md);
   await writeBarChart(
     path.join(folder, "consensus-time.svg"),
     "Seconds per election round, by phase",

@@ -1,5 +1,6 @@
 // Paper 1 credit dynamics results: per-stage delegates under both readings of ΔC− as JSON and CSV, and
 // a markdown report of each node's share of elections, first and second half, mean ± sd over seeds.
+import { writeReport } from "./report";
 import fs from "node:fs";
 import path from "node:path";
 import type { CreditDynamicsRun } from "./creditDynamics";
@@ -52,7 +53,7 @@ export async function writeCreditDynamics(folder: string, runs: CreditDynamicsRu
     "",
     "![elections per node under both readings](paper1-credit-dynamics.svg)",
   ].join("\n");
-  fs.writeFileSync(path.join(folder, "paper1-credit-dynamics.md"), md + "\n");
+  writeReport(folder, "paper1-credit-dynamics", md);
   await writeBarChart(
     path.join(folder, "paper1-credit-dynamics.svg"),
     `Times elected in ${stages} stages (mean ± sd over ${runs.length} seeds)`,

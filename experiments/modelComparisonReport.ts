@@ -1,5 +1,6 @@
 // The three-model comparison's results: per-run rows as CSV and JSON, a markdown table of how long
 // the malicious delegate kept being elected under each model, and an SVG chart of election counts.
+import { writeReport } from "./report";
 import fs from "node:fs";
 import path from "node:path";
 import { COMPARISON_NODES, MODEL_NAMES, exclusion, type ComparisonRun } from "./modelComparison";
@@ -59,7 +60,7 @@ export async function writeModelComparison(folder: string, runs: ComparisonRun[]
     "that epoch pass to the standby as soon as it is jailed, so each offence costs one slot. What tells the models",
     "apart is what happens when the jail ends: whether the score keeps the offender out.",
   ].join("\n");
-  fs.writeFileSync(path.join(folder, "models-malicious.md"), md + "\n");
+  writeReport(folder, "models-malicious", md);
   await writeBarChart(
     path.join(folder, "models-malicious.svg"),
     `Times elected in ${epochs} epochs, node 1 malicious (mean over ${summary[0]?.runs} seeds)`,

@@ -1,5 +1,6 @@
 // Writes paper 1 Fig. 2 results: counts as CSV and JSON, and a markdown report that sets each
 // measured result beside the paper's claim and says whether it holds.
+import { writeReport } from "./report";
 import fs from "node:fs";
 import path from "node:path";
 import type { Paper1Result } from "./paper1Fig2";
@@ -90,7 +91,7 @@ export async function writePaper1Results(folder: string, results: Paper1Result[]
     "|---|---|---|",
     ...claimRows,
   ].join("\n");
-  fs.writeFileSync(path.join(folder, "paper1-fig2.md"), md + "\n");
+  writeReport(folder, "paper1-fig2", md);
   await writeBarChart(
     path.join(folder, "paper1-fig2.svg"),
     "Paper 1 Fig. 2: share of runs each node is elected among 3 delegates",

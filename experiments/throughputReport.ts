@@ -7,6 +7,7 @@ import { MODEL_NAMES } from "./modelComparison";
 import { THROUGHPUT_DELEGATES, THROUGHPUT_PRODUCERS, TRADES_PER_SLOT, type EpochRow, type ThroughputRun } from "./throughput";
 import { lineChartSvg, type Point } from "./charts";
 import { mean, sd } from "./stats";
+import { writeReport } from "./report";
 import { ScoringModel } from "../src/scoring/params";
 
 /** The paper's names for the models it compares (DPoS, DT-DPoS); paper 1's credit model beside them. */
@@ -130,6 +131,21 @@ export async function writeThroughput(folder: string, runs: ThroughputRun[], sec
     ),
   ];
   const share = runs[0]?.maliciousShare ?? 0;
+  // whether the models differed at all in what reached the chain, seed by seed
+  const tradesOf = (m: ScoringModel, seed: number) =>
+    JSON.stringify(runs.find((r) => r.model === m && r.seed === seed)?.rows.map((row) => row.validTrades));
+  const seedList = [...new Set(runs.map((r) => r.seed))];
+  const same = seedList.filter((seed) => models.every((m) => tradesOf(m, seed) === tradesOf(models[0], seed))).length;
+  const why =
+    same === seedList.length
+      ? [
+          `**The models did not differ in throughput:** every one of the ${same} seeds committed the same valid trades in every epoch under all ${models.length} models.`,
+          "Each malicious delegate misses its first slot, is reported, jailed for one epoch and ineligible while jailed (a standby takes its",
+          "slots), so the jail removes it under every model before any score can; the score would only tell the models apart once jails end",
+          "(see models-malicious.md). What the models change here is gas: under dynamic trust the ledger writes every attester's correct",
+          "action into its trust record on each block (NodeRegistry._participate), which the other models skip.",
+        ]
+      : [`The models committed the same valid trades in ${same} of ${seedList.length} seeds.`];
   const md = [
     "# Paper 2 Figs. 5–6: consensus time and throughput of DPoS, DT-DPoS and the credit model",
     "",
@@ -139,6 +155,8 @@ export async function writeThroughput(folder: string, runs: ThroughputRun[], sec
     "every producer gives 3 of its 10 votes to a malicious producer, so the first set is mostly malicious; votes never change.",
     `The traders send ${TRADES_PER_SLOT} signed trade a slot to every current delegate, a block's capacity, so the chain runs at capacity and each lost slot`,
     "loses a block of trades. Every unfilled slot is reported by the keeper (slash, credit and trust penalty, one epoch of jail). Mean ± sd over the seeds.",
+    "",
+    ...why,
     "",
     "**Valid trades per hour of chain time**",
     "",
@@ -176,6 +194,6 @@ export async function writeThroughput(folder: string, runs: ThroughputRun[], sec
     "The paper measures on its own Python simulation; the round times here are of the keeper code against an in-process EVM",
     "on a shared 2-core machine, so only the comparison between the models means anything.",
   ].join("\n");
-  fs.writeFileSync(path.join(folder, "throughput.md"), md + "\n");
+  writeReport(folder, "throughput", md);
   return md;
 }
