@@ -11,7 +11,7 @@ export interface Keyed extends Ranked {
 export function bestKeys<T extends Keyed>(scored: readonly T[], length: number): T[] {
   if (!Number.isInteger(length) || length < 0) throw new RangeError(`length must be a non-negative integer, got ${length}`);
   // `in` finds a lazy getter without running it; a spread copy of a lazy score has lost its tie
-  const untied = scored.find((s) => !("tie" in s));
+  const untied = scored.find((s) => !("tie" in (s as object)));
   if (untied) throw new TypeError(`node ${untied.node} has no tie-break: copy a score's tie by name, not by spreading it`);
   const worse = (a: T, b: T) => ranksBefore(b, a); // a ranks after b
   const heap: T[] = [];
