@@ -1,7 +1,8 @@
 // Paper 2 Fig. 4 on the contracts, on one seed of each variant (the full run's first, 250 blocks):
 // what the full run reports holds on it, and a seed replays exactly, block for block. One seed is
-// enough for these claims (node 6's count has a standard deviation under 1 block over seeds 1-4,
-// results/experiments/reduced/), and each further seed would cost ~28 s of CPU.
+// enough for the claims asserted (node 6's count in (b) and (bj) has a standard deviation of 2-3
+// blocks over the full run's 20 seeds, against margins of 6 or more here), and each further seed
+// would cost ~28 s of CPU.
 import { expect } from "chai";
 import { runPaper2, PAPER2_BLOCKS, PAPER2_NODES, PAPER2_VARIANTS } from "../../experiments/paper2Fig4";
 import {
@@ -34,13 +35,15 @@ describe("experiments: paper 2 Fig. 4 (seed 1, 250 blocks, of each variant)", ()
     }
   });
 
-  it("(b) the paper's own levers leave node 6 near half the honest mean; the 7-day jail brings it to the paper's 9 ± 4.5", () => {
+  it("(b) the paper's own levers leave node 6 near half the honest mean, far from the paper's 9; the 7-day jail takes it lower", () => {
     const [b, bj] = [meanCounts(results.get("b")!), meanCounts(results.get("bj")!)];
     const honest = (m: number[]) => m.slice(0, PAPER2_NODES - 1).reduce((x, y) => x + y) / (PAPER2_NODES - 1);
     expect(b[5]).to.be.lessThan(honest(b) / 1.5);
     expect(Math.abs(b[5] - PAPER_MALICIOUS_COUNT)).to.be.greaterThan(MALICIOUS_TOLERANCE);
+    // with the jail node 6 falls to about a third of the honest mean (20 seeds: 14.4 ± 2.2, just
+    // outside the paper's 9 ± 4.5; seed 1 alone lands inside it, so the tolerance is not asserted here)
     expect(bj[5]).to.be.lessThan(b[5]);
-    expect(Math.abs(bj[5] - PAPER_MALICIOUS_COUNT)).to.be.at.most(MALICIOUS_TOLERANCE);
+    expect(bj[5]).to.be.lessThan(honest(bj) / 2.5);
     for (const run of results.get("b")!.runs)
       expect(run.offences[PAPER2_NODES - 1], `seed ${run.seed}: node 6 proven`).to.be.greaterThan(0);
   });
@@ -49,7 +52,8 @@ describe("experiments: paper 2 Fig. 4 (seed 1, 250 blocks, of each variant)", ()
     for (const r of results.values()) for (const run of r.runs) expect(run.counts.reduce((a, b) => a + b)).to.equal(PAPER2_BLOCKS);
     const verdicts = new Map(paper2Claims([...results.values()]).map((c) => [c.text.slice(0, 4), c.holds]));
     expect(verdicts.get("(b) ")).to.equal(false);
-    expect(verdicts.get("(bj)")).to.equal(true);
+    const bj = meanCounts(results.get("bj")!)[PAPER2_NODES - 1];
+    expect(verdicts.get("(bj)")).to.equal(Math.abs(bj - PAPER_MALICIOUS_COUNT) <= MALICIOUS_TOLERANCE);
   });
 
   it("the same seed gives the same counts; an unknown variant is refused by name", async () => {
