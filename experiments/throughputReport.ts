@@ -139,13 +139,13 @@ export async function writeThroughput(folder: string, runs: ThroughputRun[], sec
   const why =
     same === seedList.length
       ? [
-          `**The models did not differ in throughput:** every one of the ${same} seeds committed the same valid trades in every epoch under all ${models.length} models.`,
+          `**The models did not differ in throughput:** every one of the ${same} seeds committed the same number of valid trades in every epoch under all ${models.length} models.`,
           "Each malicious delegate misses its first slot, is reported, jailed for one epoch and ineligible while jailed (a standby takes its",
           "slots), so the jail removes it under every model before any score can; the score would only tell the models apart once jails end",
           "(see models-malicious.md). What the models change here is gas: under dynamic trust the ledger writes every attester's correct",
           "action into its trust record on each block (NodeRegistry._participate), which the other models skip.",
         ]
-      : [`The models committed the same valid trades in ${same} of ${seedList.length} seeds.`];
+      : [`The models committed the same number of valid trades in every epoch in ${same} of ${seedList.length} seeds.`];
   const md = [
     "# Paper 2 Figs. 5–6: consensus time and throughput of DPoS, DT-DPoS and the credit model",
     "",

@@ -10,9 +10,6 @@ export interface Keyed extends Ranked {
 /** The best `length` electable nodes, best first. A bounded max-heap keeps the worst on top. */
 export function bestKeys<T extends Keyed>(scored: readonly T[], length: number): T[] {
   if (!Number.isInteger(length) || length < 0) throw new RangeError(`length must be a non-negative integer, got ${length}`);
-  // `in` finds a lazy getter without running it; a spread copy of a lazy score has lost its tie
-  const untied = scored.find((s) => !("tie" in (s as object)));
-  if (untied) throw new TypeError(`node ${untied.node} has no tie-break: copy a score's tie by name, not by spreading it`);
   const worse = (a: T, b: T) => ranksBefore(b, a); // a ranks after b
   const heap: T[] = [];
   const up = (i: number) => {

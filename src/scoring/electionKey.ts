@@ -129,7 +129,15 @@ export interface Ranked {
   tie: bigint;
 }
 
-/** True when `a` ranks strictly before `b`: the smaller key, then the smaller tie-break (never the address). */
+/**
+ * True when `a` ranks strictly before `b`: the smaller key, then the smaller tie-break (never the
+ * address). Equal keys with a missing tie-break (an object spread of a lazily hashed score drops
+ * it) throw rather than fall in whatever order the caller holds them.
+ */
 export function ranksBefore(a: Ranked, b: Ranked): boolean {
-  return a.key < b.key || (a.key === b.key && a.tie < b.tie);
+  if (a.key !== b.key) return a.key < b.key;
+  const [x, y] = [a.tie, b.tie];
+  if (typeof x !== "bigint" || typeof y !== "bigint")
+    throw new TypeError("a score without a tie-break: copy a score's tie by name, not by spreading it");
+  return x < y;
 }

@@ -1,6 +1,7 @@
 // The keeper's ranking (src/election/engine.ts): equal keys fall in the seed's tie-break order,
-// never the input's or the address's, and a score that lost its tie-break (an object spread of a
-// lazily hashed score, as an experiment once made) is refused instead of ranked in heap order.
+// never the input's or the address's, and equal keys one of which lost its tie-break (an object
+// spread of a lazily hashed score, as an experiment once made) are refused instead of ranked in
+// heap order; unequal keys never need the tie-break.
 import { expect } from "chai";
 import { bestKeys } from "../../src/election/engine";
 
@@ -23,8 +24,12 @@ describe("election engine: bestKeys", () => {
     for (const input of [scored, [...scored].reverse()]) expect(bestKeys(input, 3).map((s) => s.node)).to.deep.equal(["c", "b", "d"]);
   });
 
-  it("refuses a spread copy of a lazy score, naming the node", () => {
+  it("refuses spread copies of lazy scores when their keys tie, and ranks them when they do not", () => {
     const copies = [new Lazy("a", 5n, 30n), new Lazy("b", 5n, 10n)].map((s) => ({ ...s }));
-    expect(() => bestKeys(copies as never, 2)).to.throw(TypeError, "node a has no tie-break");
+    expect(() => bestKeys(copies as never, 2)).to.throw(TypeError, "a score without a tie-break");
+    const own = [new Lazy("a", 5n, 30n), { node: "b", key: 5n, tie: undefined, eligible: true }];
+    expect(() => bestKeys(own as never, 2), "an own tie of undefined").to.throw(TypeError, "without a tie-break");
+    const apart = [new Lazy("a", 6n, 30n), new Lazy("b", 5n, 10n)].map((s) => ({ ...s }));
+    expect(bestKeys(apart as never, 2).map((s: { node: string }) => s.node)).to.deep.equal(["b", "a"]);
   });
 });

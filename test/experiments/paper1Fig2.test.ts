@@ -37,7 +37,7 @@ describe("experiments: paper 1 Fig. 2 (reduced runs, fixed seed)", () => {
     expect(claims.map((c) => c.holds)).to.deep.equal([true, false, true, true, true]);
   });
 
-  it("the literal count elects 3 a run from the same runs; it flattens experiment 1 (5-7 up, 10 down) and keeps 1-4 out", () => {
+  it("the literal count elects 3 a run from the same runs; it flattens experiment 1 (5-7 up, 10 down), 1-4 stay rare", () => {
     for (const e of [1, 2, 3]) {
       expect(literal[e].runs).to.equal(RUNS);
       expect(
@@ -51,7 +51,8 @@ describe("experiments: paper 1 Fig. 2 (reduced runs, fixed seed)", () => {
     const middle = (c: number[]) => c[4] + c[5] + c[6];
     expect(middle(count), "nodes 5-7").to.be.greaterThan(middle(share));
     expect(count[9], "node 10").to.be.lessThan(share[9]);
-    expect(count.slice(0, 4), "nodes 1-4").to.deep.equal([0, 0, 0, 0]);
+    // the full run has node 2 at 1.7 % (the report: "almost never" is not reproduced), so only rare is asserted
+    for (let i = 0; i < 4; i++) expect(count[i] / RUNS, `node ${i + 1}`).to.be.lessThan(0.05);
   });
 
   it("the same seed gives the same counts, under both readings", async () => {
