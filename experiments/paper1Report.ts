@@ -76,7 +76,7 @@ export async function writePaper1Results(folder: string, results: Paper1Result[]
     "**As literal count** (voteScale 100 with the 100 votes always cast): V = min(10, votes). The contract's voteScale (a",
     "uint64 of WAD units, at most ~18.4) cannot hold 100, so the chain elects under the share and each run's literal-count",
     "delegates are scored from the same snapshot by the keeper's TypeScript mirror of eq. (1) (held to the contract bit for bit",
-    "by the differential test at the default voteScale; 100 WAD is off-chain only), ties broken by the same seed. Both readings",
+    "by the differential test over voteScale's uint64 range; 100 WAD is off-chain only), ties broken by the same seed. Both readings",
     "count the same runs.",
     "",
     `| node | ${results.map(label).join(" | ")} |`,

@@ -131,6 +131,9 @@ const paramsArb: fc.Arbitrary<ScoringParams> = fc
     mu2: fc.bigInt(0n, 10n * WAD),
     maxTrust: fc.bigInt(1n, 1000n * WAD),
     decayPeriod: fc.bigInt(1n, 30n * DAY),
+    // the whole of the contract's uint64 field, the default 10 WAD and the bound among them
+    voteScale: fc.oneof(fc.constantFrom(10n * WAD, 2n ** 64n - 1n), fc.bigInt(1n, 2n ** 64n - 1n)),
+    trustVoteScale: fc.oneof(fc.constantFrom(10n * WAD, 2n ** 64n - 1n), fc.bigInt(1n, 2n ** 64n - 1n)),
   })
   .map((r) => {
     const p = defaultScoringParams();
@@ -145,6 +148,8 @@ const paramsArb: fc.Arbitrary<ScoringParams> = fc
     d.maxTrust = r.maxTrust;
     d.initialTrust = r.maxTrust / 2n;
     d.decayPeriod = r.decayPeriod;
+    c.voteScale = r.voteScale;
+    t.voteScale = r.trustVoteScale;
     return p;
   });
 
