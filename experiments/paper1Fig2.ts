@@ -82,7 +82,7 @@ export async function runPaper1Experiment(
   const nodes = signers.slice(2, 12);
   const addresses = nodes.map((n) => n.address);
   const system = await freshNetwork(async () => {
-    const system = await deploySystem(admin, {});
+    const system = await deploySystem(admin);
     const { token, vault, registry } = system;
     const rows = experimentRows(experiment);
     await setUpPaper1Nodes(system, admin, nodes, rows);

@@ -136,8 +136,7 @@ export interface Ranked {
  */
 export function ranksBefore(a: Ranked, b: Ranked): boolean {
   if (a.key !== b.key) return a.key < b.key;
-  const [x, y] = [a.tie, b.tie];
-  if (typeof x !== "bigint" || typeof y !== "bigint")
+  if (typeof a.tie !== "bigint" || typeof b.tie !== "bigint")
     throw new TypeError("a score without a tie-break: copy a score's tie by name, not by spreading it");
-  return x < y;
+  return a.tie < b.tie;
 }
